@@ -1,0 +1,72 @@
+//===- ImcOps.td - imc dialect operations ------------------*- tablegen -*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_DIALECT_IMC_IR_IMCOPS_TD
+#define IMC_DIALECT_IMC_IR_IMCOPS_TD
+
+include "imc/Dialect/Imc/IR/ImcDialect.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class Imc_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Imc_Dialect, mnemonic, traits>;
+
+def Imc_F32Matrix : 2DTensorOf<[F32]>;
+
+def Imc_MvmOp : Imc_Op<"mvm", [Pure]> {
+  let summary = "weight-stationary matrix multiply";
+  let description = [{
+    `imc.mvm` multiplies a batch of input vectors (`M x K`) by a constant
+    weight matrix (`K x N`), the operation crossbar arrays compute in place.
+    The weights must be a constant (`arith.constant`): they are programmed
+    into the arrays once and stay there. Products of two computed tensors are
+    `dpu.matmul`.
+
+    The optional `engine` attribute records the mapping decision; the tiling
+    and lowering passes require it.
+
+    Example:
+
+    ```mlir
+    %y = imc.mvm %x, %w {engine = #imc.engine<xbar>}
+        : tensor<1x64xf32>, tensor<64x128xf32> -> tensor<1x128xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[F32]>:$input,
+                       StaticShapeTensorOf<[F32]>:$weight,
+                       OptionalAttr<Imc_EngineAttr>:$engine);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight attr-dict `:` type($input) `,` type($weight) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Multiply-accumulates this op performs: M * K * N.
+    int64_t getNumMacs();
+  }];
+}
+
+def Imc_AccumulateOp : Imc_Op<"accumulate",
+    [Pure, SameOperandsAndResultType]> {
+  let summary = "sum of partial results";
+  let description = [{
+    Adds the partial sums that tiling a weight matrix along its rows produces
+    (one per row block). Element-wise; all operands have the result's type.
+
+    Example:
+
+    ```mlir
+    %s = imc.accumulate %p0, %p1 : tensor<1x16xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<StaticShapeTensorOf<[F32]>>:$partials);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = "$partials attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // IMC_DIALECT_IMC_IR_IMCOPS_TD

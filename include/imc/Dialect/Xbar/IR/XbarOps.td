@@ -1,0 +1,94 @@
+//===- XbarOps.td - analog crossbar operations -------------*- tablegen -*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_DIALECT_XBAR_IR_XBAROPS_TD
+#define IMC_DIALECT_XBAR_IR_XBAROPS_TD
+
+include "imc/Dialect/Xbar/IR/XbarDialect.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class Xbar_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Xbar_Dialect, mnemonic, traits>;
+
+def Xbar_ProgramOp : Xbar_Op<"program", [Pure]> {
+  let summary = "program a crossbar tile with a block of weights";
+  let description = [{
+    Writes a `K x N` block of weights into tile number `tile`. Each weight is
+    quantized to `weight_bits` (signed) and stored as a differential pair of
+    magnitudes, each split into `ceil((weight_bits - 1) / cell_bits)` slices
+    of `cell_bits`-bit cells, so the op writes `K * N * 2 * slices` cells.
+
+    Example:
+
+    ```mlir
+    %t = xbar.program %w {tile = 0 : i64, weight_bits = 8 : i64,
+                          cell_bits = 2 : i64}
+        : tensor<64x16xf32> -> !xbar.tile<64x16>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[F32]>:$weights,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$tile,
+                       I64Attr:$weight_bits, I64Attr:$cell_bits);
+  let results = (outs Xbar_TileType:$result);
+  let assemblyFormat = "$weights attr-dict `:` type($weights) `->` type($result)";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Cell slices per weight magnitude.
+    int64_t getNumSlices();
+    /// Cells this op writes.
+    int64_t getNumCellWrites();
+  }];
+}
+
+def Xbar_MvmOp : Xbar_Op<"mvm", [Pure]> {
+  let summary = "matrix-vector multiply on a crossbar tile";
+  let description = [{
+    Multiplies each row of `input` (`M x K`, K = the tile's rows) by the
+    tile's weights. Inputs are quantized to `input_bits` and applied through
+    `dac_bits`-bit DACs over `ceil((input_bits - 1) / dac_bits)` cycles;
+    `parallel_rows` rows are summed per conversion of an `adc_bits`-bit ADC;
+    partial products are shifted and added (docs/quantization.md).
+
+    Example:
+
+    ```mlir
+    %y = xbar.mvm %t, %x {input_bits = 8 : i64, dac_bits = 1 : i64,
+                          adc_bits = 8 : i64, parallel_rows = 32 : i64}
+        : !xbar.tile<64x16>, tensor<1x64xf32> -> tensor<1x16xf32>
+    ```
+  }];
+  let arguments = (ins Xbar_TileType:$tile, StaticShapeTensorOf<[F32]>:$input,
+                       I64Attr:$input_bits, I64Attr:$dac_bits,
+                       I64Attr:$adc_bits, I64Attr:$parallel_rows);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $tile `,` $input attr-dict `:` type($tile) `,` type($input) `->`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Xbar_AccumulateOp : Xbar_Op<"accumulate",
+    [Pure, SameOperandsAndResultType]> {
+  let summary = "accumulate partial sums of tiles";
+  let description = [{
+    Adds the outputs of tiles that hold different row blocks of one weight
+    matrix, in the tile accumulator.
+
+    Example:
+
+    ```mlir
+    %s = xbar.accumulate %p0, %p1 : tensor<1x16xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<StaticShapeTensorOf<[F32]>>:$partials);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = "$partials attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+#endif // IMC_DIALECT_XBAR_IR_XBAROPS_TD

@@ -1,0 +1,125 @@
+//===- Program.h - the imc simulator program and its binary form -*- C++ -*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A Program is what imc-translate emits and imc-sim executes: a target, value
+// descriptors, constant weights, and a straight-line instruction stream in
+// SSA form (every value is written once). The byte layout is specified in
+// docs/binary-format.md; this file is plain C++ so the simulator needs no MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_FORMAT_PROGRAM_H
+#define IMC_FORMAT_PROGRAM_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace imc::hw {
+struct Target;
+} // namespace imc::hw
+
+namespace imc::format {
+
+constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
+constexpr uint16_t kVersionMajor = 1;
+constexpr uint16_t kVersionMinor = 0;
+
+enum class SectionKind : uint32_t {
+  Target = 1,    ///< the hardware target, as validated JSON text
+  Strings = 2,   ///< string table (entry name, layer names)
+  Values = 3,    ///< one descriptor per SSA value
+  Constants = 4, ///< weights and other constant tensors
+  Code = 5,      ///< the instruction stream
+  Signature = 6, ///< entry name, argument and result value ids
+};
+
+enum class Opcode : uint16_t {
+  // Tensor plumbing.
+  Empty = 1,        ///< () -> zero tensor
+  ExtractSlice = 2, ///< (src) -> slice; attrs: offsets (one per dim)
+  InsertSlice = 3,  ///< (src, dest) -> dest'; attrs: offsets (one per dim)
+  // Analog crossbar.
+  XbarProgram = 16,    ///< (weights KxN) -> tile; attrs: tile, wbits, cbits
+  XbarMvm = 17,        ///< (tile, x MxK) -> MxN; attrs: abits, dbits, adcbits,
+                       ///< parallel_rows
+  XbarAccumulate = 18, ///< (p0, p1, ...) -> sum
+  // Digital processing unit.
+  DpuAdd = 32,
+  DpuSub = 33,
+  DpuMul = 34,
+  DpuMax = 35,
+  DpuRelu = 36,
+  DpuBiasAdd = 37,   ///< (x ...xN, b N) -> x + b broadcast on the last dim
+  DpuMatmul = 38,    ///< (a MxK, b KxN) -> MxN
+  DpuReduceSum = 39, ///< (x) -> sum over dim; attrs: dim (result keeps rank)
+  DpuRequantize = 40 ///< (x) -> fake-quantized x; attrs: bits
+};
+
+/// Fixed arity of an opcode; -1 means variadic (at least `minOperands`).
+struct OpcodeInfo {
+  Opcode op;
+  const char *name;
+  int operands;
+  int attrs; ///< -1: one attribute per dimension of the result
+};
+
+/// Returns the info for a raw opcode value, or nullptr if it is unknown.
+const OpcodeInfo *lookupOpcode(uint16_t raw);
+const OpcodeInfo &opcodeInfo(Opcode op);
+
+enum class ValueKind : uint8_t { Tensor = 0, Tile = 1 };
+
+struct ValueDesc {
+  ValueKind kind = ValueKind::Tensor;
+  std::vector<int64_t> shape;
+  int64_t numElements() const;
+};
+
+struct Constant {
+  uint32_t value = 0;
+  std::vector<float> data;
+};
+
+struct Instr {
+  Opcode op = Opcode::Empty;
+  uint32_t layer = 0; ///< index into strings: where the op came from
+  std::vector<uint32_t> operands;
+  uint32_t result = 0;
+  std::vector<int64_t> attrs;
+};
+
+struct Program {
+  std::string targetJson;
+  std::vector<std::string> strings;
+  std::vector<ValueDesc> values;
+  std::vector<Constant> constants;
+  std::vector<Instr> code;
+  uint32_t entryName = 0; ///< index into strings
+  std::vector<uint32_t> inputs, outputs;
+};
+
+/// IEEE 802.3 CRC-32 (the zlib/PNG polynomial), as used in the format.
+uint32_t crc32(const uint8_t *data, size_t size);
+
+/// Encodes a program. The layout is docs/binary-format.md.
+std::vector<uint8_t> serialize(const Program &p);
+
+/// Decodes and structurally checks a program: magic, version, sizes, CRCs,
+/// value ids in range. On failure returns std::nullopt and sets `error` to
+/// one line naming the section and byte offset.
+std::optional<Program> deserialize(const uint8_t *data, size_t size,
+                                   std::string &error);
+
+/// Checks the semantic rules of a decoded program (docs/binary-format.md,
+/// "Validity"): operand arity, SSA order, shapes, and consistency with the
+/// target. Returns an empty string when valid, else one line.
+std::string verifyProgram(const Program &p, const hw::Target &t);
+
+} // namespace imc::format
+
+#endif // IMC_FORMAT_PROGRAM_H

@@ -1,0 +1,92 @@
+//===- Target.h - imc hardware target description ---------------*- C++ -*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A hardware target is a JSON file (see targets/ and docs/targets.md). This
+// header is plain C++ (no MLIR) so that the simulator, the cost model and the
+// compiler all read targets through the same parser and validator.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_HARDWARE_TARGET_H
+#define IMC_HARDWARE_TARGET_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace imc::hw {
+
+/// Energy constants, in picojoules. See docs/cost-model.md for sources.
+struct EnergyParams {
+  double dacPerRowPJ = 0;      ///< one DAC conversion driving one row
+  double cellReadPJ = 0;       ///< one cell read during one input cycle
+  double adcPerConvPJ = 0;     ///< one ADC conversion
+  double shiftAddPJ = 0;       ///< one shift-and-add of a column partial sum
+  double cellWritePJ = 0;      ///< programming one cell
+  double dpuAddPJ = 0;         ///< one DPU add/sub/max/compare (fp32)
+  double dpuMulPJ = 0;         ///< one DPU multiply (fp32)
+};
+
+/// Latency constants, in nanoseconds.
+struct LatencyParams {
+  double arrayReadNs = 0; ///< one crossbar read (one input cycle, all rows)
+  double adcConvNs = 0;   ///< one ADC conversion
+  double rowWriteNs = 0;  ///< programming one row of cells (row-parallel)
+};
+
+struct Target {
+  std::string name;
+  // Crossbar array.
+  int64_t rows = 0;      ///< word lines (inputs) per array
+  int64_t cols = 0;      ///< bit lines (cells) per array
+  int64_t cellBits = 0;  ///< bits stored per cell
+  int64_t dacBits = 0;   ///< DAC resolution (input bits applied per cycle)
+  int64_t adcBits = 0;   ///< ADC resolution (signed, differential sensing)
+  int64_t adcsPerArray = 0;
+  int64_t parallelRows = 0; ///< rows activated together for one conversion
+  int64_t numTiles = 0;  ///< arrays on the chip
+  // Precision.
+  int64_t weightBits = 0;     ///< signed weight precision
+  int64_t activationBits = 0; ///< signed input precision
+  // Digital processing unit.
+  int64_t dpuLanes = 0;
+  double dpuClockMHz = 0;
+  EnergyParams energy;
+  LatencyParams latency;
+
+  /// Magnitude slices per weight: ceil((weightBits - 1) / cellBits). Signed
+  /// weights are stored as a differential pair of magnitudes.
+  int64_t weightSlices() const;
+  /// Input cycles per MVM: ceil((activationBits - 1) / dacBits); the sign is
+  /// applied by the DAC's polarity.
+  int64_t inputCycles() const;
+  /// Physical columns one weight column occupies: 2 (pair) x slices.
+  int64_t cellsPerWeight() const { return 2 * weightSlices(); }
+  /// Weight columns that fit in one array: cols / cellsPerWeight().
+  int64_t weightColsPerArray() const { return cols / cellsPerWeight(); }
+  /// Largest |column sum| one conversion can see:
+  /// parallelRows * (2^dacBits - 1) * (2^cellBits - 1).
+  int64_t adcFullScale() const;
+  /// Largest ADC code magnitude: 2^(adcBits-1) - 1 (signed, symmetric).
+  int64_t adcMaxCode() const { return (int64_t(1) << (adcBits - 1)) - 1; }
+};
+
+/// Parses and validates a target from JSON text. On failure returns
+/// std::nullopt and sets `error` to one line naming the field and the allowed
+/// range. `origin` (a file name) prefixes the message.
+std::optional<Target> parseTarget(const std::string &jsonText,
+                                  const std::string &origin,
+                                  std::string &error);
+
+/// Reads and validates a target file.
+std::optional<Target> loadTarget(const std::string &path, std::string &error);
+
+/// Serializes a target back to JSON text (the same schema parseTarget reads).
+std::string targetToJson(const Target &t);
+
+} // namespace imc::hw
+
+#endif // IMC_HARDWARE_TARGET_H

@@ -1,0 +1,90 @@
+//===- Crossbar.h - functional model of one crossbar tile --------*- C++ -*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The quantized MVM scheme (docs/quantization.md), step by step:
+//  1. weights: per tile column n, s_w[n] = max_k |W[k,n]| / Lw with
+//     Lw = 2^(wb-1) - 1; codes q = clamp(rne(W / s_w), -Lw, Lw); stored as a
+//     differential pair of magnitudes (q+ = max(q,0), q- = max(-q,0)), each
+//     split into S = ceil((wb-1)/c) slices of c bits, least significant first.
+//  2. inputs: per vector, s_x = max_k |x_k| / La, La = 2^(ab-1) - 1; codes
+//     qx = clamp(rne(x / s_x), -La, La); the magnitude is applied in
+//     C = ceil((ab-1)/d) DAC cycles of d bits, the sign by the DAC polarity.
+//  3. each conversion sums P = parallel_rows rows of one column pair:
+//     v = sum_k sign_k chunk_j(|qx_k|) (slice_s(q+) - slice_s(q-)); the
+//     signed ADC of b bits has full scale FS = P (2^d-1)(2^c-1) and
+//     L = 2^(b-1)-1 codes: if FS <= L the conversion is exact, otherwise
+//     code = clamp(rne(v / step), -L, L) with step = FS / L.
+//  4. shift-and-add in integers: acc = sum code * 2^(d j + c s);
+//     y = f32(((acc * step) * s_x) * s_w[n]) in double.
+// rne is round-half-to-even. Ideal mode skips all of it: y = f32(sum x W) in
+// double.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_SIM_CROSSBAR_H
+#define IMC_SIM_CROSSBAR_H
+
+#include <cstdint>
+#include <vector>
+
+namespace imc::sim {
+
+/// Peripheral and precision settings of one tile.
+struct XbarConfig {
+  int64_t weightBits = 8, cellBits = 2;
+  int64_t inputBits = 8, dacBits = 1, adcBits = 8, parallelRows = 32;
+
+  int64_t slices() const { return (weightBits - 1 + cellBits - 1) / cellBits; }
+  int64_t cycles() const { return (inputBits - 1 + dacBits - 1) / dacBits; }
+  int64_t adcFullScale() const {
+    return parallelRows * ((int64_t(1) << dacBits) - 1) *
+           ((int64_t(1) << cellBits) - 1);
+  }
+  int64_t adcMaxCode() const { return (int64_t(1) << (adcBits - 1)) - 1; }
+  /// Conversion step in column-sum units; 1 when the ADC is lossless.
+  double adcStep() const;
+};
+
+/// Round half to even (the rounding of the scheme, and of numpy.round).
+double roundHalfEven(double x);
+
+/// Symmetric quantization of one value to a signed code in [-L, L].
+int64_t quantize(double x, double scale, int64_t maxCode);
+
+/// The ADC of step 3: returns the integer code for column sum `v`.
+int64_t adcConvert(int64_t v, const XbarConfig &cfg);
+
+/// A programmed tile: weight codes and per-column scales (quantized mode), or
+/// the float weights (ideal mode).
+class CrossbarTile {
+public:
+  CrossbarTile(const float *weights, int64_t rows, int64_t cols,
+               const XbarConfig &cfg, bool quantized);
+
+  /// y[m, :] = x[m, :] * W for `vectors` rows of x (row-major, rows() wide).
+  void mvm(const float *x, int64_t vectors, float *y) const;
+
+  int64_t rows() const { return k; }
+  int64_t cols() const { return n; }
+  /// Per-column weight scales (quantized mode).
+  const std::vector<double> &weightScales() const { return scaleW; }
+
+private:
+  void mvmIdeal(const float *x, float *y) const;
+  void mvmQuantized(const float *x, float *y) const;
+
+  int64_t k, n;
+  XbarConfig cfg;
+  bool quantized;
+  std::vector<float> weights;     // ideal: k x n floats
+  std::vector<double> scaleW;     // quantized: per column
+  std::vector<int8_t> sliceDiff;  // quantized: [slice][k][n] of
+                                  // slice_s(q+) - slice_s(q-)
+};
+
+} // namespace imc::sim
+
+#endif // IMC_SIM_CROSSBAR_H

@@ -1,0 +1,80 @@
+//===- Simulator.h - imc program executor ------------------------*- C++ -*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_SIM_SIMULATOR_H
+#define IMC_SIM_SIMULATOR_H
+
+#include "imc/Cost/CostModel.h"
+#include "imc/Format/Program.h"
+#include "imc/Hardware/Target.h"
+#include "imc/Sim/Tensor.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace imc::sim {
+
+enum class Mode { Ideal, Quantized };
+
+/// Parses "ideal" / "quantized".
+std::optional<Mode> parseMode(const std::string &s);
+const char *modeName(Mode m);
+
+/// Counters and costs of one run, in total and per layer.
+struct LayerStats {
+  std::string name;
+  cost::Cost cost;
+  int64_t mvms = 0;   ///< matrix-vector products on crossbars
+  int64_t dpuOps = 0; ///< element operations on the DPU (a MAC counts as 2)
+  int64_t analogMacs = 0, digitalMacs = 0;
+};
+
+struct Report {
+  std::string target;
+  Mode mode = Mode::Ideal;
+  LayerStats total;
+  std::vector<LayerStats> layers; ///< in order of first execution
+  int64_t tilesProgrammed = 0;
+  /// The report as JSON text (docs/report.md lists the fields).
+  std::string toJson() const;
+};
+
+/// A loaded program: decoded, checked against its target, ready to run.
+class Simulator {
+public:
+  /// Decodes and validates `bytes`. On failure returns std::nullopt and sets
+  /// `error` to one line.
+  static std::optional<Simulator> load(const std::vector<uint8_t> &bytes,
+                                       std::string &error);
+
+  /// Runs the entry function on `inputs` (in argument order).
+  bool run(const std::vector<Tensor> &inputs, Mode mode,
+           std::vector<Tensor> &outputs, Report &report,
+           std::string &error) const;
+
+  const format::Program &program() const { return prog; }
+  const hw::Target &target() const { return tgt; }
+  /// Shapes of the entry function's arguments.
+  std::vector<std::vector<int64_t>> inputShapes() const;
+
+private:
+  Simulator(format::Program p, hw::Target t)
+      : prog(std::move(p)), tgt(std::move(t)) {}
+  format::Program prog;
+  hw::Target tgt;
+};
+
+/// A short human-readable summary of a report (imc-sim's stdout).
+std::string formatSummary(const Report &r);
+
+/// A human-readable listing of a program (imc-sim --dump).
+std::string dumpProgram(const format::Program &p);
+
+} // namespace imc::sim
+
+#endif // IMC_SIM_SIMULATOR_H

@@ -1,0 +1,138 @@
+//===- Tile.cpp - tile imc.mvm to the target's crossbar size --------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Dialect/Imc/IR/ImcOps.h"
+#include "imc/Dialect/Imc/IR/ImcTarget.h"
+#include "imc/Dialect/Imc/Transforms/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace imc {
+#define GEN_PASS_DEF_IMCTILE
+#include "imc/Dialect/Imc/Transforms/Passes.h.inc"
+} // namespace imc
+
+using namespace mlir;
+using namespace imc;
+
+namespace {
+
+/// The sub-block [r0, r0+nr) x [c0, c0+nc) of a constant matrix.
+DenseElementsAttr sliceConstant(DenseElementsAttr w, int64_t r0, int64_t nr,
+                                int64_t c0, int64_t nc) {
+  auto type = RankedTensorType::get({nr, nc}, w.getElementType());
+  if (w.isSplat())
+    return w.resizeSplat(type);
+  const int64_t cols = w.getType().getDimSize(1);
+  auto values = w.getValues<float>();
+  SmallVector<float> out;
+  out.reserve(nr * nc);
+  for (int64_t r = r0; r < r0 + nr; ++r)
+    for (int64_t c = c0; c < c0 + nc; ++c)
+      out.push_back(values[r * cols + c]);
+  return DenseElementsAttr::get(type, ArrayRef<float>(out));
+}
+
+Value extract2D(OpBuilder &b, Location loc, Value src, int64_t r0, int64_t nr,
+                int64_t c0, int64_t nc) {
+  return b.create<tensor::ExtractSliceOp>(
+      loc, src, ArrayRef<OpFoldResult>{b.getIndexAttr(r0), b.getIndexAttr(c0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(nr), b.getIndexAttr(nc)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+}
+
+/// Replaces `op` (K x N weights) by tiles of at most `tileRows` x `tileCols`.
+void tileMvm(MvmOp op, int64_t tileRows, int64_t tileCols) {
+  DenseElementsAttr w;
+  matchPattern(op.getWeight(), m_Constant(&w)); // guaranteed by the verifier
+  auto xType = op.getInput().getType();
+  const int64_t m = xType.getDimSize(0), k = xType.getDimSize(1),
+                n = op.getWeight().getType().getDimSize(1);
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  auto engine = op.getEngineAttr();
+
+  // Input slices, one per row block (shared by all column blocks).
+  SmallVector<std::pair<int64_t, int64_t>> rowBlocks;
+  SmallVector<Value> inputs;
+  for (int64_t r0 = 0; r0 < k; r0 += tileRows) {
+    const int64_t nr = std::min(tileRows, k - r0);
+    rowBlocks.push_back({r0, nr});
+    inputs.push_back(nr == k ? op.getInput()
+                             : extract2D(b, loc, op.getInput(), 0, m, r0, nr));
+  }
+
+  Value result;
+  if (n > tileCols)
+    result = b.create<tensor::EmptyOp>(loc, op.getType().getShape(),
+                                       op.getType().getElementType());
+  for (int64_t c0 = 0; c0 < n; c0 += tileCols) {
+    const int64_t nc = std::min(tileCols, n - c0);
+    SmallVector<Value> partials;
+    for (auto [block, x] : llvm::zip(rowBlocks, inputs)) {
+      auto [r0, nr] = block;
+      Value weights = b.create<arith::ConstantOp>(
+          loc, sliceConstant(w, r0, nr, c0, nc));
+      auto type = RankedTensorType::get({m, nc}, b.getF32Type());
+      partials.push_back(b.create<MvmOp>(loc, type, x, weights, engine));
+    }
+    Value block = partials.size() == 1
+                      ? partials.front()
+                      : b.create<AccumulateOp>(loc, partials.front().getType(),
+                                               partials)
+                            .getResult();
+    if (n <= tileCols) {
+      result = block;
+      break;
+    }
+    result = b.create<tensor::InsertSliceOp>(
+        loc, block, result,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(c0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(m), b.getIndexAttr(nc)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  }
+  op.getResult().replaceAllUsesWith(result);
+  Operation *weightDef = op.getWeight().getDefiningOp();
+  op.erase();
+  if (weightDef->use_empty())
+    weightDef->erase();
+}
+
+struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
+  using ImcTileBase::ImcTileBase;
+
+  void runOnOperation() override {
+    FailureOr<hw::Target> target = resolveTarget(getOperation(), targetPath);
+    if (failed(target))
+      return signalPassFailure();
+    const int64_t tileRows = target->rows,
+                  tileCols = target->weightColsPerArray();
+
+    SmallVector<MvmOp> toTile;
+    bool unmapped = false;
+    getOperation().walk([&](MvmOp op) {
+      if (!op.getEngine()) {
+        op.emitError("imc-tile: op has no engine; run imc-map first");
+        unmapped = true;
+        return;
+      }
+      auto w = op.getWeight().getType();
+      if (*op.getEngine() == Engine::xbar &&
+          (w.getDimSize(0) > tileRows || w.getDimSize(1) > tileCols))
+        toTile.push_back(op);
+    });
+    if (unmapped)
+      return signalPassFailure();
+    for (MvmOp op : toTile)
+      tileMvm(op, tileRows, tileCols);
+  }
+};
+
+} // namespace

@@ -1,0 +1,131 @@
+//===- XbarDialect.cpp - analog crossbar dialect --------------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Dialect/Xbar/IR/XbarDialect.h"
+#include "imc/Dialect/Xbar/IR/XbarOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace imc::xbar;
+
+#include "imc/Dialect/Xbar/IR/XbarDialect.cpp.inc"
+#define GET_TYPEDEF_CLASSES
+#include "imc/Dialect/Xbar/IR/XbarTypes.cpp.inc"
+
+void XbarDialect::initialize() {
+  addOperations<
+#define GET_OP_LIST
+#include "imc/Dialect/Xbar/IR/XbarOps.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "imc/Dialect/Xbar/IR/XbarTypes.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// TileType: !xbar.tile<RxC>
+//===----------------------------------------------------------------------===//
+
+Type TileType::parse(AsmParser &parser) {
+  SmallVector<int64_t, 2> dims;
+  SMLoc loc = parser.getCurrentLocation();
+  if (parser.parseLess() ||
+      parser.parseDimensionList(dims, /*allowDynamic=*/false,
+                                /*withTrailingX=*/false) ||
+      parser.parseGreater())
+    return {};
+  if (dims.size() != 2) {
+    parser.emitError(loc) << "expected a tile shape 'ROWSxCOLS', got "
+                          << dims.size() << " dimension(s)";
+    return {};
+  }
+  return getChecked([&] { return parser.emitError(loc); },
+                    parser.getContext(), dims[0], dims[1]);
+}
+
+void TileType::print(AsmPrinter &printer) const {
+  printer << "<" << getRows() << "x" << getCols() << ">";
+}
+
+LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
+                               int64_t rows, int64_t cols) {
+  if (rows <= 0 || cols <= 0)
+    return emitError() << "tile dimensions must be positive, got " << rows
+                       << "x" << cols;
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Ops
+//===----------------------------------------------------------------------===//
+
+static LogicalResult checkRange(Operation *op, StringRef name, int64_t value,
+                                int64_t lo, int64_t hi) {
+  if (value < lo || value > hi)
+    return op->emitOpError("expected ")
+           << name << " in [" << lo << ", " << hi << "], got " << value;
+  return success();
+}
+
+LogicalResult ProgramOp::verify() {
+  auto w = getWeights().getType();
+  TileType tile = getResult().getType();
+  if (w.getRank() != 2)
+    return emitOpError("expected 2-D weights, got rank ") << w.getRank();
+  if (w.getDimSize(0) != tile.getRows() || w.getDimSize(1) != tile.getCols())
+    return emitOpError("weights of shape ")
+           << w.getDimSize(0) << "x" << w.getDimSize(1)
+           << " do not match the tile " << tile.getRows() << "x"
+           << tile.getCols();
+  if (failed(checkRange(*this, "weight_bits", getWeightBits(), 2, 16)) ||
+      failed(checkRange(*this, "cell_bits", getCellBits(), 1, 8)))
+    return failure();
+  return success();
+}
+
+int64_t ProgramOp::getNumSlices() {
+  return (getWeightBits() - 1 + getCellBits() - 1) / getCellBits();
+}
+
+int64_t ProgramOp::getNumCellWrites() {
+  TileType tile = getResult().getType();
+  return tile.getRows() * tile.getCols() * 2 * getNumSlices();
+}
+
+LogicalResult MvmOp::verify() {
+  TileType tile = getTile().getType();
+  auto x = getInput().getType(), y = getResult().getType();
+  if (x.getRank() != 2 || y.getRank() != 2)
+    return emitOpError("expected 2-D input and result");
+  if (x.getDimSize(1) != tile.getRows())
+    return emitOpError("input has ")
+           << x.getDimSize(1) << " columns but the tile has "
+           << tile.getRows() << " rows";
+  if (y.getDimSize(0) != x.getDimSize(0) || y.getDimSize(1) != tile.getCols())
+    return emitOpError("expected result of shape ")
+           << x.getDimSize(0) << "x" << tile.getCols() << ", got "
+           << y.getDimSize(0) << "x" << y.getDimSize(1);
+  if (failed(checkRange(*this, "input_bits", getInputBits(), 2, 16)) ||
+      failed(checkRange(*this, "dac_bits", getDacBits(), 1, 16)) ||
+      failed(checkRange(*this, "adc_bits", getAdcBits(), 2, 24)) ||
+      failed(checkRange(*this, "parallel_rows", getParallelRows(), 1, 4096)))
+    return failure();
+  return success();
+}
+
+LogicalResult AccumulateOp::verify() {
+  if (getPartials().size() < 2)
+    return emitOpError("expected at least 2 partial sums, got ")
+           << getPartials().size();
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "imc/Dialect/Xbar/IR/XbarOps.cpp.inc"

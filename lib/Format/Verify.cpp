@@ -1,0 +1,211 @@
+//===- Verify.cpp - semantic checks of an imc program ---------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The rules of docs/binary-format.md, "Validity". imc-translate checks every
+// program it writes with them, and imc-sim every program it loads.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Format/Program.h"
+#include "imc/Hardware/Target.h"
+
+#include <fmt/format.h>
+
+namespace imc::format {
+
+static std::string shapeToString(const std::vector<int64_t> &shape) {
+  return fmt::format("[{}]", fmt::join(shape, ", "));
+}
+
+//===----------------------------------------------------------------------===//
+// Validation
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Checks one instruction's operand and result shapes.
+class InstrChecker {
+public:
+  InstrChecker(const Program &p, const hw::Target &t, size_t index)
+      : p(p), t(t), index(index), in(p.code[index]) {}
+
+  std::string check() {
+    const format::OpcodeInfo &info = opcodeInfo(in.op);
+    const size_t rank = p.values[in.result].shape.size();
+    if (info.operands >= 0 && in.operands.size() != size_t(info.operands))
+      return err(fmt::format("expects {} operands, has {}", info.operands,
+                             in.operands.size()));
+    if (info.operands < 0 && in.operands.size() < 2)
+      return err("expects at least 2 operands");
+    const size_t attrs = info.attrs < 0 ? rank : size_t(info.attrs);
+    if (in.attrs.size() != attrs)
+      return err(fmt::format("expects {} attributes, has {}", attrs,
+                             in.attrs.size()));
+    for (uint32_t o : in.operands)
+      if (p.values[o].kind != ValueKind::Tensor &&
+          !(in.op == Opcode::XbarMvm && o == in.operands[0]))
+        return err(fmt::format("operand %{} is not a tensor", o));
+    if ((p.values[in.result].kind == ValueKind::Tile) !=
+        (in.op == Opcode::XbarProgram))
+      return err("result kind does not match the opcode");
+
+    const auto &res = p.values[in.result].shape;
+    auto shapeOf = [&](size_t i) -> const std::vector<int64_t> & {
+      return p.values[in.operands[i]].shape;
+    };
+    switch (in.op) {
+    case Opcode::Empty:
+      return {};
+    case Opcode::ExtractSlice:
+      if (shapeOf(0).size() != rank)
+        return err("source and result ranks differ");
+      for (size_t d = 0; d < rank; ++d)
+        if (in.attrs[d] < 0 || in.attrs[d] + res[d] > shapeOf(0)[d])
+          return err(fmt::format("slice [{}, +{}) of dim {} is outside the "
+                                 "source ({})",
+                                 in.attrs[d], res[d], d, shapeOf(0)[d]));
+      return {};
+    case Opcode::InsertSlice:
+      if (shapeOf(1) != res || shapeOf(0).size() != rank)
+        return err("destination and result shapes differ");
+      for (size_t d = 0; d < rank; ++d)
+        if (in.attrs[d] < 0 || in.attrs[d] + shapeOf(0)[d] > res[d])
+          return err(fmt::format("insert at [{}, +{}) of dim {} is outside "
+                                 "the destination ({})",
+                                 in.attrs[d], shapeOf(0)[d], d, res[d]));
+      return {};
+    case Opcode::XbarProgram: {
+      if (shapeOf(0).size() != 2 || res != shapeOf(0))
+        return err("weights must be 2-D and match the tile shape");
+      if (res[0] > t.rows || res[1] > t.weightColsPerArray())
+        return err(fmt::format("weight block {}x{} exceeds the target's tile "
+                               "of {}x{} weights",
+                               res[0], res[1], t.rows,
+                               t.weightColsPerArray()));
+      if (in.attrs[0] < 0)
+        return err("negative tile index");
+      if (in.attrs[1] != t.weightBits || in.attrs[2] != t.cellBits)
+        return err(fmt::format("weight/cell bits {}/{} differ from the "
+                               "target's {}/{}",
+                               in.attrs[1], in.attrs[2], t.weightBits,
+                               t.cellBits));
+      return {};
+    }
+    case Opcode::XbarMvm: {
+      const ValueDesc &tile = p.values[in.operands[0]];
+      if (tile.kind != ValueKind::Tile)
+        return err("first operand is not a tile");
+      const auto &x = shapeOf(1);
+      if (x.size() != 2 || x[1] != tile.shape[0] || res.size() != 2 ||
+          res[0] != x[0] || res[1] != tile.shape[1])
+        return err("input/output shapes do not match the tile");
+      if (in.attrs[0] != t.activationBits || in.attrs[1] != t.dacBits ||
+          in.attrs[2] != t.adcBits || in.attrs[3] != t.parallelRows)
+        return err("input/DAC/ADC bits or parallel rows differ from the "
+                   "target");
+      return {};
+    }
+    case Opcode::XbarAccumulate:
+    case Opcode::DpuAdd:
+    case Opcode::DpuSub:
+    case Opcode::DpuMul:
+    case Opcode::DpuMax:
+    case Opcode::DpuRelu:
+    case Opcode::DpuRequantize:
+      for (size_t i = 0; i < in.operands.size(); ++i)
+        if (shapeOf(i) != res)
+          return err("operand and result shapes differ");
+      if (in.op == Opcode::DpuRequantize &&
+          (in.attrs[0] < 2 || in.attrs[0] > 16))
+        return err("requantize bits must be in [2, 16]");
+      return {};
+    case Opcode::DpuBiasAdd:
+      if (shapeOf(0) != res || res.empty() || shapeOf(1).size() != 1 ||
+          shapeOf(1)[0] != res.back())
+        return err("bias must be 1-D and match the last dimension");
+      return {};
+    case Opcode::DpuMatmul:
+      if (shapeOf(0).size() != 2 || shapeOf(1).size() != 2 ||
+          shapeOf(0)[1] != shapeOf(1)[0] || res.size() != 2 ||
+          res[0] != shapeOf(0)[0] || res[1] != shapeOf(1)[1])
+        return err("matmul shapes do not agree");
+      return {};
+    case Opcode::DpuReduceSum: {
+      if (shapeOf(0).size() != rank || in.attrs[0] < 0 ||
+          size_t(in.attrs[0]) >= rank)
+        return err("reduction dimension out of range");
+      auto expect = shapeOf(0);
+      expect[in.attrs[0]] = 1;
+      if (expect != res)
+        return err("result shape must keep the reduced dimension as 1");
+      return {};
+    }
+    }
+    return err("unhandled opcode");
+  }
+
+private:
+  std::string err(const std::string &what) const {
+    return fmt::format("CODE: instruction {} ({}): {}", index,
+                       opcodeInfo(in.op).name, what);
+  }
+  const Program &p;
+  const hw::Target &t;
+  size_t index;
+  const Instr &in;
+};
+
+} // namespace
+
+std::string verifyProgram(const Program &p, const hw::Target &t) {
+  std::vector<bool> defined(p.values.size(), false);
+  auto define = [&](uint32_t id, const std::string &what) -> std::string {
+    if (defined[id])
+      return fmt::format("{}: value %{} is defined twice", what, id);
+    defined[id] = true;
+    return {};
+  };
+  for (const ValueDesc &v : p.values)
+    for (int64_t d : v.shape)
+      if (d <= 0)
+        return "VALUES: zero-sized dimensions are not supported";
+  for (const Constant &c : p.constants) {
+    if (p.values[c.value].kind != ValueKind::Tensor ||
+        int64_t(c.data.size()) != p.values[c.value].numElements())
+      return fmt::format("CONSTANTS: constant %{} has {} elements, its shape "
+                         "{} needs {}",
+                         c.value, c.data.size(),
+                         shapeToString(p.values[c.value].shape),
+                         p.values[c.value].numElements());
+    if (auto e = define(c.value, "CONSTANTS"); !e.empty())
+      return e;
+  }
+  for (uint32_t id : p.inputs) {
+    if (p.values[id].kind != ValueKind::Tensor)
+      return "SIGNATURE: an argument is not a tensor";
+    if (auto e = define(id, "SIGNATURE"); !e.empty())
+      return e;
+  }
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    const Instr &in = p.code[i];
+    for (uint32_t o : in.operands)
+      if (!defined[o])
+        return fmt::format("CODE: instruction {} ({}) uses %{} before it is "
+                           "defined",
+                           i, opcodeInfo(in.op).name, o);
+    if (auto e = InstrChecker(p, t, i).check(); !e.empty())
+      return e;
+    if (auto e = define(in.result, fmt::format("CODE: instruction {}", i));
+        !e.empty())
+      return e;
+  }
+  for (uint32_t id : p.outputs)
+    if (!defined[id] || p.values[id].kind != ValueKind::Tensor)
+      return fmt::format("SIGNATURE: result %{} is not a defined tensor", id);
+  return {};
+}
+
+} // namespace imc::format

@@ -1,0 +1,239 @@
+//===- Target.cpp - imc hardware target parsing and validation ------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Hardware/Target.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+using json = nlohmann::json;
+
+namespace imc::hw {
+
+int64_t Target::weightSlices() const {
+  return (weightBits - 1 + cellBits - 1) / cellBits;
+}
+
+int64_t Target::inputCycles() const {
+  return (activationBits - 1 + dacBits - 1) / dacBits;
+}
+
+int64_t Target::adcFullScale() const {
+  return parallelRows * ((int64_t(1) << dacBits) - 1) *
+         ((int64_t(1) << cellBits) - 1);
+}
+
+namespace {
+
+/// Thrown inside the parser only; parseTarget turns it into an error string.
+struct FieldError {
+  std::string message;
+};
+
+/// Reads the fields of one JSON object, checking each against its range and
+/// rejecting fields it does not know (a typo must not be silently ignored).
+class ObjectReader {
+public:
+  ObjectReader(const json &obj, std::string path)
+      : obj(obj), path(std::move(path)) {
+    if (!obj.is_object())
+      throw FieldError{fmt::format("'{}' must be a JSON object", label())};
+  }
+
+  int64_t integer(const char *key, int64_t lo, int64_t hi) {
+    const json &v = field(key);
+    if (!v.is_number_integer())
+      throw FieldError{fmt::format("field '{}' must be an integer in [{}, {}]",
+                                   name(key), lo, hi)};
+    int64_t x = v.get<int64_t>();
+    if (x < lo || x > hi)
+      throw FieldError{fmt::format(
+          "field '{}' must be an integer in [{}, {}], got {}", name(key), lo,
+          hi, x)};
+    return x;
+  }
+
+  double number(const char *key, double lo, double hi) {
+    const json &v = field(key);
+    if (!v.is_number())
+      throw FieldError{fmt::format("field '{}' must be a number in [{}, {}]",
+                                   name(key), lo, hi)};
+    double x = v.get<double>();
+    if (!(x >= lo && x <= hi))
+      throw FieldError{fmt::format(
+          "field '{}' must be a number in [{}, {}], got {}", name(key), lo, hi,
+          x)};
+    return x;
+  }
+
+  std::string string(const char *key) {
+    const json &v = field(key);
+    if (!v.is_string() || v.get<std::string>().empty())
+      throw FieldError{
+          fmt::format("field '{}' must be a non-empty string", name(key))};
+    return v.get<std::string>();
+  }
+
+  ObjectReader object(const char *key) {
+    return ObjectReader(field(key), name(key));
+  }
+
+  /// Call after reading every field: any field left over is unknown.
+  void finish() const {
+    for (auto it = obj.begin(); it != obj.end(); ++it)
+      if (!seen.count(it.key()))
+        throw FieldError{fmt::format("unknown field '{}'", name(it.key()))};
+  }
+
+private:
+  std::string label() const { return path.empty() ? "(top level)" : path; }
+  std::string name(const std::string &key) const {
+    return path.empty() ? key : path + "." + key;
+  }
+  const json &field(const char *key) {
+    seen.insert(key);
+    auto it = obj.find(key);
+    if (it == obj.end())
+      throw FieldError{fmt::format("missing field '{}'", name(key))};
+    return *it;
+  }
+
+  const json &obj;
+  std::string path;
+  std::set<std::string> seen;
+};
+
+Target readTarget(const json &root) {
+  ObjectReader top(root, "");
+  Target t;
+  t.name = top.string("name");
+
+  ObjectReader xbar = top.object("crossbar");
+  t.rows = xbar.integer("rows", 1, 4096);
+  t.cols = xbar.integer("cols", 1, 4096);
+  t.cellBits = xbar.integer("cell_bits", 1, 8);
+  t.dacBits = xbar.integer("dac_bits", 1, 16);
+  t.adcBits = xbar.integer("adc_bits", 2, 24);
+  t.adcsPerArray = xbar.integer("adcs_per_array", 1, 4096);
+  t.parallelRows = xbar.integer("parallel_rows", 1, 4096);
+  t.numTiles = xbar.integer("num_tiles", 1, 1 << 20);
+  xbar.finish();
+
+  ObjectReader prec = top.object("precision");
+  t.weightBits = prec.integer("weight_bits", 2, 16);
+  t.activationBits = prec.integer("activation_bits", 2, 16);
+  prec.finish();
+
+  ObjectReader dpu = top.object("dpu");
+  t.dpuLanes = dpu.integer("lanes", 1, 1 << 16);
+  t.dpuClockMHz = dpu.number("clock_mhz", 1, 1e5);
+  dpu.finish();
+
+  ObjectReader e = top.object("energy_pj");
+  t.energy.dacPerRowPJ = e.number("dac_per_row", 0, 1e6);
+  t.energy.cellReadPJ = e.number("cell_read", 0, 1e6);
+  t.energy.adcPerConvPJ = e.number("adc_per_conversion", 0, 1e6);
+  t.energy.shiftAddPJ = e.number("shift_add", 0, 1e6);
+  t.energy.cellWritePJ = e.number("cell_write", 0, 1e6);
+  t.energy.dpuAddPJ = e.number("dpu_add", 0, 1e6);
+  t.energy.dpuMulPJ = e.number("dpu_mul", 0, 1e6);
+  e.finish();
+
+  ObjectReader l = top.object("latency_ns");
+  t.latency.arrayReadNs = l.number("array_read", 0, 1e9);
+  t.latency.adcConvNs = l.number("adc_conversion", 0, 1e9);
+  t.latency.rowWriteNs = l.number("row_write", 0, 1e9);
+  l.finish();
+  top.finish();
+
+  // Cross-field constraints.
+  if (t.adcsPerArray > t.cols)
+    throw FieldError{fmt::format(
+        "field 'crossbar.adcs_per_array' must be at most crossbar.cols ({}), "
+        "got {}",
+        t.cols, t.adcsPerArray)};
+  if (t.parallelRows > t.rows)
+    throw FieldError{fmt::format(
+        "field 'crossbar.parallel_rows' must be at most crossbar.rows ({}), "
+        "got {}",
+        t.rows, t.parallelRows)};
+  if (t.cols < t.cellsPerWeight())
+    throw FieldError{fmt::format(
+        "field 'crossbar.cols' must be at least {} (a differential pair of {} "
+        "slices of {}-bit cells holds one {}-bit weight), got {}",
+        t.cellsPerWeight(), t.weightSlices(), t.cellBits, t.weightBits,
+        t.cols)};
+  return t;
+}
+
+} // namespace
+
+std::optional<Target> parseTarget(const std::string &jsonText,
+                                  const std::string &origin,
+                                  std::string &error) {
+  json root;
+  try {
+    root = json::parse(jsonText);
+  } catch (const json::parse_error &e) {
+    // nlohmann's message is "[json.exception.parse_error.101] parse error at
+    // line 3, column 5: ..."; keep the part after the tag.
+    std::string msg = e.what();
+    if (auto pos = msg.find("] "); pos != std::string::npos)
+      msg = msg.substr(pos + 2);
+    error = fmt::format("{}: invalid JSON: {}", origin, msg);
+    return std::nullopt;
+  }
+  try {
+    return readTarget(root);
+  } catch (const FieldError &e) {
+    error = fmt::format("{}: {}", origin, e.message);
+    return std::nullopt;
+  }
+}
+
+std::optional<Target> loadTarget(const std::string &path, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = fmt::format("{}: cannot open target file", path);
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parseTarget(ss.str(), path, error);
+}
+
+std::string targetToJson(const Target &t) {
+  json j;
+  j["name"] = t.name;
+  j["crossbar"] = {{"rows", t.rows},
+                   {"cols", t.cols},
+                   {"cell_bits", t.cellBits},
+                   {"dac_bits", t.dacBits},
+                   {"adc_bits", t.adcBits},
+                   {"adcs_per_array", t.adcsPerArray},
+                   {"parallel_rows", t.parallelRows},
+                   {"num_tiles", t.numTiles}};
+  j["precision"] = {{"weight_bits", t.weightBits},
+                    {"activation_bits", t.activationBits}};
+  j["dpu"] = {{"lanes", t.dpuLanes}, {"clock_mhz", t.dpuClockMHz}};
+  j["energy_pj"] = {{"dac_per_row", t.energy.dacPerRowPJ},
+                    {"cell_read", t.energy.cellReadPJ},
+                    {"adc_per_conversion", t.energy.adcPerConvPJ},
+                    {"shift_add", t.energy.shiftAddPJ},
+                    {"cell_write", t.energy.cellWritePJ},
+                    {"dpu_add", t.energy.dpuAddPJ},
+                    {"dpu_mul", t.energy.dpuMulPJ}};
+  j["latency_ns"] = {{"array_read", t.latency.arrayReadNs},
+                     {"adc_conversion", t.latency.adcConvNs},
+                     {"row_write", t.latency.rowWriteNs}};
+  return j.dump(2);
+}
+
+} // namespace imc::hw

@@ -1,0 +1,37 @@
+//===- Pipeline.cpp - the imc compilation pipeline ------------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Pipeline/Pipeline.h"
+#include "imc/Conversion/Passes.h"
+#include "imc/Dialect/Imc/Transforms/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+using namespace imc;
+
+void imc::buildImcPipeline(OpPassManager &pm, const PipelineOptions &options) {
+  pm.addPass(createConvertLinalgToImc());
+  pm.addPass(createImcMap(ImcMapOptions{options.policy, false}));
+  // The first target-aware pass records the target on the module; the later
+  // ones read it from there.
+  pm.addPass(createImcTile(ImcTileOptions{options.target}));
+  pm.addPass(createConvertImcToXbar());
+  pm.addPass(createConvertImcToDpu());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void imc::registerImcPipeline() {
+  PassPipelineRegistration<PipelineOptions>(
+      "imc-pipeline",
+      "Compile linalg-on-tensors for an IMC target: convert-linalg-to-imc, "
+      "imc-map, imc-tile, convert-imc-to-xbar, convert-imc-to-dpu, "
+      "canonicalize, cse",
+      buildImcPipeline);
+}

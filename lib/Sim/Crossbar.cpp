@@ -1,0 +1,135 @@
+//===- Crossbar.cpp - functional model of one crossbar tile ---------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Sim/Crossbar.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace imc::sim {
+
+double XbarConfig::adcStep() const {
+  const int64_t fs = adcFullScale(), l = adcMaxCode();
+  return fs <= l ? 1.0 : double(fs) / double(l);
+}
+
+double roundHalfEven(double x) {
+  // std::nearbyint rounds in the current mode, which is to-nearest-even
+  // unless a caller changed it; do it explicitly to not depend on that.
+  double r = std::round(x); // half away from zero
+  if (std::fabs(x - std::trunc(x)) == 0.5)
+    r = 2.0 * std::round(x / 2.0);
+  return r;
+}
+
+int64_t quantize(double x, double scale, int64_t maxCode) {
+  if (scale == 0.0)
+    return 0;
+  double q = roundHalfEven(x / scale);
+  return int64_t(std::clamp(q, double(-maxCode), double(maxCode)));
+}
+
+int64_t adcConvert(int64_t v, const XbarConfig &cfg) {
+  const int64_t l = cfg.adcMaxCode();
+  if (cfg.adcFullScale() <= l)
+    return std::clamp(v, -l, l);
+  return quantize(double(v), cfg.adcStep(), l);
+}
+
+CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
+                           const XbarConfig &cfg, bool quantized)
+    : k(rows), n(cols), cfg(cfg), quantized(quantized) {
+  if (!quantized) {
+    weights.assign(w, w + rows * cols);
+    return;
+  }
+  const int64_t lw = (int64_t(1) << (cfg.weightBits - 1)) - 1;
+  const int64_t s = cfg.slices(), mask = (int64_t(1) << cfg.cellBits) - 1;
+  scaleW.assign(n, 0.0);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      scaleW[c] = std::max(scaleW[c], std::fabs(double(w[r * n + c])));
+  for (double &sc : scaleW)
+    sc /= double(lw);
+  sliceDiff.assign(s * k * n, 0);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c) {
+      const int64_t q = quantize(double(w[r * n + c]), scaleW[c], lw);
+      const int64_t pos = q > 0 ? q : 0, neg = q < 0 ? -q : 0;
+      for (int64_t sl = 0; sl < s; ++sl) {
+        const int64_t shift = sl * cfg.cellBits;
+        sliceDiff[(sl * k + r) * n + c] =
+            int8_t(((pos >> shift) & mask) - ((neg >> shift) & mask));
+      }
+    }
+}
+
+void CrossbarTile::mvm(const float *x, int64_t vectors, float *y) const {
+  for (int64_t m = 0; m < vectors; ++m) {
+    if (quantized)
+      mvmQuantized(x + m * k, y + m * n);
+    else
+      mvmIdeal(x + m * k, y + m * n);
+  }
+}
+
+void CrossbarTile::mvmIdeal(const float *x, float *y) const {
+  std::vector<double> acc(n, 0.0);
+  for (int64_t r = 0; r < k; ++r) {
+    const double xv = x[r];
+    const float *wr = weights.data() + r * n;
+    for (int64_t c = 0; c < n; ++c)
+      acc[c] += xv * double(wr[c]);
+  }
+  for (int64_t c = 0; c < n; ++c)
+    y[c] = float(acc[c]);
+}
+
+void CrossbarTile::mvmQuantized(const float *x, float *y) const {
+  const int64_t la = (int64_t(1) << (cfg.inputBits - 1)) - 1;
+  double absMax = 0.0;
+  for (int64_t r = 0; r < k; ++r)
+    absMax = std::max(absMax, std::fabs(double(x[r])));
+  const double scaleX = absMax / double(la);
+
+  // Signed input codes; chunk j of row r is sign * ((|q| >> d j) & dmask).
+  std::vector<int64_t> qx(k);
+  for (int64_t r = 0; r < k; ++r)
+    qx[r] = quantize(double(x[r]), scaleX, la);
+
+  const int64_t cycles = cfg.cycles(), slices = cfg.slices();
+  const int64_t dmask = (int64_t(1) << cfg.dacBits) - 1;
+  std::vector<int64_t> acc(n, 0), colSum(n);
+  std::vector<int64_t> drive(k);
+  for (int64_t j = 0; j < cycles; ++j) {
+    for (int64_t r = 0; r < k; ++r) {
+      const int64_t mag = ((qx[r] < 0 ? -qx[r] : qx[r]) >> (j * cfg.dacBits)) &
+                          dmask;
+      drive[r] = qx[r] < 0 ? -mag : mag;
+    }
+    for (int64_t g0 = 0; g0 < k; g0 += cfg.parallelRows) {
+      const int64_t g1 = std::min(k, g0 + cfg.parallelRows);
+      for (int64_t s = 0; s < slices; ++s) {
+        std::fill(colSum.begin(), colSum.end(), 0);
+        for (int64_t r = g0; r < g1; ++r) {
+          if (!drive[r])
+            continue;
+          const int8_t *d = sliceDiff.data() + (s * k + r) * n;
+          for (int64_t c = 0; c < n; ++c)
+            colSum[c] += drive[r] * d[c];
+        }
+        const int shift = int(j * cfg.dacBits + s * cfg.cellBits);
+        for (int64_t c = 0; c < n; ++c)
+          acc[c] += adcConvert(colSum[c], cfg) * (int64_t(1) << shift);
+      }
+    }
+  }
+  const double step = cfg.adcStep();
+  for (int64_t c = 0; c < n; ++c)
+    y[c] = float(((double(acc[c]) * step) * scaleX) * scaleW[c]);
+}
+
+} // namespace imc::sim

@@ -1,0 +1,441 @@
+//===- Simulator.cpp - imc program executor -------------------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Sim/Simulator.h"
+#include "imc/Sim/Crossbar.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+
+namespace imc::sim {
+
+using format::Instr;
+using format::Opcode;
+using format::Program;
+using format::ValueDesc;
+using format::ValueKind;
+
+std::optional<Mode> parseMode(const std::string &s) {
+  if (s == "ideal")
+    return Mode::Ideal;
+  if (s == "quantized")
+    return Mode::Quantized;
+  return std::nullopt;
+}
+
+const char *modeName(Mode m) {
+  return m == Mode::Ideal ? "ideal" : "quantized";
+}
+
+//===----------------------------------------------------------------------===//
+// Loading
+//===----------------------------------------------------------------------===//
+
+std::optional<Simulator> Simulator::load(const std::vector<uint8_t> &bytes,
+                                         std::string &error) {
+  std::optional<Program> p =
+      format::deserialize(bytes.data(), bytes.size(), error);
+  if (!p)
+    return std::nullopt;
+  std::string targetError;
+  std::optional<hw::Target> t =
+      hw::parseTarget(p->targetJson, "TARGET section", targetError);
+  if (!t) {
+    error = targetError;
+    return std::nullopt;
+  }
+  error = format::verifyProgram(*p, *t);
+  if (!error.empty())
+    return std::nullopt;
+  return Simulator(std::move(*p), std::move(*t));
+}
+
+std::vector<std::vector<int64_t>> Simulator::inputShapes() const {
+  std::vector<std::vector<int64_t>> shapes;
+  for (uint32_t id : prog.inputs)
+    shapes.push_back(prog.values[id].shape);
+  return shapes;
+}
+
+//===----------------------------------------------------------------------===//
+// Execution
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Multi-dimensional copy of a box between row-major tensors.
+void copyBox(const Tensor &src, const std::vector<int64_t> &srcOff,
+             Tensor &dst, const std::vector<int64_t> &dstOff,
+             const std::vector<int64_t> &box) {
+  const size_t rank = box.size();
+  if (rank == 0) {
+    dst.data[0] = src.data[0];
+    return;
+  }
+  auto strides = [](const std::vector<int64_t> &shape) {
+    std::vector<int64_t> s(shape.size(), 1);
+    for (size_t d = shape.size() - 1; d > 0; --d)
+      s[d - 1] = s[d] * shape[d];
+    return s;
+  };
+  const auto ss = strides(src.shape), ds = strides(dst.shape);
+  const int64_t inner = box[rank - 1];
+  int64_t outerCount = 1;
+  for (size_t d = 0; d + 1 < rank; ++d)
+    outerCount *= box[d];
+  for (int64_t o = 0; o < outerCount; ++o) {
+    int64_t rem = o, so = srcOff[rank - 1], doff = dstOff[rank - 1];
+    for (size_t d = rank - 1; d-- > 0;) {
+      const int64_t i = rem % box[d];
+      rem /= box[d];
+      so += (srcOff[d] + i) * ss[d];
+      doff += (dstOff[d] + i) * ds[d];
+    }
+    std::copy_n(src.data.begin() + so, inner, dst.data.begin() + doff);
+  }
+}
+
+struct Executor {
+  const Program &p;
+  const hw::Target &t;
+  Mode mode;
+  std::vector<Tensor> tensors;
+  std::vector<std::unique_ptr<CrossbarTile>> tiles;
+  Report &report;
+  std::map<uint32_t, size_t> layerIndex;
+
+  XbarConfig config() const {
+    XbarConfig c;
+    c.weightBits = t.weightBits;
+    c.cellBits = t.cellBits;
+    c.inputBits = t.activationBits;
+    c.dacBits = t.dacBits;
+    c.adcBits = t.adcBits;
+    c.parallelRows = t.parallelRows;
+    return c;
+  }
+
+  LayerStats &layer(uint32_t id) {
+    auto [it, inserted] = layerIndex.try_emplace(id, report.layers.size());
+    if (inserted) {
+      report.layers.emplace_back();
+      report.layers.back().name = p.strings[id];
+    }
+    return report.layers[it->second];
+  }
+
+  template <typename F> void elementwise(const Instr &in, F f) {
+    const Tensor &a = tensors[in.operands[0]];
+    const Tensor &b = tensors[in.operands[1]];
+    Tensor r(a.shape);
+    for (size_t i = 0; i < r.data.size(); ++i)
+      r.data[i] = f(a.data[i], b.data[i]);
+    tensors[in.result] = std::move(r);
+  }
+
+  void exec(const Instr &in) {
+    const auto &resShape = p.values[in.result].shape;
+    LayerStats &ls = layer(in.layer);
+    cost::Cost c;
+    int64_t dpuOps = 0;
+    auto dpu = [&](cost::DpuOpKind kind, int64_t n) {
+      c = cost::dpuElementwise(t, kind, n);
+      dpuOps = n;
+    };
+    switch (in.op) {
+    case Opcode::Empty:
+      tensors[in.result] = Tensor(resShape);
+      break;
+    case Opcode::ExtractSlice: {
+      Tensor r(resShape);
+      copyBox(tensors[in.operands[0]], in.attrs, r,
+              std::vector<int64_t>(resShape.size(), 0), resShape);
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::InsertSlice: {
+      Tensor r = tensors[in.operands[1]];
+      const Tensor &src = tensors[in.operands[0]];
+      copyBox(src, std::vector<int64_t>(src.shape.size(), 0), r, in.attrs,
+              src.shape);
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::XbarProgram: {
+      const Tensor &w = tensors[in.operands[0]];
+      if (tiles.size() <= in.result)
+        tiles.resize(p.values.size());
+      tiles[in.result] = std::make_unique<CrossbarTile>(
+          w.data.data(), w.shape[0], w.shape[1], config(),
+          mode == Mode::Quantized);
+      c = cost::crossbarProgram(t, w.shape[0], w.shape[1]);
+      ++report.tilesProgrammed;
+      break;
+    }
+    case Opcode::XbarMvm: {
+      const CrossbarTile &tile = *tiles[in.operands[0]];
+      const Tensor &x = tensors[in.operands[1]];
+      Tensor r(resShape);
+      tile.mvm(x.data.data(), x.shape[0], r.data.data());
+      tensors[in.result] = std::move(r);
+      c = cost::crossbarMvm(t, x.shape[0], tile.rows(), tile.cols());
+      ls.mvms += x.shape[0];
+      ls.analogMacs += c.macs;
+      break;
+    }
+    case Opcode::XbarAccumulate: {
+      Tensor r = tensors[in.operands[0]];
+      for (size_t i = 1; i < in.operands.size(); ++i) {
+        const Tensor &o = tensors[in.operands[i]];
+        for (size_t e = 0; e < r.data.size(); ++e)
+          r.data[e] += o.data[e];
+      }
+      dpu(cost::DpuOpKind::Add,
+          int64_t(r.data.size()) * int64_t(in.operands.size() - 1));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuAdd:
+      elementwise(in, [](float a, float b) { return a + b; });
+      dpu(cost::DpuOpKind::Add, Tensor::numElements(resShape));
+      break;
+    case Opcode::DpuSub:
+      elementwise(in, [](float a, float b) { return a - b; });
+      dpu(cost::DpuOpKind::Add, Tensor::numElements(resShape));
+      break;
+    case Opcode::DpuMul:
+      elementwise(in, [](float a, float b) { return a * b; });
+      dpu(cost::DpuOpKind::Mul, Tensor::numElements(resShape));
+      break;
+    case Opcode::DpuMax:
+      elementwise(in, [](float a, float b) { return std::max(a, b); });
+      dpu(cost::DpuOpKind::Max, Tensor::numElements(resShape));
+      break;
+    case Opcode::DpuRelu: {
+      Tensor r = tensors[in.operands[0]];
+      for (float &v : r.data)
+        v = v > 0.0f ? v : 0.0f;
+      dpu(cost::DpuOpKind::Max, int64_t(r.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuBiasAdd: {
+      Tensor r = tensors[in.operands[0]];
+      const Tensor &b = tensors[in.operands[1]];
+      const size_t n = b.data.size();
+      for (size_t i = 0; i < r.data.size(); ++i)
+        r.data[i] += b.data[i % n];
+      dpu(cost::DpuOpKind::Add, int64_t(r.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuMatmul: {
+      const Tensor &a = tensors[in.operands[0]];
+      const Tensor &b = tensors[in.operands[1]];
+      const int64_t m = a.shape[0], k = a.shape[1], n = b.shape[1];
+      Tensor r(resShape);
+      std::vector<double> acc(n);
+      for (int64_t i = 0; i < m; ++i) {
+        std::fill(acc.begin(), acc.end(), 0.0);
+        for (int64_t kk = 0; kk < k; ++kk) {
+          const double av = a.data[i * k + kk];
+          for (int64_t j = 0; j < n; ++j)
+            acc[j] += av * double(b.data[kk * n + j]);
+        }
+        for (int64_t j = 0; j < n; ++j)
+          r.data[i * n + j] = float(acc[j]);
+      }
+      c = cost::dpuMatmul(t, m, k, n);
+      dpuOps = 2 * c.macs;
+      ls.digitalMacs += c.macs;
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuReduceSum: {
+      const Tensor &x = tensors[in.operands[0]];
+      const int64_t dim = in.attrs[0];
+      int64_t outer = 1, inner = 1;
+      for (int64_t d = 0; d < dim; ++d)
+        outer *= x.shape[d];
+      for (size_t d = dim + 1; d < x.shape.size(); ++d)
+        inner *= x.shape[d];
+      const int64_t len = x.shape[dim];
+      Tensor r(resShape);
+      for (int64_t o = 0; o < outer; ++o)
+        for (int64_t i = 0; i < inner; ++i) {
+          double s = 0;
+          for (int64_t l = 0; l < len; ++l)
+            s += x.data[(o * len + l) * inner + i];
+          r.data[o * inner + i] = float(s);
+        }
+      dpu(cost::DpuOpKind::Add, int64_t(x.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuRequantize: {
+      Tensor r = tensors[in.operands[0]];
+      const int64_t l = (int64_t(1) << (in.attrs[0] - 1)) - 1;
+      double absMax = 0;
+      for (float v : r.data)
+        absMax = std::max(absMax, std::fabs(double(v)));
+      const double s = absMax / double(l);
+      for (float &v : r.data)
+        v = float(double(quantize(double(v), s, l)) * s);
+      dpu(cost::DpuOpKind::Mul, 2 * int64_t(r.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    }
+    ls.cost += c;
+    ls.dpuOps += dpuOps;
+  }
+};
+
+} // namespace
+
+bool Simulator::run(const std::vector<Tensor> &inputs, Mode mode,
+                    std::vector<Tensor> &outputs, Report &report,
+                    std::string &error) const {
+  if (inputs.size() != prog.inputs.size()) {
+    error = fmt::format("entry function '{}' takes {} argument(s), {} input(s) "
+                        "given",
+                        prog.strings[prog.entryName], prog.inputs.size(),
+                        inputs.size());
+    return false;
+  }
+  report = Report();
+  report.target = tgt.name;
+  report.mode = mode;
+  Executor ex{prog, tgt, mode, {}, {}, report, {}};
+  ex.tensors.resize(prog.values.size());
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    const auto &want = prog.values[prog.inputs[i]].shape;
+    if (inputs[i].shape != want) {
+      error = fmt::format("input {} has shape {}, argument {} of '{}' expects "
+                          "{}",
+                          i, shapeToString(inputs[i].shape), i,
+                          prog.strings[prog.entryName], shapeToString(want));
+      return false;
+    }
+    ex.tensors[prog.inputs[i]] = inputs[i];
+  }
+  for (const format::Constant &c : prog.constants)
+    ex.tensors[c.value] = Tensor{prog.values[c.value].shape, c.data};
+  for (const Instr &in : prog.code)
+    ex.exec(in);
+  outputs.clear();
+  for (uint32_t id : prog.outputs)
+    outputs.push_back(ex.tensors[id]);
+  for (const LayerStats &ls : report.layers) {
+    report.total.cost += ls.cost;
+    report.total.mvms += ls.mvms;
+    report.total.dpuOps += ls.dpuOps;
+    report.total.analogMacs += ls.analogMacs;
+    report.total.digitalMacs += ls.digitalMacs;
+  }
+  report.total.name = "total";
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Report and listing
+//===----------------------------------------------------------------------===//
+
+static nlohmann::ordered_json statsToJson(const LayerStats &s) {
+  nlohmann::ordered_json j;
+  const cost::Energy &e = s.cost.energy;
+  j["name"] = s.name;
+  j["mvms"] = s.mvms;
+  j["cell_writes"] = s.cost.cellWrites;
+  j["dpu_ops"] = s.dpuOps;
+  j["adc_conversions"] = s.cost.adcConversions;
+  j["analog_macs"] = s.analogMacs;
+  j["digital_macs"] = s.digitalMacs;
+  j["latency_ns"] = s.cost.latencyNs;
+  j["energy_pj"] = e.total();
+  j["energy_breakdown_pj"] = {{"dac", e.dac},   {"array", e.array},
+                              {"adc", e.adc},   {"shift_add", e.shiftAdd},
+                              {"write", e.write}, {"dpu", e.dpu}};
+  return j;
+}
+
+std::string Report::toJson() const {
+  nlohmann::ordered_json j;
+  j["format"] = "imc-sim-report";
+  j["version"] = 1;
+  j["target"] = target;
+  j["mode"] = modeName(mode);
+  nlohmann::ordered_json tot = statsToJson(total);
+  tot.erase("name");
+  const int64_t macs = total.analogMacs + total.digitalMacs;
+  tot["analog_mac_ratio"] = macs ? double(total.analogMacs) / double(macs) : 0.0;
+  tot["tiles_programmed"] = tilesProgrammed;
+  j["totals"] = tot;
+  j["layers"] = nlohmann::ordered_json::array();
+  for (const LayerStats &l : layers)
+    j["layers"].push_back(statsToJson(l));
+  return j.dump(2);
+}
+
+std::string formatSummary(const Report &r) {
+  const LayerStats &t = r.total;
+  const cost::Energy &e = t.cost.energy;
+  const int64_t macs = t.analogMacs + t.digitalMacs;
+  std::string out = fmt::format("imc-sim report ({} mode, target {})\n",
+                                modeName(r.mode), r.target);
+  out += fmt::format("  MVMs           {:>14}\n", t.mvms);
+  out += fmt::format("  cell writes    {:>14}\n", t.cost.cellWrites);
+  out += fmt::format("  DPU ops        {:>14}\n", t.dpuOps);
+  out += fmt::format("  ADC conversions{:>14}\n", t.cost.adcConversions);
+  out += fmt::format("  analog MACs    {:>14}  ({:.1f}% of {})\n",
+                     t.analogMacs,
+                     macs ? 100.0 * double(t.analogMacs) / double(macs) : 0.0,
+                     macs);
+  out += fmt::format("  latency        {:>14.1f} ns\n", t.cost.latencyNs);
+  out += fmt::format("  energy         {:>14.1f} pJ  (dac {:.1f}, array "
+                     "{:.1f}, adc {:.1f}, shift-add {:.1f}, write {:.1f}, dpu "
+                     "{:.1f})\n",
+                     e.total(), e.dac, e.array, e.adc, e.shiftAdd, e.write,
+                     e.dpu);
+  return out;
+}
+
+std::string dumpProgram(const Program &p) {
+  std::string out = fmt::format(
+      "imc program v{}.{}: entry '{}', {} values, {} constants, {} "
+      "instructions\n",
+      format::kVersionMajor, format::kVersionMinor, p.strings[p.entryName],
+      p.values.size(), p.constants.size(), p.code.size());
+  auto val = [&](uint32_t id) {
+    const ValueDesc &v = p.values[id];
+    return fmt::format("%{}:{}{}", id,
+                       v.kind == ValueKind::Tile ? "tile" : "tensor",
+                       shapeToString(v.shape));
+  };
+  for (uint32_t id : p.inputs)
+    out += fmt::format("  arg {}\n", val(id));
+  for (const format::Constant &c : p.constants)
+    out += fmt::format("  const {}\n", val(c.value));
+  for (const Instr &in : p.code) {
+    std::vector<std::string> ops;
+    for (uint32_t o : in.operands)
+      ops.push_back(fmt::format("%{}", o));
+    out += fmt::format("  {} = {} {}", val(in.result),
+                       format::opcodeInfo(in.op).name, fmt::join(ops, ", "));
+    if (!in.attrs.empty())
+      out += fmt::format(" [{}]", fmt::join(in.attrs, ", "));
+    out += fmt::format("  @ {}\n", p.strings[in.layer]);
+  }
+  for (uint32_t id : p.outputs)
+    out += fmt::format("  result %{}\n", id);
+  return out;
+}
+
+} // namespace imc::sim

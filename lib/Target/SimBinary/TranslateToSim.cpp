@@ -1,0 +1,291 @@
+//===- TranslateToSim.cpp - module -> imc-sim program ---------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Target/SimBinary.h"
+#include "imc/Dialect/Dpu/IR/DpuOps.h"
+#include "imc/Dialect/Imc/IR/ImcOps.h"
+#include "imc/Dialect/Imc/IR/ImcTarget.h"
+#include "imc/Dialect/Xbar/IR/XbarOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Tools/mlir-translate/Translation.h"
+#include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using namespace imc;
+using imc::format::Opcode;
+
+namespace {
+
+class ProgramBuilder {
+public:
+  explicit ProgramBuilder(format::Program &p) : p(p) {}
+
+  /// A value id for `v`, creating its descriptor.
+  FailureOr<uint32_t> define(Value v, Operation *where) {
+    format::ValueDesc desc;
+    if (auto tile = dyn_cast<xbar::TileType>(v.getType())) {
+      desc.kind = format::ValueKind::Tile;
+      desc.shape = {tile.getRows(), tile.getCols()};
+    } else {
+      auto t = dyn_cast<RankedTensorType>(v.getType());
+      if (!t || !t.hasStaticShape() || !t.getElementType().isF32())
+        return where->emitError()
+               << "imc-to-sim: value of type " << v.getType()
+               << " is not supported (only static f32 tensors and tiles)";
+      desc.shape.assign(t.getShape().begin(), t.getShape().end());
+    }
+    uint32_t id = p.values.size();
+    p.values.push_back(std::move(desc));
+    ids[v] = id;
+    return id;
+  }
+
+  uint32_t id(Value v) const { return ids.lookup(v); }
+
+  uint32_t string(StringRef s) {
+    auto [it, inserted] = strings.try_emplace(s, p.strings.size());
+    if (inserted)
+      p.strings.push_back(s.str());
+    return it->second;
+  }
+
+  /// The layer a location names: a NameLoc's name, a file:line:col, or the
+  /// first of a fused location.
+  std::string layerName(Location loc) {
+    if (auto name = dyn_cast<NameLoc>(loc))
+      return name.getName().str();
+    if (auto file = dyn_cast<FileLineColLoc>(loc))
+      return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
+              Twine(file.getLine()) + ":" + Twine(file.getColumn()))
+          .str();
+    if (auto fused = dyn_cast<FusedLoc>(loc))
+      if (!fused.getLocations().empty())
+        return layerName(fused.getLocations().front());
+    if (auto call = dyn_cast<CallSiteLoc>(loc))
+      return layerName(call.getCallee());
+    return "unknown";
+  }
+
+  LogicalResult emit(Operation *op, Opcode opcode, ValueRange operands,
+                     ArrayRef<int64_t> attrs) {
+    format::Instr in;
+    in.op = opcode;
+    in.layer = string(layerName(op->getLoc()));
+    for (Value v : operands)
+      in.operands.push_back(id(v));
+    in.attrs.assign(attrs.begin(), attrs.end());
+    FailureOr<uint32_t> result = define(op->getResult(0), op);
+    if (failed(result))
+      return failure();
+    in.result = *result;
+    p.code.push_back(std::move(in));
+    return success();
+  }
+
+  format::Program &p;
+
+private:
+  llvm::DenseMap<Value, uint32_t> ids;
+  llvm::StringMap<uint32_t> strings;
+};
+
+/// Static, unit-stride, rank-preserving slice offsets, or failure.
+template <typename SliceOp>
+FailureOr<SmallVector<int64_t>> staticOffsets(SliceOp op, int64_t rank,
+                                              int64_t resultRank) {
+  if (!op.hasUnitStride() || rank != resultRank ||
+      ShapedType::isDynamicShape(op.getStaticOffsets()) ||
+      ShapedType::isDynamicShape(op.getStaticSizes()))
+    return op.emitError() << "imc-to-sim: only static, unit-stride, "
+                             "rank-preserving slices are supported";
+  return SmallVector<int64_t>(op.getStaticOffsets());
+}
+
+func::FuncOp findEntry(ModuleOp module) {
+  func::FuncOp entry, onlyPublic;
+  int publicCount = 0;
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.isExternal())
+      continue;
+    if (f.getSymName() == "main")
+      entry = f;
+    if (f.isPublic()) {
+      ++publicCount;
+      onlyPublic = f;
+    }
+  }
+  if (entry)
+    return entry;
+  return publicCount == 1 ? onlyPublic : func::FuncOp();
+}
+
+} // namespace
+
+FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
+  format::Program p;
+  std::string error;
+  Attribute targetAttr = module->getAttr(ImcDialect::kTargetAttrName);
+  if (!targetAttr)
+    return module.emitError("imc-to-sim: the module has no 'imc.target'; "
+                            "compile it with imc-opt "
+                            "--imc-pipeline=\"target=FILE.json\" first");
+  FailureOr<std::string> targetJson = targetJsonFromAttr(targetAttr, error);
+  if (failed(targetJson))
+    return module.emitError() << error;
+  p.targetJson = *targetJson;
+
+  func::FuncOp entry = findEntry(module);
+  if (!entry)
+    return module.emitError("imc-to-sim: no entry function: expected @main or "
+                            "exactly one public function with a body");
+  if (!entry.getBody().hasOneBlock())
+    return entry.emitError("imc-to-sim: the entry function must have a "
+                           "single block");
+
+  ProgramBuilder b(p);
+  p.entryName = b.string(entry.getSymName());
+  for (BlockArgument arg : entry.getArguments()) {
+    FailureOr<uint32_t> id = b.define(arg, entry);
+    if (failed(id))
+      return failure();
+    p.inputs.push_back(*id);
+  }
+
+  for (Operation &opRef : entry.getBody().front()) {
+    Operation *op = &opRef;
+    LogicalResult ok =
+        llvm::TypeSwitch<Operation *, LogicalResult>(op)
+            .Case<arith::ConstantOp>([&](arith::ConstantOp c) {
+              auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+              if (!dense || !dense.getElementType().isF32())
+                return LogicalResult(c.emitError(
+                    "imc-to-sim: only dense f32 tensor constants are "
+                    "supported"));
+              FailureOr<uint32_t> id = b.define(c.getResult(), op);
+              if (failed(id))
+                return failure();
+              auto values = dense.getValues<float>();
+              p.constants.push_back({*id, {values.begin(), values.end()}});
+              return success();
+            })
+            .Case<tensor::EmptyOp>([&](tensor::EmptyOp e) {
+              return b.emit(op, Opcode::Empty, {}, {});
+            })
+            .Case<tensor::ExtractSliceOp>([&](tensor::ExtractSliceOp s) {
+              auto offsets = staticOffsets(s, s.getSourceType().getRank(),
+                                           s.getType().getRank());
+              if (failed(offsets))
+                return LogicalResult(failure());
+              return b.emit(op, Opcode::ExtractSlice, s.getSource(),
+                            *offsets);
+            })
+            .Case<tensor::InsertSliceOp>([&](tensor::InsertSliceOp s) {
+              auto offsets = staticOffsets(s, s.getDestType().getRank(),
+                                           s.getSourceType().getRank());
+              if (failed(offsets))
+                return LogicalResult(failure());
+              return b.emit(op, Opcode::InsertSlice,
+                            {s.getSource(), s.getDest()}, *offsets);
+            })
+            .Case<xbar::ProgramOp>([&](xbar::ProgramOp x) {
+              return b.emit(op, Opcode::XbarProgram, x.getWeights(),
+                            {int64_t(x.getTile()), int64_t(x.getWeightBits()),
+                             int64_t(x.getCellBits())});
+            })
+            .Case<xbar::MvmOp>([&](xbar::MvmOp x) {
+              return b.emit(op, Opcode::XbarMvm, {x.getTile(), x.getInput()},
+                            {int64_t(x.getInputBits()),
+                             int64_t(x.getDacBits()), int64_t(x.getAdcBits()),
+                             int64_t(x.getParallelRows())});
+            })
+            .Case<xbar::AccumulateOp>([&](xbar::AccumulateOp x) {
+              return b.emit(op, Opcode::XbarAccumulate, x.getPartials(), {});
+            })
+            .Case<dpu::AddOp>([&](auto) {
+              return b.emit(op, Opcode::DpuAdd, op->getOperands(), {});
+            })
+            .Case<dpu::SubOp>([&](auto) {
+              return b.emit(op, Opcode::DpuSub, op->getOperands(), {});
+            })
+            .Case<dpu::MulOp>([&](auto) {
+              return b.emit(op, Opcode::DpuMul, op->getOperands(), {});
+            })
+            .Case<dpu::MaxOp>([&](auto) {
+              return b.emit(op, Opcode::DpuMax, op->getOperands(), {});
+            })
+            .Case<dpu::ReluOp>([&](auto) {
+              return b.emit(op, Opcode::DpuRelu, op->getOperands(), {});
+            })
+            .Case<dpu::BiasAddOp>([&](auto) {
+              return b.emit(op, Opcode::DpuBiasAdd, op->getOperands(), {});
+            })
+            .Case<dpu::MatmulOp>([&](auto) {
+              return b.emit(op, Opcode::DpuMatmul, op->getOperands(), {});
+            })
+            .Case<dpu::ReduceSumOp>([&](dpu::ReduceSumOp r) {
+              return b.emit(op, Opcode::DpuReduceSum, r.getInput(),
+                            {int64_t(r.getDim())});
+            })
+            .Case<dpu::RequantizeOp>([&](dpu::RequantizeOp r) {
+              return b.emit(op, Opcode::DpuRequantize, r.getInput(),
+                            {int64_t(r.getBits())});
+            })
+            .Case<func::ReturnOp>([&](func::ReturnOp r) {
+              for (Value v : r.getOperands())
+                p.outputs.push_back(b.id(v));
+              return success();
+            })
+            .Default([&](Operation *) {
+              return op->emitError()
+                     << "imc-to-sim: '" << op->getName()
+                     << "' has no simulator form; lower the module with "
+                        "imc-opt --imc-pipeline first";
+            });
+    if (failed(ok))
+      return failure();
+  }
+
+  std::optional<hw::Target> target =
+      hw::parseTarget(p.targetJson, "imc.target", error);
+  std::string invalid = format::verifyProgram(p, *target);
+  if (!invalid.empty())
+    return module.emitError() << "imc-to-sim: internal error, the emitted "
+                                 "program is invalid: "
+                              << invalid;
+  return p;
+}
+
+LogicalResult imc::translateToSimBinary(ModuleOp module, llvm::raw_ostream &os) {
+  FailureOr<format::Program> p = buildSimProgram(module);
+  if (failed(p))
+    return failure();
+  std::vector<uint8_t> bytes = format::serialize(*p);
+  os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+  return success();
+}
+
+void imc::registerToSimBinaryTranslation() {
+  TranslateFromMLIRRegistration reg(
+      "imc-to-sim",
+      "Translate a module lowered by imc-opt --imc-pipeline to an imc-sim "
+      "program (docs/binary-format.md)",
+      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
+        auto module = dyn_cast<ModuleOp>(op);
+        if (!module)
+          return op->emitError("imc-to-sim: expected a builtin.module");
+        return translateToSimBinary(module, os);
+      },
+      [](DialectRegistry &registry) {
+        registry.insert<func::FuncDialect, arith::ArithDialect,
+                        tensor::TensorDialect, imc::ImcDialect,
+                        xbar::XbarDialect, dpu::DpuDialect>();
+      });
+}

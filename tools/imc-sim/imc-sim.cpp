@@ -1,0 +1,142 @@
+//===- imc-sim.cpp - run an imc program -----------------------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// imc-sim PROG.imcb --input X.npy [--input ...] --output-dir DIR
+//         --report REPORT.json [--mode ideal|quantized] [--dump]
+//
+// Every input is checked before anything runs, and nothing is written unless
+// the whole run succeeds (results go to temporary files that are renamed at
+// the end), so a failing run leaves no partial output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Sim/Simulator.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+
+using namespace llvm;
+
+static cl::opt<std::string> programPath(cl::Positional, cl::Required,
+                                        cl::desc("<program.imcb>"));
+static cl::list<std::string>
+    inputPaths("input", cl::desc("Input .npy for the next argument of the "
+                                 "entry function (repeat, in order)"),
+               cl::value_desc("file.npy"));
+static cl::opt<std::string>
+    outputDir("output-dir", cl::desc("Directory for result<i>.npy"),
+              cl::value_desc("dir"));
+static cl::opt<std::string> reportPath("report",
+                                       cl::desc("Write the JSON report here"),
+                                       cl::value_desc("report.json"));
+static cl::opt<std::string>
+    modeName("mode", cl::desc("ideal (float, no quantization) or quantized "
+                              "(the target's weight/DAC/ADC bits)"),
+             cl::init("ideal"));
+static cl::opt<bool> dump("dump",
+                          cl::desc("Print the program listing and exit"));
+static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"));
+
+static int fail(const std::string &msg) {
+  fmt::print(stderr, "imc-sim: error: {}\n", msg);
+  return 1;
+}
+
+static bool writeFileAtomically(const std::string &path,
+                                const std::string &tmp, std::string &error) {
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = fmt::format("{}: cannot write", path);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::ParseCommandLineOptions(argc, argv, "imc simulator\n");
+
+  std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
+  if (!mode)
+    return fail(fmt::format("--mode must be 'ideal' or 'quantized', got '{}'",
+                            modeName.getValue()));
+
+  std::ifstream in(programPath, std::ios::binary);
+  if (!in)
+    return fail(fmt::format("{}: cannot open program", programPath.getValue()));
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  std::string error;
+  std::optional<imc::sim::Simulator> sim =
+      imc::sim::Simulator::load(bytes, error);
+  if (!sim)
+    return fail(fmt::format("{}: {}", programPath.getValue(), error));
+
+  if (dump) {
+    fmt::print("{}", imc::sim::dumpProgram(sim->program()));
+    return 0;
+  }
+  if (outputDir.empty() && reportPath.empty())
+    return fail("nothing to write: give --output-dir and/or --report");
+  if (!outputDir.empty() && !sys::fs::is_directory(outputDir))
+    return fail(fmt::format("--output-dir {}: not a directory",
+                            outputDir.getValue()));
+
+  std::vector<imc::sim::Tensor> inputs;
+  for (const std::string &path : inputPaths) {
+    std::optional<imc::sim::Tensor> t = imc::sim::readNpy(path, error);
+    if (!t)
+      return fail(error);
+    inputs.push_back(std::move(*t));
+  }
+
+  std::vector<imc::sim::Tensor> outputs;
+  imc::sim::Report report;
+  if (!sim->run(inputs, *mode, outputs, report, error))
+    return fail(error);
+
+  // Write everything to temporaries first, then rename.
+  std::vector<std::pair<std::string, std::string>> pending;
+  auto cleanup = [&] {
+    for (auto &[path, tmp] : pending)
+      std::remove(tmp.c_str());
+  };
+  for (size_t i = 0; !outputDir.empty() && i < outputs.size(); ++i) {
+    SmallString<256> path(outputDir.getValue());
+    sys::path::append(path, fmt::format("result{}.npy", i));
+    std::string tmp = std::string(path) + ".tmp";
+    pending.emplace_back(std::string(path), tmp);
+    if (!imc::sim::writeNpy(tmp, outputs[i], error)) {
+      cleanup();
+      return fail(error);
+    }
+  }
+  if (!reportPath.empty()) {
+    std::string tmp = reportPath + ".tmp";
+    pending.emplace_back(reportPath, tmp);
+    std::ofstream out(tmp);
+    out << report.toJson() << "\n";
+    if (!out.flush()) {
+      cleanup();
+      return fail(fmt::format("{}: cannot write report", reportPath.getValue()));
+    }
+  }
+  for (auto &[path, tmp] : pending)
+    if (!writeFileAtomically(path, tmp, error))
+      return fail(error);
+
+  if (!quiet)
+    fmt::print("{}", imc::sim::formatSummary(report));
+  return 0;
+}
