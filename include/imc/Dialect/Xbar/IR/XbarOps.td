@@ -34,7 +34,7 @@ def Xbar_ProgramOp : Xbar_Op<"program", [Pure]> {
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$tile,
                        I64Attr:$weight_bits, I64Attr:$cell_bits);
   let results = (outs Xbar_TileType:$result);
-  let assemblyFormat = "$weights attr-dict `:` type($weights) `->` type($result)";
+  let assemblyFormat = "$weights attr-dict `:` type($weights) `->` qualified(type($result))";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
     /// Cell slices per weight magnitude.
@@ -66,7 +66,7 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [Pure]> {
                        I64Attr:$adc_bits, I64Attr:$parallel_rows);
   let results = (outs StaticShapeTensorOf<[F32]>:$result);
   let assemblyFormat = [{
-    $tile `,` $input attr-dict `:` type($tile) `,` type($input) `->`
+    $tile `,` $input attr-dict `:` qualified(type($tile)) `,` type($input) `->`
     type($result)
   }];
   let hasVerifier = 1;

@@ -1,0 +1,20 @@
+# lit configuration for imc's regression tests.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "IMC"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.imc_obj_root, "test")
+config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+config.substitutions.append(("%imc_src", config.imc_src_root))
+config.substitutions.append(("%python", config.python_executable))
+llvm_config.add_tool_substitutions(
+    ["imc-opt", "imc-translate", "imc-sim"], [config.imc_tools_dir])
