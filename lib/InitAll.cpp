@@ -38,4 +38,6 @@ void imc::registerAllPasses() {
   registerSymbolDCEPass();
 }
 
-void imc::registerAllTranslations() { registerToSimBinaryTranslation(); }
+void imc::registerAllTranslations() {
+  registerToSimBinaryTranslation(registerAllDialects);
+}

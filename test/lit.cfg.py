@@ -15,6 +15,7 @@ config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py",
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%imc_src", config.imc_src_root))
-config.substitutions.append(("%python", config.python_executable))
+# Debian's interpreter (numpy, torch); lit's own %python may lack them.
+config.substitutions.append(("%imc_python", config.python_executable))
 llvm_config.add_tool_substitutions(
     ["imc-opt", "imc-translate", "imc-sim"], [config.imc_tools_dir])

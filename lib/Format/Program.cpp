@@ -15,21 +15,22 @@
 namespace imc::format {
 
 static const OpcodeInfo kOpcodes[] = {
-    {Opcode::Empty, "empty", 0, 0},
-    {Opcode::ExtractSlice, "extract_slice", 1, -1},
-    {Opcode::InsertSlice, "insert_slice", 2, -1},
-    {Opcode::XbarProgram, "xbar.program", 1, 3},
-    {Opcode::XbarMvm, "xbar.mvm", 2, 4},
-    {Opcode::XbarAccumulate, "xbar.accumulate", -1, 0},
-    {Opcode::DpuAdd, "dpu.add", 2, 0},
-    {Opcode::DpuSub, "dpu.sub", 2, 0},
-    {Opcode::DpuMul, "dpu.mul", 2, 0},
-    {Opcode::DpuMax, "dpu.max", 2, 0},
-    {Opcode::DpuRelu, "dpu.relu", 1, 0},
-    {Opcode::DpuBiasAdd, "dpu.bias_add", 2, 0},
-    {Opcode::DpuMatmul, "dpu.matmul", 2, 0},
-    {Opcode::DpuReduceSum, "dpu.reduce_sum", 1, 1},
-    {Opcode::DpuRequantize, "dpu.requantize", 1, 1},
+    {Opcode::Empty, "empty", 0, 0, ""},
+    {Opcode::ExtractSlice, "extract_slice", 1, -1, "offsets"},
+    {Opcode::InsertSlice, "insert_slice", 2, -1, "offsets"},
+    {Opcode::XbarProgram, "xbar.program", 1, 3, "tile,weight_bits,cell_bits"},
+    {Opcode::XbarMvm, "xbar.mvm", 2, 4,
+     "input_bits,dac_bits,adc_bits,parallel_rows"},
+    {Opcode::XbarAccumulate, "xbar.accumulate", -1, 0, ""},
+    {Opcode::DpuAdd, "dpu.add", 2, 0, ""},
+    {Opcode::DpuSub, "dpu.sub", 2, 0, ""},
+    {Opcode::DpuMul, "dpu.mul", 2, 0, ""},
+    {Opcode::DpuMax, "dpu.max", 2, 0, ""},
+    {Opcode::DpuRelu, "dpu.relu", 1, 0, ""},
+    {Opcode::DpuBiasAdd, "dpu.bias_add", 2, 0, ""},
+    {Opcode::DpuMatmul, "dpu.matmul", 2, 0, ""},
+    {Opcode::DpuReduceSum, "dpu.reduce_sum", 1, 1, "dim"},
+    {Opcode::DpuRequantize, "dpu.requantize", 1, 1, "bits"},
 };
 
 const OpcodeInfo *lookupOpcode(uint16_t raw) {

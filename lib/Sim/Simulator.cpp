@@ -429,8 +429,25 @@ std::string dumpProgram(const Program &p) {
       ops.push_back(fmt::format("%{}", o));
     out += fmt::format("  {} = {} {}", val(in.result),
                        format::opcodeInfo(in.op).name, fmt::join(ops, ", "));
-    if (!in.attrs.empty())
-      out += fmt::format(" [{}]", fmt::join(in.attrs, ", "));
+    if (!in.attrs.empty()) {
+      // Named attributes ("tile=0"), or a plain list for per-dimension ones.
+      const std::string names = format::opcodeInfo(in.op).attrNames;
+      std::vector<std::string> items;
+      size_t start = 0;
+      for (size_t i = 0; i < in.attrs.size(); ++i) {
+        size_t comma = names.find(',', start);
+        if (format::opcodeInfo(in.op).attrs < 0 || start >= names.size()) {
+          items.push_back(std::to_string(in.attrs[i]));
+          continue;
+        }
+        items.push_back(names.substr(start, comma - start) + "=" +
+                        std::to_string(in.attrs[i]));
+        start = comma == std::string::npos ? names.size() : comma + 1;
+      }
+      const bool perDim = format::opcodeInfo(in.op).attrs < 0;
+      out += fmt::format(" [{}{}]", perDim ? names + "=" : "",
+                         fmt::join(items, ", "));
+    }
     out += fmt::format("  @ {}\n", p.strings[in.layer]);
   }
   for (uint32_t id : p.outputs)

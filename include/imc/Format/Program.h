@@ -66,6 +66,7 @@ struct OpcodeInfo {
   const char *name;
   int operands;
   int attrs; ///< -1: one attribute per dimension of the result
+  const char *attrNames; ///< comma-separated, for listings
 };
 
 /// Returns the info for a raw opcode value, or nullptr if it is unknown.

@@ -15,6 +15,7 @@ class raw_ostream;
 } // namespace llvm
 
 namespace mlir {
+class DialectRegistry;
 class ModuleOp;
 } // namespace mlir
 
@@ -29,8 +30,10 @@ mlir::FailureOr<format::Program> buildSimProgram(mlir::ModuleOp module);
 mlir::LogicalResult translateToSimBinary(mlir::ModuleOp module,
                                          llvm::raw_ostream &os);
 
-/// Registers the `--imc-to-sim` translation.
-void registerToSimBinaryTranslation();
+/// Registers the `--imc-to-sim` translation; `registerDialects` says what
+/// the translator can parse (imc::registerAllDialects, from InitAll).
+void registerToSimBinaryTranslation(
+    void (*registerDialects)(mlir::DialectRegistry &));
 
 } // namespace imc
 

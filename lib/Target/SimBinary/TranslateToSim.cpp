@@ -272,7 +272,8 @@ LogicalResult imc::translateToSimBinary(ModuleOp module, llvm::raw_ostream &os) 
   return success();
 }
 
-void imc::registerToSimBinaryTranslation() {
+void imc::registerToSimBinaryTranslation(
+    void (*registerDialects)(DialectRegistry &)) {
   TranslateFromMLIRRegistration reg(
       "imc-to-sim",
       "Translate a module lowered by imc-opt --imc-pipeline to an imc-sim "
@@ -283,9 +284,5 @@ void imc::registerToSimBinaryTranslation() {
           return op->emitError("imc-to-sim: expected a builtin.module");
         return translateToSimBinary(module, os);
       },
-      [](DialectRegistry &registry) {
-        registry.insert<func::FuncDialect, arith::ArithDialect,
-                        tensor::TensorDialect, imc::ImcDialect,
-                        xbar::XbarDialect, dpu::DpuDialect>();
-      });
+      registerDialects);
 }

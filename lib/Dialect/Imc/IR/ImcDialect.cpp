@@ -38,7 +38,7 @@ void ImcDialect::initialize() {
 LogicalResult ImcDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   if (attr.getName() != kTargetAttrName)
-    return op->emitError() << "unknown imc attribute '" << attr.getName()
+    return op->emitError() << "unknown imc attribute '" << attr.getName().getValue()
                            << "'";
   if (!isa<ModuleOp>(op))
     return op->emitError() << "'" << kTargetAttrName

@@ -1,0 +1,63 @@
+// RUN: imc-opt %s -split-input-file -verify-diagnostics
+
+func.func @add_types(%a: tensor<2x3xf32>, %b: tensor<3x2xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'dpu.add' op requires the same type for all operands and results}}
+  %0 = "dpu.add"(%a, %b) : (tensor<2x3xf32>, tensor<3x2xf32>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @bias_length(%x: tensor<4x2xf32>, %b: tensor<3xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'dpu.bias_add' op expected a 1-D bias of length 2 (the input's last dimension), got 'tensor<3xf32>'}}
+  %0 = dpu.bias_add %x, %b : tensor<4x2xf32>, tensor<3xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @matmul_inner(%a: tensor<4x8xf32>, %b: tensor<7x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'dpu.matmul' op lhs has 8 columns but rhs has 7 rows}}
+  %0 = dpu.matmul %a, %b : tensor<4x8xf32>, tensor<7x2xf32> -> tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @matmul_result(%a: tensor<4x8xf32>, %b: tensor<8x2xf32>) -> tensor<4x3xf32> {
+  // expected-error @+1 {{'dpu.matmul' op expected result of shape 4x2, got 4x3}}
+  %0 = dpu.matmul %a, %b : tensor<4x8xf32>, tensor<8x2xf32> -> tensor<4x3xf32>
+  return %0 : tensor<4x3xf32>
+}
+
+// -----
+
+func.func @reduce_dim(%x: tensor<4x2xf32>) -> tensor<4x1xf32> {
+  // expected-error @+1 {{'dpu.reduce_sum' op dim 2 is out of range for rank 2}}
+  %0 = dpu.reduce_sum %x {dim = 2 : i64} : tensor<4x2xf32> -> tensor<4x1xf32>
+  return %0 : tensor<4x1xf32>
+}
+
+// -----
+
+func.func @reduce_shape(%x: tensor<4x2xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dpu.reduce_sum' op expected result shape with dimension 1 reduced to 1}}
+  %0 = dpu.reduce_sum %x {dim = 1 : i64} : tensor<4x2xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @requantize_bits(%x: tensor<4x2xf32>) -> tensor<4x2xf32> {
+  // expected-error @+1 {{'dpu.requantize' op attribute 'bits' failed to satisfy constraint: 64-bit signless integer attribute whose minimum value is 2 whose maximum value is 16}}
+  %0 = dpu.requantize %x {bits = 1 : i64} : tensor<4x2xf32>
+  return %0 : tensor<4x2xf32>
+}
+
+// -----
+
+func.func @relu_dynamic(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
+  // expected-error @+1 {{'dpu.relu' op operand #0 must be statically shaped tensor of 32-bit float values}}
+  %0 = dpu.relu %x : tensor<?x2xf32>
+  return %0 : tensor<?x2xf32>
+}

@@ -1,0 +1,30 @@
+// RUN: imc-opt %s | imc-opt | FileCheck %s
+// RUN: imc-opt %s --mlir-print-op-generic | imc-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @elementwise
+func.func @elementwise(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // CHECK: dpu.add %{{.*}}, %{{.*}} : tensor<2x3xf32>
+  %0 = dpu.add %a, %b : tensor<2x3xf32>
+  // CHECK: dpu.sub
+  %1 = dpu.sub %0, %b : tensor<2x3xf32>
+  // CHECK: dpu.mul
+  %2 = dpu.mul %1, %a : tensor<2x3xf32>
+  // CHECK: dpu.max
+  %3 = dpu.max %2, %a : tensor<2x3xf32>
+  // CHECK: dpu.relu %{{.*}} : tensor<2x3xf32>
+  %4 = dpu.relu %3 : tensor<2x3xf32>
+  // CHECK: dpu.requantize %{{.*}} {bits = 4 : i64} : tensor<2x3xf32>
+  %5 = dpu.requantize %4 {bits = 4 : i64} : tensor<2x3xf32>
+  return %5 : tensor<2x3xf32>
+}
+
+// CHECK-LABEL: func.func @bias_matmul_reduce
+func.func @bias_matmul_reduce(%x: tensor<4x8xf32>, %w: tensor<8x2xf32>, %b: tensor<2xf32>) -> tensor<4x1xf32> {
+  // CHECK: dpu.matmul %{{.*}}, %{{.*}} : tensor<4x8xf32>, tensor<8x2xf32> -> tensor<4x2xf32>
+  %0 = dpu.matmul %x, %w : tensor<4x8xf32>, tensor<8x2xf32> -> tensor<4x2xf32>
+  // CHECK: dpu.bias_add %{{.*}}, %{{.*}} : tensor<4x2xf32>, tensor<2xf32>
+  %1 = dpu.bias_add %0, %b : tensor<4x2xf32>, tensor<2xf32>
+  // CHECK: dpu.reduce_sum %{{.*}} {dim = 1 : i64} : tensor<4x2xf32> -> tensor<4x1xf32>
+  %2 = dpu.reduce_sum %1 {dim = 1 : i64} : tensor<4x2xf32> -> tensor<4x1xf32>
+  return %2 : tensor<4x1xf32>
+}

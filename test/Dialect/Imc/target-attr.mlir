@@ -1,0 +1,36 @@
+// RUN: imc-opt %s -split-input-file -verify-diagnostics
+
+// A valid target round-trips through the module attribute.
+module attributes {imc.target = {name = "t", crossbar = {rows = 64, cols = 64, cell_bits = 2, dac_bits = 1, adc_bits = 8, adcs_per_array = 1, parallel_rows = 16, num_tiles = 4}, precision = {weight_bits = 8, activation_bits = 8}, dpu = {lanes = 8, clock_mhz = 500.0}, energy_pj = {dac_per_row = 0.0, cell_read = 0.0, adc_per_conversion = 1.0, shift_add = 0.0, cell_write = 1.0, dpu_add = 1.0, dpu_mul = 1.0}, latency_ns = {array_read = 10.0, adc_conversion = 1.0, row_write = 10.0}}} {
+}
+
+// -----
+
+// expected-error @+1 {{imc.target: field 'crossbar.rows' must be an integer in [1, 4096], got 0}}
+module attributes {imc.target = {name = "t", crossbar = {rows = 0, cols = 64, cell_bits = 2, dac_bits = 1, adc_bits = 8, adcs_per_array = 1, parallel_rows = 16, num_tiles = 4}, precision = {weight_bits = 8, activation_bits = 8}, dpu = {lanes = 8, clock_mhz = 500.0}, energy_pj = {dac_per_row = 0.0, cell_read = 0.0, adc_per_conversion = 1.0, shift_add = 0.0, cell_write = 1.0, dpu_add = 1.0, dpu_mul = 1.0}, latency_ns = {array_read = 10.0, adc_conversion = 1.0, row_write = 10.0}}} {
+}
+
+// -----
+
+// expected-error @+1 {{imc.target: missing field 'precision'}}
+module attributes {imc.target = {name = "t", crossbar = {rows = 64, cols = 64, cell_bits = 2, dac_bits = 1, adc_bits = 8, adcs_per_array = 1, parallel_rows = 16, num_tiles = 4}}} {
+}
+
+// -----
+
+// expected-error @+1 {{imc.target: expected a dictionary}}
+module attributes {imc.target = "default.json"} {
+}
+
+// -----
+
+// expected-error @+1 {{'imc.target' must be attached to a builtin.module}}
+func.func @f() attributes {imc.target = {}} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown imc attribute 'imc.bogus'}}
+module attributes {imc.bogus = 1} {
+}
