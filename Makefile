@@ -26,7 +26,7 @@ demo: build
 	@bash scripts/demo.sh $(BUILD)
 
 check: build
-	cmake --build $(BUILD) --target check-imc
+	@bash scripts/check.sh $(BUILD)
 
 clean:
 	rm -rf $(BUILD)

@@ -404,6 +404,13 @@ std::string formatSummary(const Report &r) {
                      "{:.1f})\n",
                      e.total(), e.dac, e.array, e.adc, e.shiftAdd, e.write,
                      e.dpu);
+  out += fmt::format("  {:<16} {:>6} {:>10} {:>9} {:>14} {:>14}\n", "layer",
+                     "MVMs", "writes", "DPU ops", "latency ns", "energy pJ");
+  for (const LayerStats &l : r.layers)
+    out += fmt::format("  {:<16} {:>6} {:>10} {:>9} {:>14.1f} {:>14.1f}\n",
+                       l.name.size() > 16 ? l.name.substr(0, 15) + "~" : l.name,
+                       l.mvms, l.cost.cellWrites, l.dpuOps, l.cost.latencyNs,
+                       l.cost.energy.total());
   return out;
 }
 
