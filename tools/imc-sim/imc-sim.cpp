@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <new>
 #include <fstream>
 #include <iterator>
 
@@ -63,10 +64,20 @@ static bool writeFileAtomically(const std::string &path,
   return true;
 }
 
+static int run();
+
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   cl::ParseCommandLineOptions(argc, argv, "imc simulator\n");
+  try {
+    return run();
+  } catch (const std::bad_alloc &) {
+    // A program may declare tensors larger than this machine's memory.
+    return fail("out of memory: the program's tensors do not fit in memory");
+  }
+}
 
+static int run() {
   std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
   if (!mode)
     return fail(fmt::format("--mode must be 'ideal' or 'quantized', got '{}'",
