@@ -312,11 +312,13 @@ static bool decodeSection(uint32_t kind, Reader &r, const uint8_t *data,
       for (int64_t &d : v.shape) {
         if (!r.get(d))
           return false;
-        if (d < 0 || d > (int64_t(1) << 32))
+        constexpr int64_t kMaxElements = int64_t(1) << 32;
+        if (d < 0 || d > kMaxElements)
           return r.fail(fmt::format("dimension {} out of range", d));
-        elements *= d;
-        if (elements > (int64_t(1) << 32))
+        // Checked before multiplying, so the product cannot overflow.
+        if (d != 0 && elements > kMaxElements / d)
           return r.fail("tensor has more than 2^32 elements");
+        elements *= d;
       }
     }
     break;
@@ -436,6 +438,8 @@ std::optional<Program> deserialize(const uint8_t *data, size_t size,
                 "corrupted");
 
   Program p;
+  p.versionMajor = major;
+  p.versionMinor = minor;
   uint32_t seenMask = 0;
   Reader table(data + kHeaderSize, tableEnd - kHeaderSize, kHeaderSize,
                "section table");

@@ -44,10 +44,17 @@ public:
     if (in.attrs.size() != attrs)
       return err(fmt::format("expects {} attributes, has {}", attrs,
                              in.attrs.size()));
-    for (uint32_t o : in.operands)
-      if (p.values[o].kind != ValueKind::Tensor &&
-          !(in.op == Opcode::XbarMvm && o == in.operands[0]))
-        return err(fmt::format("operand %{} is not a tensor", o));
+    // Operand kinds by position: xbar.mvm reads (tile, tensor); every other
+    // operand of every opcode is a tensor.
+    for (size_t i = 0; i < in.operands.size(); ++i) {
+      const bool wantTile = in.op == Opcode::XbarMvm && i == 0;
+      const ValueKind want = wantTile ? ValueKind::Tile : ValueKind::Tensor;
+      if (p.values[in.operands[i]].kind != want)
+        return err(fmt::format("operand {} (%{}) is not a {}", i,
+                               in.operands[i], wantTile ? "tile" : "tensor"));
+    }
+    if (in.operands.size() > 0xFFFF || in.attrs.size() > 0xFFFF)
+      return err("more than 65535 operands or attributes");
     if ((p.values[in.result].kind == ValueKind::Tile) !=
         (in.op == Opcode::XbarProgram))
       return err("result kind does not match the opcode");
@@ -63,7 +70,7 @@ public:
       if (shapeOf(0).size() != rank)
         return err("source and result ranks differ");
       for (size_t d = 0; d < rank; ++d)
-        if (in.attrs[d] < 0 || in.attrs[d] + res[d] > shapeOf(0)[d])
+        if (in.attrs[d] < 0 || in.attrs[d] > shapeOf(0)[d] - res[d])
           return err(fmt::format("slice [{}, +{}) of dim {} is outside the "
                                  "source ({})",
                                  in.attrs[d], res[d], d, shapeOf(0)[d]));
@@ -72,7 +79,7 @@ public:
       if (shapeOf(1) != res || shapeOf(0).size() != rank)
         return err("destination and result shapes differ");
       for (size_t d = 0; d < rank; ++d)
-        if (in.attrs[d] < 0 || in.attrs[d] + shapeOf(0)[d] > res[d])
+        if (in.attrs[d] < 0 || in.attrs[d] > res[d] - shapeOf(0)[d])
           return err(fmt::format("insert at [{}, +{}) of dim {} is outside "
                                  "the destination ({})",
                                  in.attrs[d], shapeOf(0)[d], d, res[d]));
@@ -168,10 +175,14 @@ std::string verifyProgram(const Program &p, const hw::Target &t) {
     defined[id] = true;
     return {};
   };
-  for (const ValueDesc &v : p.values)
+  for (const ValueDesc &v : p.values) {
+    if (v.shape.size() > 8)
+      return fmt::format("VALUES: rank {} exceeds the maximum of 8",
+                         v.shape.size());
     for (int64_t d : v.shape)
       if (d <= 0)
         return "VALUES: zero-sized dimensions are not supported";
+  }
   for (const Constant &c : p.constants) {
     if (p.values[c.value].kind != ValueKind::Tensor ||
         int64_t(c.data.size()) != p.values[c.value].numElements())

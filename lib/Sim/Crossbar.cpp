@@ -62,7 +62,7 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
       for (int64_t sl = 0; sl < s; ++sl) {
         const int64_t shift = sl * cfg.cellBits;
         sliceDiff[(sl * k + r) * n + c] =
-            int8_t(((pos >> shift) & mask) - ((neg >> shift) & mask));
+            int16_t(((pos >> shift) & mask) - ((neg >> shift) & mask));
       }
     }
 }
@@ -117,7 +117,7 @@ void CrossbarTile::mvmQuantized(const float *x, float *y) const {
         for (int64_t r = g0; r < g1; ++r) {
           if (!drive[r])
             continue;
-          const int8_t *d = sliceDiff.data() + (s * k + r) * n;
+          const int16_t *d = sliceDiff.data() + (s * k + r) * n;
           for (int64_t c = 0; c < n; ++c)
             colSum[c] += drive[r] * d[c];
         }

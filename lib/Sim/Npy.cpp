@@ -115,7 +115,7 @@ bool writeNpy(const std::string &path, const Tensor &t, std::string &error) {
   for (int64_t d : t.shape)
     shape += std::to_string(d) + ", ";
   if (t.shape.size() > 1)
-    shape.resize(shape.size() - 1); // "(2, 3)" rather than "(2, 3, )"
+    shape.resize(shape.size() - 1); // "(2, 3,)" rather than "(2, 3, )"
   std::string header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
                        shape + "), }";
   // Pad so that the data starts on a 64-byte boundary, ending in '\n'.

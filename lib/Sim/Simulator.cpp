@@ -312,6 +312,7 @@ bool Simulator::run(const std::vector<Tensor> &inputs, Mode mode,
   }
   report = Report();
   report.target = tgt.name;
+  report.tilesAvailable = tgt.numTiles;
   report.mode = mode;
   Executor ex{prog, tgt, mode, {}, {}, report, {}};
   ex.tensors.resize(prog.values.size());
@@ -377,6 +378,7 @@ std::string Report::toJson() const {
   const int64_t macs = total.analogMacs + total.digitalMacs;
   tot["analog_mac_ratio"] = macs ? double(total.analogMacs) / double(macs) : 0.0;
   tot["tiles_programmed"] = tilesProgrammed;
+  tot["tiles_available"] = tilesAvailable;
   j["totals"] = tot;
   j["layers"] = nlohmann::ordered_json::array();
   for (const LayerStats &l : layers)
@@ -398,6 +400,11 @@ std::string formatSummary(const Report &r) {
                      t.analogMacs,
                      macs ? 100.0 * double(t.analogMacs) / double(macs) : 0.0,
                      macs);
+  out += fmt::format("  tiles          {:>14}  of {} on the chip{}\n",
+                     r.tilesProgrammed, r.tilesAvailable,
+                     r.tilesProgrammed > r.tilesAvailable
+                         ? " (over capacity: tiles are re-programmed)"
+                         : "");
   out += fmt::format("  latency        {:>14.1f} ns\n", t.cost.latencyNs);
   out += fmt::format("  energy         {:>14.1f} pJ  (dac {:.1f}, array "
                      "{:.1f}, adc {:.1f}, shift-add {:.1f}, write {:.1f}, dpu "
@@ -418,7 +425,7 @@ std::string dumpProgram(const Program &p) {
   std::string out = fmt::format(
       "imc program v{}.{}: entry '{}', {} values, {} constants, {} "
       "instructions\n",
-      format::kVersionMajor, format::kVersionMinor, p.strings[p.entryName],
+      p.versionMajor, p.versionMinor, p.strings[p.entryName],
       p.values.size(), p.constants.size(), p.code.size());
   auto val = [&](uint32_t id) {
     const ValueDesc &v = p.values[id];

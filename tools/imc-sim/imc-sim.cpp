@@ -4,8 +4,10 @@
 //
 //===----------------------------------------------------------------------===//
 //
-// imc-sim PROG.imcb --input X.npy [--input ...] --output-dir DIR
-//         --report REPORT.json [--mode ideal|quantized] [--dump]
+// imc-sim PROG.imcb --input X.npy [--input ...] [--output-dir DIR]
+//         [--report REPORT.json] [--mode ideal|quantized] [--quiet]
+// imc-sim PROG.imcb --dump
+// (at least one of --output-dir and --report)
 //
 // Every input is checked before anything runs, and nothing is written unless
 // the whole run succeeds (results go to temporary files that are renamed at
@@ -143,9 +145,12 @@ static int run() {
       return fail(fmt::format("{}: cannot write report", reportPath.getValue()));
     }
   }
-  for (auto &[path, tmp] : pending)
-    if (!writeFileAtomically(path, tmp, error))
+  for (size_t i = 0; i < pending.size(); ++i)
+    if (!writeFileAtomically(pending[i].first, pending[i].second, error)) {
+      for (size_t j = i + 1; j < pending.size(); ++j)
+        std::remove(pending[j].second.c_str());
       return fail(error);
+    }
 
   if (!quiet)
     fmt::print("{}", imc::sim::formatSummary(report));

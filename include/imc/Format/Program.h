@@ -60,7 +60,7 @@ enum class Opcode : uint16_t {
   DpuRequantize = 40 ///< (x) -> fake-quantized x; attrs: bits
 };
 
-/// Fixed arity of an opcode; -1 means variadic (at least `minOperands`).
+/// Fixed arity of an opcode; -1 means variadic (at least 2 operands).
 struct OpcodeInfo {
   Opcode op;
   const char *name;
@@ -102,6 +102,9 @@ struct Program {
   std::vector<Instr> code;
   uint32_t entryName = 0; ///< index into strings
   std::vector<uint32_t> inputs, outputs;
+  /// Set by deserialize (the file's version); serialize always writes
+  /// kVersionMajor.kVersionMinor.
+  uint16_t versionMajor = kVersionMajor, versionMinor = kVersionMinor;
 };
 
 /// IEEE 802.3 CRC-32 (the zlib/PNG polynomial), as used in the format.

@@ -32,7 +32,7 @@ struct EnergyParams {
 
 /// Latency constants, in nanoseconds.
 struct LatencyParams {
-  double arrayReadNs = 0; ///< one crossbar read (one input cycle, all rows)
+  double arrayReadNs = 0; ///< one read of one row group in one input cycle
   double adcConvNs = 0;   ///< one ADC conversion
   double rowWriteNs = 0;  ///< programming one row of cells (row-parallel)
 };
@@ -47,7 +47,8 @@ struct Target {
   int64_t adcBits = 0;   ///< ADC resolution (signed, differential sensing)
   int64_t adcsPerArray = 0;
   int64_t parallelRows = 0; ///< rows activated together for one conversion
-  int64_t numTiles = 0;  ///< arrays on the chip
+  int64_t numTiles = 0;  ///< arrays on the chip (reported; placement of
+                         ///< over-capacity models comes later)
   // Precision.
   int64_t weightBits = 0;     ///< signed weight precision
   int64_t activationBits = 0; ///< signed input precision

@@ -81,8 +81,9 @@ private:
   bool quantized;
   std::vector<float> weights;     // ideal: k x n floats
   std::vector<double> scaleW;     // quantized: per column
-  std::vector<int8_t> sliceDiff;  // quantized: [slice][k][n] of
-                                  // slice_s(q+) - slice_s(q-)
+  std::vector<int16_t> sliceDiff; // quantized: [slice][k][n] of
+                                  // slice_s(q+) - slice_s(q-), which
+                                  // needs 9 bits for 8-bit cells
 };
 
 } // namespace imc::sim

@@ -40,6 +40,7 @@ struct Report {
   LayerStats total;
   std::vector<LayerStats> layers; ///< in order of first execution
   int64_t tilesProgrammed = 0;
+  int64_t tilesAvailable = 0; ///< the target's num_tiles
   /// The report as JSON text (docs/report.md lists the fields).
   std::string toJson() const;
 };
