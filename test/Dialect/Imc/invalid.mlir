@@ -64,7 +64,7 @@ func.func @bad_engine(%x: tensor<1x3xf32>) -> tensor<1x4xf32> {
 // -----
 
 func.func @accumulate_one(%a: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  // expected-error @+1 {{'imc.accumulate' op expected at least 2 partial sums, got 1}}
+  // expected-error @+1 {{'imc.accumulate' op expected 2 or more operands, but found 1}}
   %s = imc.accumulate %a : tensor<1x4xf32>
   return %s : tensor<1x4xf32>
 }

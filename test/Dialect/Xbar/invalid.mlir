@@ -75,7 +75,7 @@ func.func private @rank3_tile(!xbar.tile<2x3x4>)
 // -----
 
 func.func @accumulate_one(%a: tensor<1x4xf32>) -> tensor<1x4xf32> {
-  // expected-error @+1 {{'xbar.accumulate' op expected at least 2 partial sums, got 1}}
+  // expected-error @+1 {{'xbar.accumulate' op expected 2 or more operands, but found 1}}
   %s = xbar.accumulate %a : tensor<1x4xf32>
   return %s : tensor<1x4xf32>
 }

@@ -80,16 +80,6 @@ int64_t MvmOp::getNumMacs() {
   return x.getDimSize(0) * x.getDimSize(1) * w.getDimSize(1);
 }
 
-//===----------------------------------------------------------------------===//
-// AccumulateOp
-//===----------------------------------------------------------------------===//
-
-LogicalResult AccumulateOp::verify() {
-  if (getPartials().size() < 2)
-    return emitOpError("expected at least 2 partial sums, got ")
-           << getPartials().size();
-  return success();
-}
 
 #define GET_OP_CLASSES
 #include "imc/Dialect/Imc/IR/ImcOps.cpp.inc"

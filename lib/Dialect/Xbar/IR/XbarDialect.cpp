@@ -120,12 +120,6 @@ LogicalResult MvmOp::verify() {
   return success();
 }
 
-LogicalResult AccumulateOp::verify() {
-  if (getPartials().size() < 2)
-    return emitOpError("expected at least 2 partial sums, got ")
-           << getPartials().size();
-  return success();
-}
 
 #define GET_OP_CLASSES
 #include "imc/Dialect/Xbar/IR/XbarOps.cpp.inc"

@@ -8,6 +8,7 @@
 #define IMC_DIALECT_IMC_IR_IMCOPS_TD
 
 include "imc/Dialect/Imc/IR/ImcDialect.td"
+include "imc/Dialect/CommonTraits.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -51,7 +52,7 @@ def Imc_MvmOp : Imc_Op<"mvm", [Pure]> {
 }
 
 def Imc_AccumulateOp : Imc_Op<"accumulate",
-    [Pure, SameOperandsAndResultType]> {
+    [Pure, SameOperandsAndResultType, AtLeastNOperands<2>]> {
   let summary = "sum of partial results";
   let description = [{
     Adds the partial sums that tiling a weight matrix along its rows produces
@@ -66,7 +67,6 @@ def Imc_AccumulateOp : Imc_Op<"accumulate",
   let arguments = (ins Variadic<StaticShapeTensorOf<[F32]>>:$partials);
   let results = (outs StaticShapeTensorOf<[F32]>:$result);
   let assemblyFormat = "$partials attr-dict `:` type($result)";
-  let hasVerifier = 1;
 }
 
 #endif // IMC_DIALECT_IMC_IR_IMCOPS_TD

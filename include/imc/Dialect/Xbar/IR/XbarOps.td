@@ -8,6 +8,7 @@
 #define IMC_DIALECT_XBAR_IR_XBAROPS_TD
 
 include "imc/Dialect/Xbar/IR/XbarDialect.td"
+include "imc/Dialect/CommonTraits.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
 
@@ -73,7 +74,7 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [Pure]> {
 }
 
 def Xbar_AccumulateOp : Xbar_Op<"accumulate",
-    [Pure, SameOperandsAndResultType]> {
+    [Pure, SameOperandsAndResultType, AtLeastNOperands<2>]> {
   let summary = "accumulate partial sums of tiles";
   let description = [{
     Adds the outputs of tiles that hold different row blocks of one weight
@@ -88,7 +89,6 @@ def Xbar_AccumulateOp : Xbar_Op<"accumulate",
   let arguments = (ins Variadic<StaticShapeTensorOf<[F32]>>:$partials);
   let results = (outs StaticShapeTensorOf<[F32]>:$result);
   let assemblyFormat = "$partials attr-dict `:` type($result)";
-  let hasVerifier = 1;
 }
 
 #endif // IMC_DIALECT_XBAR_IR_XBAROPS_TD
