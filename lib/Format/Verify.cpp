@@ -102,9 +102,7 @@ public:
       return {};
     }
     case Opcode::XbarMvm: {
-      const ValueDesc &tile = p.values[in.operands[0]];
-      if (tile.kind != ValueKind::Tile)
-        return err("first operand is not a tile");
+      const ValueDesc &tile = p.values[in.operands[0]]; // a tile, by I3
       const auto &x = shapeOf(1);
       if (x.size() != 2 || x[1] != tile.shape[0] || res.size() != 2 ||
           res[0] != x[0] || res[1] != tile.shape[1])
@@ -184,8 +182,10 @@ std::string verifyProgram(const Program &p, const hw::Target &t) {
         return "VALUES: zero-sized dimensions are not supported";
   }
   for (const Constant &c : p.constants) {
-    if (p.values[c.value].kind != ValueKind::Tensor ||
-        int64_t(c.data.size()) != p.values[c.value].numElements())
+    if (p.values[c.value].kind != ValueKind::Tensor)
+      return fmt::format("CONSTANTS: constant %{} is declared as a tile",
+                         c.value);
+    if (int64_t(c.data.size()) != p.values[c.value].numElements())
       return fmt::format("CONSTANTS: constant %{} has {} elements, its shape "
                          "{} needs {}",
                          c.value, c.data.size(),

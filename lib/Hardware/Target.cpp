@@ -52,12 +52,14 @@ public:
     if (!v.is_number_integer())
       throw FieldError{fmt::format("field '{}' must be an integer in [{}, {}]",
                                    name(key), lo, hi)};
-    int64_t x = v.get<int64_t>();
-    if (x < lo || x > hi)
+    // An unsigned value above INT64_MAX would wrap in get<int64_t>().
+    const bool tooBig = v.is_number_unsigned() &&
+                        v.get<uint64_t>() > uint64_t(hi);
+    if (tooBig || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
       throw FieldError{fmt::format(
           "field '{}' must be an integer in [{}, {}], got {}", name(key), lo,
-          hi, x)};
-    return x;
+          hi, v.dump())};
+    return v.get<int64_t>();
   }
 
   double number(const char *key, double lo, double hi) {

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <regex>
 
 namespace imc::sim {
@@ -65,7 +66,20 @@ std::optional<Tensor> readNpy(const std::string &path, std::string &error) {
     return fail("cannot read 'descr' from the .npy header");
   const char order = m[1].str()[0];
   const char kind = m[2].str()[0];
-  const int width = std::stoi(m[3].str());
+  // Widths and dimensions are parsed without exceptions: a header may hold
+  // numbers of any length.
+  auto parseNumber = [](const std::string &s, int64_t &out) {
+    out = 0;
+    for (char c : s) {
+      if (out > (std::numeric_limits<int64_t>::max() - 9) / 10)
+        return false;
+      out = out * 10 + (c - '0');
+    }
+    return true;
+  };
+  int64_t width;
+  if (!parseNumber(m[3].str(), width) || width > 16)
+    return fail(fmt::format("unsupported dtype '{}{}'", kind, m[3].str()));
   if (order == '>' && width > 1)
     return fail("big-endian .npy arrays are not supported");
   if (std::regex_search(header, m,
@@ -79,16 +93,27 @@ std::optional<Tensor> readNpy(const std::string &path, std::string &error) {
   Tensor t;
   std::string dims = m[1].str();
   std::regex num("(\\d+)");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num);
-       it != std::sregex_iterator(); ++it)
-    t.shape.push_back(std::stoll((*it)[1].str()));
-  const int64_t n = Tensor::numElements(t.shape);
   const size_t dataStart = headerStart + headerLen;
-  if (uint64_t(n) * width != bytes.size() - dataStart)
+  const uint64_t dataBytes = bytes.size() - dataStart;
+  uint64_t n = 1; // checked against the file size as it grows: no overflow
+  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num);
+       it != std::sregex_iterator(); ++it) {
+    int64_t d;
+    if (!parseNumber((*it)[1].str(), d))
+      return fail(fmt::format("dimension {} is too large", (*it)[1].str()));
+    t.shape.push_back(d);
+    if (d != 0 && n > dataBytes / uint64_t(d))
+      n = dataBytes + 1; // more elements than bytes: certainly a mismatch
+    else
+      n *= uint64_t(d);
+  }
+  if (n > dataBytes || n * uint64_t(width) != dataBytes)
     return fail(fmt::format("data size mismatch: shape {} of {}-byte "
                             "elements needs {} bytes, file has {}",
-                            shapeToString(t.shape), width, n * width,
-                            bytes.size() - dataStart));
+                            shapeToString(t.shape), width,
+                            n > dataBytes ? std::string("more")
+                                          : std::to_string(n * width),
+                            dataBytes));
   t.data.resize(n);
   const uint8_t *src = bytes.data() + dataStart;
   if (kind == 'f' && width == 4)

@@ -318,7 +318,8 @@ bool Simulator::run(const std::vector<Tensor> &inputs, Mode mode,
   ex.tensors.resize(prog.values.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const auto &want = prog.values[prog.inputs[i]].shape;
-    if (inputs[i].shape != want) {
+    if (inputs[i].shape != want ||
+        int64_t(inputs[i].data.size()) != Tensor::numElements(want)) {
       error = fmt::format("input {} has shape {}, argument {} of '{}' expects "
                           "{}",
                           i, shapeToString(inputs[i].shape), i,

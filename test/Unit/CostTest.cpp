@@ -202,9 +202,9 @@ TEST(Cost, DpuMatmul) {
 TEST(Cost, Accumulation) {
   const hw::Target t = roundTarget();
   Cost sum;
-  sum += cost::crossbarProgram(t, 40, 10);   // 2000 ns, 16000 pJ write
-  sum += cost::crossbarMvm(t, 3, 40, 10);    // 180 ns, 3285 pJ
-  sum += cost::dpuMatmul(t, 4, 5, 6);        // 30 ns, 600 pJ
+  sum += cost::crossbarProgram(t, 40, 10); // 2000 ns, 16000 pJ write
+  sum += cost::crossbarMvm(t, 3, 40, 10);  // 180 ns, 3285 pJ
+  sum += cost::dpuMatmul(t, 4, 5, 6);      // 30 ns, 600 pJ
   EXPECT_DOUBLE_EQ(sum.latencyNs, 2210.0);
   EXPECT_EQ(sum.cellWrites, 1600);
   EXPECT_EQ(sum.adcConversions, 360);

@@ -49,8 +49,7 @@ std::optional<Target> parseOk(const json &j) {
 
 TEST(Target, DefaultTargetParses) {
   std::string error;
-  std::optional<Target> t =
-      loadTarget(imc::test::defaultTargetPath(), error);
+  std::optional<Target> t = loadTarget(imc::test::defaultTargetPath(), error);
   ASSERT_TRUE(t.has_value()) << error;
   EXPECT_TRUE(error.empty());
   EXPECT_EQ(t->name, "default-rram-128");
@@ -80,8 +79,7 @@ TEST(Target, DefaultTargetParses) {
 
 TEST(Target, DefaultDerivedQuantities) {
   std::string error;
-  std::optional<Target> t =
-      loadTarget(imc::test::defaultTargetPath(), error);
+  std::optional<Target> t = loadTarget(imc::test::defaultTargetPath(), error);
   ASSERT_TRUE(t.has_value()) << error;
   // 8-bit signed weights: 7 magnitude bits in 2-bit cells -> ceil(7/2) = 4.
   EXPECT_EQ(t->weightSlices(), 4);
@@ -162,8 +160,8 @@ TEST(Target, MissingFieldEverywhere) {
     for (auto f = it->begin(); f != it->end(); ++f) {
       json k = base;
       k[it.key()].erase(f.key());
-      EXPECT_THAT(parseError(k), HasSubstr("missing field '" + it.key() +
-                                           "." + f.key() + "'"));
+      EXPECT_THAT(parseError(k), HasSubstr("missing field '" + it.key() + "." +
+                                           f.key() + "'"));
     }
   }
 }
@@ -230,69 +228,95 @@ struct RangeCase {
 TEST(Target, OutOfRange) {
   // Each field just outside its documented range, low and high.
   const RangeCase cases[] = {
-      {"crossbar", "rows", 0, "'crossbar.rows' must be an integer in [1, "
-                              "4096], got 0"},
-      {"crossbar", "rows", 4097, "'crossbar.rows' must be an integer in [1, "
-                                 "4096], got 4097"},
-      {"crossbar", "cols", 0, "'crossbar.cols' must be an integer in [1, "
-                              "4096], got 0"},
-      {"crossbar", "cols", 4097, "'crossbar.cols' must be an integer in [1, "
-                                 "4096], got 4097"},
-      {"crossbar", "cell_bits", 0, "'crossbar.cell_bits' must be an integer "
-                                   "in [1, 8], got 0"},
-      {"crossbar", "cell_bits", 9, "'crossbar.cell_bits' must be an integer "
-                                   "in [1, 8], got 9"},
-      {"crossbar", "dac_bits", 0, "'crossbar.dac_bits' must be an integer in "
-                                  "[1, 16], got 0"},
-      {"crossbar", "dac_bits", 17, "'crossbar.dac_bits' must be an integer "
-                                   "in [1, 16], got 17"},
-      {"crossbar", "adc_bits", 1, "'crossbar.adc_bits' must be an integer in "
-                                  "[2, 24], got 1"},
-      {"crossbar", "adc_bits", 25, "'crossbar.adc_bits' must be an integer "
-                                   "in [2, 24], got 25"},
-      {"crossbar", "adcs_per_array", 0, "'crossbar.adcs_per_array' must be an "
-                                        "integer in [1, 4096], got 0"},
+      {"crossbar", "rows", 0,
+       "'crossbar.rows' must be an integer in [1, "
+       "4096], got 0"},
+      {"crossbar", "rows", 4097,
+       "'crossbar.rows' must be an integer in [1, "
+       "4096], got 4097"},
+      {"crossbar", "cols", 0,
+       "'crossbar.cols' must be an integer in [1, "
+       "4096], got 0"},
+      {"crossbar", "cols", 4097,
+       "'crossbar.cols' must be an integer in [1, "
+       "4096], got 4097"},
+      {"crossbar", "cell_bits", 0,
+       "'crossbar.cell_bits' must be an integer "
+       "in [1, 8], got 0"},
+      {"crossbar", "cell_bits", 9,
+       "'crossbar.cell_bits' must be an integer "
+       "in [1, 8], got 9"},
+      {"crossbar", "dac_bits", 0,
+       "'crossbar.dac_bits' must be an integer in "
+       "[1, 16], got 0"},
+      {"crossbar", "dac_bits", 17,
+       "'crossbar.dac_bits' must be an integer "
+       "in [1, 16], got 17"},
+      {"crossbar", "adc_bits", 1,
+       "'crossbar.adc_bits' must be an integer in "
+       "[2, 24], got 1"},
+      {"crossbar", "adc_bits", 25,
+       "'crossbar.adc_bits' must be an integer "
+       "in [2, 24], got 25"},
+      {"crossbar", "adcs_per_array", 0,
+       "'crossbar.adcs_per_array' must be an "
+       "integer in [1, 4096], got 0"},
       {"crossbar", "adcs_per_array", 4097,
        "'crossbar.adcs_per_array' must be an integer in [1, 4096], got 4097"},
-      {"crossbar", "parallel_rows", 0, "'crossbar.parallel_rows' must be an "
-                                       "integer in [1, 4096], got 0"},
+      {"crossbar", "parallel_rows", 0,
+       "'crossbar.parallel_rows' must be an "
+       "integer in [1, 4096], got 0"},
       {"crossbar", "parallel_rows", 4097,
        "'crossbar.parallel_rows' must be an integer in [1, 4096], got 4097"},
-      {"crossbar", "num_tiles", 0, "'crossbar.num_tiles' must be an integer "
-                                   "in [1, 1048576], got 0"},
+      {"crossbar", "num_tiles", 0,
+       "'crossbar.num_tiles' must be an integer "
+       "in [1, 1048576], got 0"},
       {"crossbar", "num_tiles", 1048577,
        "'crossbar.num_tiles' must be an integer in [1, 1048576], got "
        "1048577"},
-      {"crossbar", "rows", -5, "'crossbar.rows' must be an integer in [1, "
-                               "4096], got -5"},
-      {"precision", "weight_bits", 1, "'precision.weight_bits' must be an "
-                                      "integer in [2, 16], got 1"},
-      {"precision", "weight_bits", 17, "'precision.weight_bits' must be an "
-                                       "integer in [2, 16], got 17"},
-      {"precision", "activation_bits", 1, "'precision.activation_bits' must "
-                                          "be an integer in [2, 16], got 1"},
-      {"precision", "activation_bits", 17, "'precision.activation_bits' must "
-                                           "be an integer in [2, 16], got "
-                                           "17"},
-      {"dpu", "lanes", 0, "'dpu.lanes' must be an integer in [1, 65536], got "
-                          "0"},
-      {"dpu", "lanes", 65537, "'dpu.lanes' must be an integer in [1, 65536], "
-                              "got 65537"},
-      {"dpu", "clock_mhz", 0.5, "'dpu.clock_mhz' must be a number in [1, "
-                                "100000], got 0.5"},
-      {"dpu", "clock_mhz", 100001, "'dpu.clock_mhz' must be a number in [1, "
-                                   "100000], got 100001"},
-      {"energy_pj", "cell_read", -0.25, "'energy_pj.cell_read' must be a "
-                                        "number in [0, 1000000], got -0.25"},
-      {"energy_pj", "dpu_add", 1000001, "'energy_pj.dpu_add' must be a "
-                                        "number in [0, 1000000], got "
-                                        "1000001"},
-      {"latency_ns", "adc_conversion", -1, "'latency_ns.adc_conversion' must "
-                                           "be a number in [0, 1000000000], "
-                                           "got -1"},
-      {"latency_ns", "row_write", 2e9, "'latency_ns.row_write' must be a "
-                                       "number in [0, 1000000000], got "
-                                       "2000000000"},
+      {"crossbar", "rows", -5,
+       "'crossbar.rows' must be an integer in [1, "
+       "4096], got -5"},
+      {"precision", "weight_bits", 1,
+       "'precision.weight_bits' must be an "
+       "integer in [2, 16], got 1"},
+      {"precision", "weight_bits", 17,
+       "'precision.weight_bits' must be an "
+       "integer in [2, 16], got 17"},
+      {"precision", "activation_bits", 1,
+       "'precision.activation_bits' must "
+       "be an integer in [2, 16], got 1"},
+      {"precision", "activation_bits", 17,
+       "'precision.activation_bits' must "
+       "be an integer in [2, 16], got "
+       "17"},
+      {"dpu", "lanes", 0,
+       "'dpu.lanes' must be an integer in [1, 65536], got "
+       "0"},
+      {"dpu", "lanes", 65537,
+       "'dpu.lanes' must be an integer in [1, 65536], "
+       "got 65537"},
+      {"dpu", "clock_mhz", 0.5,
+       "'dpu.clock_mhz' must be a number in [1, "
+       "100000], got 0.5"},
+      {"dpu", "clock_mhz", 100001,
+       "'dpu.clock_mhz' must be a number in [1, "
+       "100000], got 100001"},
+      {"energy_pj", "cell_read", -0.25,
+       "'energy_pj.cell_read' must be a "
+       "number in [0, 1000000], got -0.25"},
+      {"energy_pj", "dpu_add", 1000001,
+       "'energy_pj.dpu_add' must be a "
+       "number in [0, 1000000], got "
+       "1000001"},
+      {"latency_ns", "adc_conversion", -1,
+       "'latency_ns.adc_conversion' must "
+       "be a number in [0, 1000000000], "
+       "got -1"},
+      {"latency_ns", "row_write", 2e9,
+       "'latency_ns.row_write' must be a "
+       "number in [0, 1000000000], got "
+       "2000000000"},
   };
   for (const RangeCase &c : cases) {
     SCOPED_TRACE(std::string(c.section) + "." + c.key + " = " + c.bad.dump());
@@ -345,9 +369,8 @@ TEST(Target, HugeIntegerRejected) {
   std::string text = defaultJson().dump();
   const std::string from = "\"rows\":128";
   ASSERT_NE(text.find(from), std::string::npos);
-  for (const char *huge :
-       {"9223372036854775808", "18446744073709551615",
-        "18446744073709551617"}) {
+  for (const char *huge : {"9223372036854775808", "18446744073709551615",
+                           "18446744073709551617"}) {
     SCOPED_TRACE(huge);
     std::string t = text;
     t.replace(t.find(from), from.size(), std::string("\"rows\":") + huge);
@@ -355,6 +378,33 @@ TEST(Target, HugeIntegerRejected) {
     EXPECT_FALSE(parseTarget(t, "t.json", error).has_value());
     EXPECT_THAT(error, HasSubstr("crossbar.rows"));
   }
+}
+
+TEST(Target, IntegerFieldRejectsNonIntegerLiterals) {
+  // Documented: 128.0 and 1e2 are numbers, not integer literals.
+  std::string text = defaultJson().dump();
+  const std::string from = "\"rows\":128";
+  for (const char *lit : {"128.0", "1e2", "1.28e2"}) {
+    SCOPED_TRACE(lit);
+    std::string t = text;
+    t.replace(t.find(from), from.size(), std::string("\"rows\":") + lit);
+    std::string error;
+    EXPECT_FALSE(parseTarget(t, "t.json", error).has_value());
+    EXPECT_EQ(error, "t.json: field 'crossbar.rows' must be an integer in "
+                     "[1, 4096]");
+  }
+}
+
+TEST(Target, HugeIntegerReportedAsWritten) {
+  // An out-of-range unsigned literal is rejected; the message must quote the
+  // value of the file, not its two's-complement reinterpretation.
+  std::string text = defaultJson().dump();
+  const std::string from = "\"rows\":128";
+  std::string t = text;
+  t.replace(t.find(from), from.size(), "\"rows\":18446744073709551615");
+  std::string error;
+  EXPECT_FALSE(parseTarget(t, "t.json", error).has_value());
+  EXPECT_THAT(error, HasSubstr("got 18446744073709551615"));
 }
 
 TEST(Target, UnknownField) {
@@ -391,8 +441,8 @@ TEST(Target, InvalidJsonSyntax) {
     EXPECT_THAT(error, ::testing::Not(HasSubstr("json.exception")));
   }
   std::string error;
-  EXPECT_FALSE(parseTarget("{\n  \"name\": \"x\",\n  oops\n}", "bad.json",
-                           error));
+  EXPECT_FALSE(
+      parseTarget("{\n  \"name\": \"x\",\n  oops\n}", "bad.json", error));
   EXPECT_THAT(error, HasSubstr("line 3"));
 }
 
