@@ -79,8 +79,16 @@ Cost crossbarProgram(const hw::Target &t, int64_t rows, int64_t weightCols) {
 Cost dpuElementwise(const hw::Target &t, DpuOpKind kind, int64_t elements) {
   Cost c;
   const double perOp =
-      kind == DpuOpKind::Mul ? t.energy.dpuMulPJ : t.energy.dpuAddPJ;
+      kind == DpuOpKind::Mul      ? t.energy.dpuMulPJ
+      : kind == DpuOpKind::MulAdd ? t.energy.dpuMulPJ + t.energy.dpuAddPJ
+                                  : t.energy.dpuAddPJ;
   c.energy.dpu = double(elements) * perOp;
+  c.latencyNs = dpuNs(t, ceilDiv(elements, t.dpuLanes));
+  return c;
+}
+
+Cost dpuMove(const hw::Target &t, int64_t elements) {
+  Cost c;
   c.latencyNs = dpuNs(t, ceilDiv(elements, t.dpuLanes));
   return c;
 }

@@ -31,6 +31,13 @@ static const OpcodeInfo kOpcodes[] = {
     {Opcode::DpuMatmul, "dpu.matmul", 2, 0, ""},
     {Opcode::DpuReduceSum, "dpu.reduce_sum", 1, 1, "dim"},
     {Opcode::DpuRequantize, "dpu.requantize", 1, 1, "bits"},
+    {Opcode::DpuIm2col, "dpu.im2col", 1, 10,
+     "kh,kw,stride_h,stride_w,pad_t,pad_l,pad_b,pad_r,dil_h,dil_w"},
+    {Opcode::DpuReshape, "dpu.reshape", 1, 0, ""},
+    {Opcode::DpuTranspose, "dpu.transpose", 1, -1, "permutation"},
+    {Opcode::DpuAffine, "dpu.affine", 3, 1, "dim"},
+    {Opcode::DpuPool, "dpu.pool", 1, 9,
+     "kind,kh,kw,stride_h,stride_w,pad_t,pad_l,pad_b,pad_r"},
 };
 
 const OpcodeInfo *lookupOpcode(uint16_t raw) {

@@ -11,6 +11,7 @@
 
 #include "imc/Format/Program.h"
 #include "imc/Hardware/Target.h"
+#include "imc/Support/Conv.h"
 
 #include <fmt/format.h>
 
@@ -138,6 +139,72 @@ public:
           res[0] != shapeOf(0)[0] || res[1] != shapeOf(1)[1])
         return err("matmul shapes do not agree");
       return {};
+    case Opcode::DpuIm2col:
+    case Opcode::DpuPool: {
+      const bool pool = in.op == Opcode::DpuPool;
+      const auto &x = shapeOf(0);
+      const int64_t *a = in.attrs.data() + (pool ? 1 : 0);
+      if (pool && (in.attrs[0] < 0 || in.attrs[0] > 1))
+        return err("pool kind must be 0 (max) or 1 (avg)");
+      // a: kh, kw, sh, sw, pt, pl, pb, pr[, dh, dw]
+      const int64_t dh = pool ? 1 : a[8], dw = pool ? 1 : a[9];
+      for (int i = 0; i < 4; ++i)
+        if (a[i] <= 0 || a[i] > (int64_t(1) << 20))
+          return err("kernel sizes and strides must be in [1, 2^20]");
+      for (int i = 4; i < 8; ++i)
+        if (a[i] < 0 || a[i] > (int64_t(1) << 20))
+          return err("padding must be in [0, 2^20]");
+      if (dh <= 0 || dw <= 0 || dh > (int64_t(1) << 20) ||
+          dw > (int64_t(1) << 20))
+        return err("dilations must be in [1, 2^20]");
+      if (x.size() != 4)
+        return err("input must be 4-D (NCHW)");
+      const int64_t oh = windowOutputSize(x[2], a[4], a[6], a[0], a[2], dh);
+      const int64_t ow = windowOutputSize(x[3], a[5], a[7], a[1], a[3], dw);
+      const std::vector<int64_t> want =
+          pool ? std::vector<int64_t>{x[0], x[1], oh, ow}
+               : std::vector<int64_t>{x[0] * oh * ow, x[1] * a[0] * a[1]};
+      if (oh <= 0 || ow <= 0 || res != want)
+        return err(fmt::format("result shape {} does not match the window "
+                               "geometry ({} expected)",
+                               shapeToString(res), shapeToString(want)));
+      return {};
+    }
+    case Opcode::DpuReshape: {
+      int64_t a = 1, b = 1;
+      for (int64_t d : shapeOf(0))
+        a *= d;
+      for (int64_t d : res)
+        b *= d;
+      if (a != b)
+        return err("input and result element counts differ");
+      return {};
+    }
+    case Opcode::DpuTranspose: {
+      const auto &x = shapeOf(0);
+      std::vector<bool> seen(rank, false);
+      if (x.size() != rank)
+        return err("input and result ranks differ");
+      for (size_t d = 0; d < rank; ++d) {
+        const int64_t p = in.attrs[d];
+        if (p < 0 || size_t(p) >= rank || seen[p])
+          return err("attributes are not a permutation");
+        seen[p] = true;
+        if (res[d] != x[p])
+          return err(fmt::format("result dim {} must equal input dim {}", d,
+                                 p));
+      }
+      return {};
+    }
+    case Opcode::DpuAffine: {
+      const int64_t dim = in.attrs[0];
+      if (shapeOf(0) != res || dim < 0 || size_t(dim) >= rank)
+        return err("input/result shapes differ or dim out of range");
+      for (size_t i = 1; i < 3; ++i)
+        if (shapeOf(i) != std::vector<int64_t>{res[dim]})
+          return err("scale and shift must be 1-D of the dim's size");
+      return {};
+    }
     case Opcode::DpuReduceSum: {
       if (shapeOf(0).size() != rank || in.attrs[0] < 0 ||
           size_t(in.attrs[0]) >= rank)

@@ -17,6 +17,8 @@ using namespace imc;
 
 void imc::buildImcPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertLinalgToImc());
+  pm.addPass(createImcFuseBatchNorm());
+  pm.addPass(createImcLowerConv());
   pm.addPass(createImcMap(ImcMapOptions{options.policy, false}));
   // The first target-aware pass records the target on the module; the later
   // ones read it from there.
@@ -31,7 +33,7 @@ void imc::registerImcPipeline() {
   PassPipelineRegistration<PipelineOptions>(
       "imc-pipeline",
       "Compile linalg-on-tensors for an IMC target: convert-linalg-to-imc, "
-      "imc-map, imc-tile, convert-imc-to-xbar, convert-imc-to-dpu, "
-      "canonicalize, cse",
+      "imc-fuse-batchnorm, imc-lower-conv, imc-map, imc-tile, "
+      "convert-imc-to-xbar, convert-imc-to-dpu, canonicalize, cse",
       buildImcPipeline);
 }

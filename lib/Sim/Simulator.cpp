@@ -6,12 +6,14 @@
 
 #include "imc/Sim/Simulator.h"
 #include "imc/Sim/Crossbar.h"
+#include "imc/Support/Conv.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 
 namespace imc::sim {
@@ -276,6 +278,113 @@ struct Executor {
           r.data[o * inner + i] = float(s);
         }
       dpu(cost::DpuOpKind::Add, int64_t(x.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuIm2col: {
+      const Tensor &x = tensors[in.operands[0]];
+      const int64_t *a = in.attrs.data(); // kh kw sh sw pt pl pb pr dh dw
+      const int64_t n = x.shape[0], ch = x.shape[1], h = x.shape[2],
+                    w = x.shape[3];
+      const int64_t oh = windowOutputSize(h, a[4], a[6], a[0], a[2], a[8]);
+      const int64_t ow = windowOutputSize(w, a[5], a[7], a[1], a[3], a[9]);
+      Tensor r(resShape); // zeros: padding
+      const int64_t cols = ch * a[0] * a[1];
+      for (int64_t ni = 0; ni < n; ++ni)
+        for (int64_t i = 0; i < oh; ++i)
+          for (int64_t j = 0; j < ow; ++j) {
+            float *row = r.data.data() + ((ni * oh + i) * ow + j) * cols;
+            for (int64_t ci = 0; ci < ch; ++ci)
+              for (int64_t ki = 0; ki < a[0]; ++ki) {
+                const int64_t y = i * a[2] - a[4] + ki * a[8];
+                if (y < 0 || y >= h)
+                  continue;
+                for (int64_t kj = 0; kj < a[1]; ++kj) {
+                  const int64_t xx = j * a[3] - a[5] + kj * a[9];
+                  if (xx >= 0 && xx < w)
+                    row[(ci * a[0] + ki) * a[1] + kj] =
+                        x.data[((ni * ch + ci) * h + y) * w + xx];
+                }
+              }
+          }
+      c = cost::dpuMove(t, int64_t(r.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuReshape:
+      tensors[in.result] = Tensor(resShape, tensors[in.operands[0]].data);
+      break;
+    case Opcode::DpuTranspose: {
+      const Tensor &x = tensors[in.operands[0]];
+      const size_t rank = resShape.size();
+      Tensor r(resShape);
+      std::vector<int64_t> inStride(rank, 1), idx(rank, 0);
+      for (size_t d = rank; d-- > 1;)
+        inStride[d - 1] = inStride[d] * x.shape[d];
+      // Walk the result in order; result dim d reads input dim perm[d].
+      for (size_t e = 0; e < r.data.size(); ++e) {
+        int64_t src = 0;
+        for (size_t d = 0; d < rank; ++d)
+          src += idx[d] * inStride[in.attrs[d]];
+        r.data[e] = x.data[src];
+        for (size_t d = rank; d-- > 0;) {
+          if (++idx[d] < resShape[d])
+            break;
+          idx[d] = 0;
+        }
+      }
+      c = cost::dpuMove(t, int64_t(r.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuAffine: {
+      Tensor r = tensors[in.operands[0]];
+      const Tensor &s = tensors[in.operands[1]];
+      const Tensor &b = tensors[in.operands[2]];
+      const int64_t dim = in.attrs[0], len = resShape[dim];
+      int64_t inner = 1;
+      for (size_t d = dim + 1; d < resShape.size(); ++d)
+        inner *= resShape[d];
+      for (size_t e = 0; e < r.data.size(); ++e) {
+        const int64_t ch = (int64_t(e) / inner) % len;
+        r.data[e] = r.data[e] * s.data[ch] + b.data[ch];
+      }
+      dpu(cost::DpuOpKind::MulAdd, int64_t(r.data.size()));
+      tensors[in.result] = std::move(r);
+      break;
+    }
+    case Opcode::DpuPool: {
+      const Tensor &x = tensors[in.operands[0]];
+      const int64_t *a = in.attrs.data() + 1; // kh kw sh sw pt pl pb pr
+      const bool isMax = in.attrs[0] == 0;
+      const int64_t nc = x.shape[0] * x.shape[1], h = x.shape[2],
+                    w = x.shape[3], oh = resShape[2], ow = resShape[3];
+      Tensor r(resShape);
+      for (int64_t p = 0; p < nc; ++p)
+        for (int64_t i = 0; i < oh; ++i)
+          for (int64_t j = 0; j < ow; ++j) {
+            double acc = isMax ? -std::numeric_limits<double>::infinity() : 0;
+            for (int64_t ki = 0; ki < a[0]; ++ki)
+              for (int64_t kj = 0; kj < a[1]; ++kj) {
+                const int64_t y = i * a[2] - a[4] + ki,
+                              xx = j * a[3] - a[5] + kj;
+                const bool inside = y >= 0 && y < h && xx >= 0 && xx < w;
+                const double v = inside ? x.data[(p * h + y) * w + xx]
+                                 : isMax
+                                     ? -std::numeric_limits<double>::infinity()
+                                     : 0.0;
+                acc = isMax ? std::max(acc, v) : acc + v;
+              }
+            r.data[(p * oh + i) * ow + j] =
+                float(isMax ? acc : acc / double(a[0] * a[1]));
+          }
+      const int64_t windowOps = int64_t(r.data.size()) * a[0] * a[1];
+      dpu(isMax ? cost::DpuOpKind::Max : cost::DpuOpKind::Add, windowOps);
+      if (!isMax) { // the division of each window sum
+        c += cost::dpuElementwise(t, cost::DpuOpKind::Mul,
+                                  int64_t(r.data.size()));
+        dpuOps += int64_t(r.data.size());
+      }
       tensors[in.result] = std::move(r);
       break;
     }

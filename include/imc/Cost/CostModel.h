@@ -46,11 +46,16 @@ Cost crossbarMvm(const hw::Target &t, int64_t vectors, int64_t rows,
 /// Programming a `rows` x `weightCols` weight block into one tile.
 Cost crossbarProgram(const hw::Target &t, int64_t rows, int64_t weightCols);
 
-/// Kinds of element-wise DPU work, by the arithmetic they need.
-enum class DpuOpKind { Add, Mul, Max };
+/// Kinds of element-wise DPU work, by the arithmetic they need. MulAdd is a
+/// fused multiply-add (one lane cycle, the energy of a multiply and an add).
+enum class DpuOpKind { Add, Mul, Max, MulAdd };
 
 /// `elements` element-wise operations of one kind on the DPU.
 Cost dpuElementwise(const hw::Target &t, DpuOpKind kind, int64_t elements);
+
+/// Moving `elements` values through the DPU (im2col, transpose): one lane
+/// cycle per element. Their buffer energy is not modeled yet (0 pJ).
+Cost dpuMove(const hw::Target &t, int64_t elements);
 
 /// A digital matrix multiply (m x k) * (k x n) on the DPU.
 Cost dpuMatmul(const hw::Target &t, int64_t m, int64_t k, int64_t n);

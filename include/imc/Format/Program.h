@@ -57,7 +57,16 @@ enum class Opcode : uint16_t {
   DpuBiasAdd = 37,   ///< (x ...xN, b N) -> x + b broadcast on the last dim
   DpuMatmul = 38,    ///< (a MxK, b KxN) -> MxN
   DpuReduceSum = 39, ///< (x) -> sum over dim; attrs: dim (result keeps rank)
-  DpuRequantize = 40 ///< (x) -> fake-quantized x; attrs: bits
+  DpuRequantize = 40, ///< (x) -> fake-quantized x; attrs: bits
+  DpuIm2col = 41,     ///< (x NCHW) -> (N OH OW) x (C KH KW); attrs: kh, kw,
+                      ///< stride h, w, pad top, left, bottom, right,
+                      ///< dilation h, w
+  DpuReshape = 42,    ///< (x) -> same elements, result shape
+  DpuTranspose = 43,  ///< (x) -> permuted; attrs: permutation (per dim)
+  DpuAffine = 44,     ///< (x, scale, shift) -> x * scale + shift along dim;
+                      ///< attrs: dim
+  DpuPool = 45        ///< (x NCHW) -> pooled; attrs: kind (0 max, 1 avg),
+                      ///< kh, kw, stride h, w, pad top, left, bottom, right
 };
 
 /// Fixed arity of an opcode; -1 means variadic (at least 2 operands).

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Patterns.h"
 #include "imc/Conversion/Passes.h"
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
@@ -32,17 +33,15 @@ namespace imc {
 using namespace mlir;
 using namespace imc;
 
-namespace {
-
-/// True if `v` is a tensor whose every element is +0.0: a zero constant or a
-/// linalg.fill of zero.
-bool isZeroTensor(Value v) {
+bool imc::isZeroTensor(Value v) {
   if (matchPattern(v, m_AnyZeroFloat()))
     return true;
   if (auto fill = v.getDefiningOp<linalg::FillOp>())
     return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
   return false;
 }
+
+namespace {
 
 /// The dense f32 value of a constant tensor, also through a 2-D transpose of a
 /// constant (torch-mlir transposes nn.Linear weights with linalg.transpose).
@@ -308,6 +307,8 @@ struct ConvertLinalgToImcPass
                  NamedElementwisePattern<linalg::MulOp, Elementwise::Mul>,
                  NamedElementwisePattern<linalg::MaxOp, Elementwise::Max>>(
         &getContext());
+    populateConvPatterns(patterns);
+    populateAffinePatterns(patterns);
     if (failed(applyPatternsAndFoldGreedily(getOperation(),
                                             std::move(patterns)))) {
       getOperation().emitError("convert-linalg-to-imc did not converge");

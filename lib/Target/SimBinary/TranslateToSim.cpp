@@ -238,6 +238,31 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
               return b.emit(op, Opcode::DpuRequantize, r.getInput(),
                             {int64_t(r.getBits())});
             })
+            .Case<dpu::Im2colOp>([&](dpu::Im2colOp o) {
+              SmallVector<int64_t> a(o.getKernel());
+              llvm::append_range(a, o.getStrides());
+              llvm::append_range(a, o.getPadding());
+              llvm::append_range(a, o.getDilations());
+              return b.emit(op, Opcode::DpuIm2col, o.getInput(), a);
+            })
+            .Case<dpu::ReshapeOp>([&](dpu::ReshapeOp o) {
+              return b.emit(op, Opcode::DpuReshape, o.getInput(), {});
+            })
+            .Case<dpu::TransposeOp>([&](dpu::TransposeOp o) {
+              return b.emit(op, Opcode::DpuTranspose, o.getInput(),
+                            o.getPermutation());
+            })
+            .Case<dpu::AffineOp>([&](dpu::AffineOp o) {
+              return b.emit(op, Opcode::DpuAffine, op->getOperands(),
+                            {int64_t(o.getDim())});
+            })
+            .Case<dpu::PoolOp>([&](dpu::PoolOp o) {
+              SmallVector<int64_t> a{o.getKind() == "max" ? 0 : 1};
+              llvm::append_range(a, o.getKernel());
+              llvm::append_range(a, o.getStrides());
+              llvm::append_range(a, o.getPadding());
+              return b.emit(op, Opcode::DpuPool, o.getInput(), a);
+            })
             .Case<func::ReturnOp>([&](func::ReturnOp r) {
               for (Value v : r.getOperands())
                 p.outputs.push_back(b.id(v));

@@ -6,9 +6,13 @@
 
 #include "imc/Dialect/Dpu/IR/DpuDialect.h"
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
+#include "imc/Support/Conv.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace imc::dpu;
@@ -60,6 +64,164 @@ LogicalResult ReduceSumOp::verify() {
   if (y.getShape() != ArrayRef<int64_t>(expected))
     return emitOpError("expected result shape with dimension ")
            << dim << " reduced to 1";
+  return success();
+}
+
+LogicalResult AffineOp::verify() {
+  auto x = getInput().getType();
+  const int64_t dim = getDim();
+  if (dim >= x.getRank())
+    return emitOpError("dim ") << dim << " is out of range for rank "
+                               << x.getRank();
+  for (Value v : {getScale(), getShift()}) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getRank() != 1 || t.getDimSize(0) != x.getDimSize(dim))
+      return emitOpError("expected scale and shift of ")
+             << x.getDimSize(dim) << " elements (dimension " << dim
+             << "), got " << t;
+  }
+  return success();
+}
+
+/// The value of a splat f32 constant, if `attr` is one.
+static std::optional<float> splatValue(Attribute attr) {
+  auto dense = llvm::dyn_cast_if_present<DenseElementsAttr>(attr);
+  if (!dense || !dense.isSplat() || !dense.getElementType().isF32())
+    return std::nullopt;
+  return dense.getSplatValue<float>();
+}
+
+OpFoldResult AffineOp::fold(FoldAdaptor adaptor) {
+  if (splatValue(adaptor.getScale()) == 1.0f &&
+      splatValue(adaptor.getShift()) == 0.0f)
+    return getInput();
+  return {};
+}
+
+namespace {
+/// affine(affine(x, s1, t1), s2, t2) with every scale and shift uniform is
+/// affine(x, s1 s2, t1 s2 + t2).
+struct ComposeUniformAffine : OpRewritePattern<AffineOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AffineOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<AffineOp>();
+    if (!inner || !inner->hasOneUse())
+      return failure();
+    Attribute a[4];
+    Value vals[4] = {inner.getScale(), inner.getShift(), op.getScale(),
+                     op.getShift()};
+    std::optional<float> v[4];
+    for (int i = 0; i < 4; ++i) {
+      if (!matchPattern(vals[i], m_Constant(&a[i])))
+        return failure();
+      v[i] = splatValue(a[i]);
+      if (!v[i])
+        return failure();
+    }
+    auto vec = cast<RankedTensorType>(op.getScale().getType());
+    Location loc = op.getLoc();
+    Value s = rewriter.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(vec, float(double(*v[0]) * *v[2])));
+    Value t = rewriter.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(
+                 vec, float(double(*v[1]) * *v[2] + *v[3])));
+    rewriter.replaceOpWithNewOp<AffineOp>(op, inner.getInput(), s, t,
+                                          op.getDimAttr());
+    return success();
+  }
+};
+} // namespace
+
+void AffineOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                           MLIRContext *context) {
+  results.add<ComposeUniformAffine>(context);
+}
+
+/// Checks a window op's attributes and computes its output size.
+static LogicalResult checkWindow(Operation *op, ArrayRef<int64_t> in,
+                                 ArrayRef<int64_t> kernel,
+                                 ArrayRef<int64_t> strides,
+                                 ArrayRef<int64_t> padding,
+                                 ArrayRef<int64_t> dilations, int64_t &oh,
+                                 int64_t &ow) {
+  if (in.size() != 4)
+    return op->emitOpError("expected a 4-D NCHW input");
+  if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2 ||
+      padding.size() != 4)
+    return op->emitOpError("expected 2 kernel sizes, 2 strides, 2 "
+                           "dilations and 4 paddings [top, left, bottom, "
+                           "right]");
+  auto positive = [](int64_t v) { return v > 0; };
+  if (!llvm::all_of(kernel, positive) || !llvm::all_of(strides, positive) ||
+      !llvm::all_of(dilations, positive) ||
+      llvm::any_of(padding, [](int64_t v) { return v < 0; }))
+    return op->emitOpError("kernel, strides and dilations must be positive "
+                           "and padding non-negative");
+  oh = imc::windowOutputSize(in[2], padding[0], padding[2], kernel[0],
+                             strides[0], dilations[0]);
+  ow = imc::windowOutputSize(in[3], padding[1], padding[3], kernel[1],
+                             strides[1], dilations[1]);
+  if (oh <= 0 || ow <= 0)
+    return op->emitOpError("the window does not fit the padded input");
+  return success();
+}
+
+LogicalResult Im2colOp::verify() {
+  auto x = getInput().getType(), y = getResult().getType();
+  int64_t oh, ow;
+  if (failed(checkWindow(*this, x.getShape(), getKernel(), getStrides(),
+                         getPadding(), getDilations(), oh, ow)))
+    return failure();
+  const int64_t rows = x.getDimSize(0) * oh * ow,
+                cols = x.getDimSize(1) * getKernel()[0] * getKernel()[1];
+  if (y.getShape() != ArrayRef<int64_t>{rows, cols})
+    return emitOpError("expected result of shape ") << rows << "x" << cols;
+  return success();
+}
+
+LogicalResult PoolOp::verify() {
+  auto x = getInput().getType(), y = getResult().getType();
+  if (getKind() != "max" && getKind() != "avg")
+    return emitOpError("kind must be 'max' or 'avg', got '")
+           << getKind() << "'";
+  int64_t oh, ow;
+  SmallVector<int64_t> ones(2, 1);
+  if (failed(checkWindow(*this, x.getShape(), getKernel(), getStrides(),
+                         getPadding(), ones, oh, ow)))
+    return failure();
+  if (y.getShape() !=
+      ArrayRef<int64_t>{x.getDimSize(0), x.getDimSize(1), oh, ow})
+    return emitOpError("expected result of shape ")
+           << x.getDimSize(0) << "x" << x.getDimSize(1) << "x" << oh << "x"
+           << ow;
+  return success();
+}
+
+LogicalResult ReshapeOp::verify() {
+  if (getInput().getType().getNumElements() !=
+      getResult().getType().getNumElements())
+    return emitOpError("input and result have different element counts");
+  return success();
+}
+
+LogicalResult TransposeOp::verify() {
+  auto x = getInput().getType(), y = getResult().getType();
+  ArrayRef<int64_t> perm = getPermutation();
+  if (int64_t(perm.size()) != x.getRank() || y.getRank() != x.getRank())
+    return emitOpError("expected a permutation of ") << x.getRank()
+                                                     << " dimensions";
+  SmallVector<bool> seen(perm.size(), false);
+  for (auto [d, p] : llvm::enumerate(perm)) {
+    if (p < 0 || p >= x.getRank() || seen[p])
+      return emitOpError("permutation is not a permutation of [0, ")
+             << x.getRank() << ")";
+    seen[p] = true;
+    if (y.getDimSize(d) != x.getDimSize(p))
+      return emitOpError("result dimension ")
+             << d << " must be input dimension " << p << " ("
+             << x.getDimSize(p) << ")";
+  }
   return success();
 }
 

@@ -7,6 +7,7 @@
 #include "imc/Dialect/Imc/IR/ImcDialect.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
+#include "imc/Support/Conv.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -80,6 +81,56 @@ int64_t MvmOp::getNumMacs() {
   return x.getDimSize(0) * x.getDimSize(1) * w.getDimSize(1);
 }
 
+
+//===----------------------------------------------------------------------===//
+// Conv2dOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult Conv2dOp::verify() {
+  auto x = getInput().getType(), w = getWeight().getType(),
+       y = getResult().getType();
+  if (x.getRank() != 4 || w.getRank() != 4 || y.getRank() != 4)
+    return emitOpError("expected 4-D input, weight and result (NCHW, FCHW)");
+  if (getStrides().size() != 2 || getDilations().size() != 2 ||
+      getPadding().size() != 4)
+    return emitOpError("expected 2 strides, 2 dilations and 4 paddings "
+                       "[top, left, bottom, right]");
+  if (llvm::any_of(getStrides(), [](int64_t v) { return v <= 0; }) ||
+      llvm::any_of(getDilations(), [](int64_t v) { return v <= 0; }) ||
+      llvm::any_of(getPadding(), [](int64_t v) { return v < 0; }))
+    return emitOpError("strides and dilations must be positive and padding "
+                       "non-negative");
+  const int64_t g = getGroups(), c = x.getDimSize(1), f = w.getDimSize(0);
+  if (c % g || f % g || w.getDimSize(1) * g != c)
+    return emitOpError("weight of ")
+           << w.getDimSize(1) << " channels per group x " << g
+           << " groups does not match an input of " << c << " channels (or "
+           << f << " filters are not divisible by the groups)";
+  if (!matchPattern(getWeight(), m_Constant()))
+    return emitOpError("weight must be a constant");
+  if (getBias()) {
+    auto b = getBias().getType();
+    if (b.getRank() != 1 || b.getDimSize(0) != f)
+      return emitOpError("expected a bias of ") << f << " elements";
+    if (!matchPattern(getBias(), m_Constant()))
+      return emitOpError("bias must be a constant");
+  }
+  ArrayRef<int64_t> s = getStrides(), p = getPadding(), d = getDilations();
+  const int64_t oh = windowOutputSize(x.getDimSize(2), p[0], p[2],
+                                      w.getDimSize(2), s[0], d[0]);
+  const int64_t ow = windowOutputSize(x.getDimSize(3), p[1], p[3],
+                                      w.getDimSize(3), s[1], d[1]);
+  if (y.getShape() != ArrayRef<int64_t>{x.getDimSize(0), f, oh, ow})
+    return emitOpError("expected result of shape ")
+           << x.getDimSize(0) << "x" << f << "x" << oh << "x" << ow;
+  return success();
+}
+
+int64_t Conv2dOp::getNumMacs() {
+  auto w = getWeight().getType(), y = getResult().getType();
+  return y.getNumElements() * w.getDimSize(1) * w.getDimSize(2) *
+         w.getDimSize(3);
+}
 
 #define GET_OP_CLASSES
 #include "imc/Dialect/Imc/IR/ImcOps.cpp.inc"

@@ -48,7 +48,13 @@ Value extract2D(OpBuilder &b, Location loc, Value src, int64_t r0, int64_t nr,
       ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
 }
 
+bool isAllZero(DenseElementsAttr w) {
+  return llvm::all_of(w.getValues<float>(), [](float v) { return v == 0.0f; });
+}
+
 /// Replaces `op` (K x N weights) by tiles of at most `tileRows` x `tileCols`.
+/// All-zero weight blocks (the off-diagonal blocks of grouped convolutions)
+/// get no tile.
 void tileMvm(MvmOp op, int64_t tileRows, int64_t tileCols) {
   DenseElementsAttr w;
   matchPattern(op.getWeight(), m_Constant(&w)); // guaranteed by the verifier
@@ -69,26 +75,48 @@ void tileMvm(MvmOp op, int64_t tileRows, int64_t tileCols) {
                              : extract2D(b, loc, op.getInput(), 0, m, r0, nr));
   }
 
-  Value result;
-  if (n > tileCols)
-    result = b.create<tensor::EmptyOp>(loc, op.getType().getShape(),
-                                       op.getType().getElementType());
+  // Column blocks whose weights are all zero produce zeros: start from a
+  // zero tensor then, and from an empty one when every block is written.
+  SmallVector<SmallVector<DenseElementsAttr>> blocks;
+  bool someColumnBlockIsZero = false;
   for (int64_t c0 = 0; c0 < n; c0 += tileCols) {
     const int64_t nc = std::min(tileCols, n - c0);
+    blocks.emplace_back();
+    bool allZero = true;
+    for (auto [r0, nr] : rowBlocks) {
+      DenseElementsAttr block = sliceConstant(w, r0, nr, c0, nc);
+      if (isAllZero(block))
+        block = {};
+      allZero &= !block;
+      blocks.back().push_back(block);
+    }
+    someColumnBlockIsZero |= allZero;
+  }
+  Value result;
+  if (someColumnBlockIsZero)
+    result = b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(op.getType(), 0.0f));
+  else if (n > tileCols)
+    result = b.create<tensor::EmptyOp>(loc, op.getType().getShape(),
+                                       op.getType().getElementType());
+  for (int64_t c0 = 0, cb = 0; c0 < n; c0 += tileCols, ++cb) {
+    const int64_t nc = std::min(tileCols, n - c0);
     SmallVector<Value> partials;
-    for (auto [block, x] : llvm::zip(rowBlocks, inputs)) {
-      auto [r0, nr] = block;
-      Value weights = b.create<arith::ConstantOp>(
-          loc, sliceConstant(w, r0, nr, c0, nc));
+    for (auto [block, x] : llvm::zip(blocks[cb], inputs)) {
+      if (!block)
+        continue;
+      Value weights = b.create<arith::ConstantOp>(loc, block);
       auto type = RankedTensorType::get({m, nc}, b.getF32Type());
       partials.push_back(b.create<MvmOp>(loc, type, x, weights, engine));
     }
+    if (partials.empty())
+      continue; // zeros, already in `result`
     Value block = partials.size() == 1
                       ? partials.front()
                       : b.create<AccumulateOp>(loc, partials.front().getType(),
                                                partials)
                             .getResult();
-    if (n <= tileCols) {
+    if (n <= tileCols && !someColumnBlockIsZero) {
       result = block;
       break;
     }

@@ -128,4 +128,117 @@ def Dpu_RequantizeOp : Dpu_Op<"requantize", [Pure, SameOperandsAndResultType]> {
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
+def Dpu_AffineOp : Dpu_Op<"affine", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "per-channel scale and shift";
+  let description = [{
+    `y = x * scale[c] + shift[c]`, c being the index along dimension `dim`;
+    `scale` and `shift` are 1-D of that dimension's size. Inference batch
+    norm, and element-wise scalar scaling, arrive here; `imc-fuse-batchnorm`
+    folds it into a preceding convolution or matmul when it can.
+
+    Example:
+
+    ```mlir
+    %y = dpu.affine %x, %s, %t {dim = 1 : i64}
+        : tensor<1x4x8x8xf32>, tensor<4xf32>, tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Dpu_Tensor:$input, Dpu_Tensor:$scale, Dpu_Tensor:$shift,
+                       ConfinedAttr<I64Attr, [IntNonNegative]>:$dim);
+  let results = (outs Dpu_Tensor:$result);
+  let assemblyFormat = [{
+    $input `,` $scale `,` $shift attr-dict `:` type($input) `,` type($scale)
+    `,` type($shift)
+  }];
+  let hasVerifier = 1;
+  // scale 1, shift 0 is the identity; two uniform affines compose.
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Dpu_Im2colOp : Dpu_Op<"im2col", [Pure]> {
+  let summary = "unroll convolution windows into rows (NCHW)";
+  let description = [{
+    For an `N x C x H x W` input, returns `(N OH OW) x (C KH KW)`: row
+    `(n, oh, ow)` holds the window of output pixel `(oh, ow)`, column
+    `c KH KW + kh KW + kw` the input at
+    `(n, c, oh stride_h - pad_top + kh dilation_h, ...)`, zero outside the
+    input. Multiplying by the `(C KH KW) x F` weight matrix computes the
+    convolution (NeuroSim's conventional mapping).
+
+    Example:
+
+    ```mlir
+    %c = dpu.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>,
+        padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
+        : tensor<1x3x8x8xf32> -> tensor<64x27xf32>
+    ```
+  }];
+  let arguments = (ins Dpu_Tensor:$input, DenseI64ArrayAttr:$kernel,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilations);
+  let results = (outs Dpu_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Dpu_ReshapeOp : Dpu_Op<"reshape", [Pure]> {
+  let summary = "reinterpret a tensor with another shape";
+  let description = [{
+    Same elements in the same (row-major) order, another shape.
+
+    Example:
+
+    ```mlir
+    %y = dpu.reshape %x : tensor<2x3x4xf32> -> tensor<6x4xf32>
+    ```
+  }];
+  let arguments = (ins Dpu_Tensor:$input);
+  let results = (outs Dpu_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Dpu_TransposeOp : Dpu_Op<"transpose", [Pure]> {
+  let summary = "permute dimensions";
+  let description = [{
+    `result[i_perm[0], ..., i_perm[r-1]] = input[i_0, ..., i_(r-1)]`, i.e.
+    result dimension d is input dimension `permutation[d]`.
+
+    Example:
+
+    ```mlir
+    %y = dpu.transpose %x {permutation = array<i64: 0, 3, 1, 2>}
+        : tensor<1x8x8x4xf32> -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Dpu_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Dpu_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Dpu_PoolOp : Dpu_Op<"pool", [Pure]> {
+  let summary = "2-D max or average pooling (NCHW)";
+  let description = [{
+    Pools `KH x KW` windows of an `N x C x H x W` tensor. `kind` is `max`
+    (padding counts as -infinity) or `avg` (the window sum divided by
+    `KH KW`, padding counting as zeros: PyTorch's `count_include_pad`).
+
+    Example:
+
+    ```mlir
+    %y = dpu.pool %x {kind = "max", kernel = array<i64: 2, 2>,
+        strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>}
+        : tensor<1x4x8x8xf32> -> tensor<1x4x4x4xf32>
+    ```
+  }];
+  let arguments = (ins Dpu_Tensor:$input, StrAttr:$kind,
+                       DenseI64ArrayAttr:$kernel, DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding);
+  let results = (outs Dpu_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 #endif // IMC_DIALECT_DPU_IR_DPUOPS_TD

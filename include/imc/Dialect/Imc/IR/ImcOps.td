@@ -51,6 +51,47 @@ def Imc_MvmOp : Imc_Op<"mvm", [Pure]> {
   }];
 }
 
+def Imc_Conv2dOp : Imc_Op<"conv2d", [Pure]> {
+  let summary = "weight-stationary 2-D convolution (NCHW)";
+  let description = [{
+    A convolution whose weights (`F x C/groups x KH x KW`) and optional bias
+    (`F`) are constants, on an `N x C x H x W` input, producing
+    `N x F x OH x OW` with
+    `OH = (H + pad_top + pad_bottom - dilation_h (KH - 1) - 1) / stride_h + 1`
+    (likewise OW). Zero padding is `[top, left, bottom, right]`. This is the
+    level at which batch-norm folding rewrites weights; `imc-lower-conv` then
+    unrolls it into `dpu.im2col` and an `imc.mvm` (groups as a block-diagonal
+    weight matrix).
+
+    Example:
+
+    ```mlir
+    %y = imc.conv2d %x, %w, %b {strides = array<i64: 1, 1>,
+        padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,
+        groups = 1 : i64}
+        : tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>
+        -> tensor<1x4x8x8xf32>
+    ```
+  }];
+  let arguments = (ins StaticShapeTensorOf<[F32]>:$input,
+                       StaticShapeTensorOf<[F32]>:$weight,
+                       Optional<StaticShapeTensorOf<[F32]>>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$padding,
+                       DenseI64ArrayAttr:$dilations,
+                       ConfinedAttr<I64Attr, [IntPositive]>:$groups);
+  let results = (outs StaticShapeTensorOf<[F32]>:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` type($input) `,`
+    type($weight) (`,` type($bias)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Multiply-accumulates: N * F * OH * OW * (C / groups) * KH * KW.
+    int64_t getNumMacs();
+  }];
+}
+
 def Imc_AccumulateOp : Imc_Op<"accumulate",
     [Pure, SameOperandsAndResultType, AtLeastNOperands<2>]> {
   let summary = "sum of partial results";

@@ -9,6 +9,34 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ImcFuseBatchNorm : Pass<"imc-fuse-batchnorm", "::mlir::ModuleOp"> {
+  let summary = "Fold per-channel scale/shift (inference batch norm) into the "
+                "weights and bias of the convolution or matmul before it";
+  let description = [{
+    A `dpu.affine` along the channel dimension of an `imc.conv2d` (dim 1), or
+    along the output dimension of an `imc.mvm` (optionally through its
+    `dpu.bias_add`), is folded: `W'[.., f] = W[.., f] * scale[f]`,
+    `b'[f] = b[f] * scale[f] + shift[f]`. Exact up to f32 rounding of the
+    new constants. Only producers with no other user are rewritten; a
+    `dpu.affine` with nothing to fold into stays on the DPU.
+  }];
+  let dependentDialects = ["::imc::ImcDialect", "::imc::dpu::DpuDialect"];
+}
+
+def ImcLowerConv : Pass<"imc-lower-conv", "::mlir::ModuleOp"> {
+  let summary = "Unroll imc.conv2d into im2col and a weight-stationary MVM";
+  let description = [{
+    `imc.conv2d` becomes `dpu.im2col` (rows = output pixels, columns =
+    C KH KW window elements), an `imc.mvm` with the `(C KH KW) x F` weight
+    matrix (NeuroSim's conventional mapping: each filter is one crossbar
+    column), `dpu.bias_add`, and a reshape + transpose back to NCHW. Grouped
+    and depthwise convolutions use a block-diagonal weight matrix; `imc-tile`
+    does not place its all-zero blocks on tiles.
+  }];
+  let dependentDialects = ["::imc::ImcDialect", "::imc::dpu::DpuDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def ImcMap : Pass<"imc-map", "::mlir::ModuleOp"> {
   let summary = "Assign every imc.mvm to crossbar tiles or to the DPU";
   let description = [{
