@@ -3,9 +3,10 @@
 writes it as linalg-on-tensors MLIR in torch-mlir's style, with PyTorch's own
 output as the reference.
 
-The network: conv3x3+BN+ReLU; a residual block (two conv3x3+BN, add, ReLU);
+The network: conv3x3+BN+ReLU; a residual block (a dilated and a plain conv3x3, each +BN, add, ReLU);
 a depthwise-separable block (depthwise 3x3 stride 2 + BN + ReLU, pointwise
-1x1 + BN + ReLU); max pool 2x2; average pool 2x2; flatten; linear.
+1x1 + BN + ReLU); max pool 2x2; average pool 3x3 stride 2 padding 1
+(PyTorch's count_include_pad); flatten; linear.
 
 The IR uses the forms torch-mlir emits: tensor.pad for padding, the conv bias
 as a broadcast init, inference batch norm as one linalg.generic with
@@ -28,7 +29,7 @@ class Net(nn.Module):
         super().__init__()
         self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
         self.bn1 = nn.BatchNorm2d(8)
-        self.conv2 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=2, dilation=2, bias=False)
         self.bn2 = nn.BatchNorm2d(8)
         self.conv3 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
         self.bn3 = nn.BatchNorm2d(8)
@@ -45,7 +46,7 @@ class Net(nn.Module):
         x = torch.relu(self.bn4(self.dw(x)))
         x = torch.relu(self.bn5(self.pw(x)))
         x = nn.functional.max_pool2d(x, 2)
-        x = nn.functional.avg_pool2d(x, 2)
+        x = nn.functional.avg_pool2d(x, 3, stride=2, padding=1)
         return self.fc(torch.flatten(x, 1))
 
 
@@ -82,7 +83,7 @@ class Emitter:
         w = conv.weight.detach().numpy()
         f, cg, kh, kw = w.shape
         n, c, h, wd = shape
-        p, s, g = conv.padding[0], conv.stride[0], conv.groups
+        p, s, g, d = conv.padding[0], conv.stride[0], conv.groups, conv.dilation[0]
         if p:
             padded = self.fresh()
             self.emit("%s = tensor.pad %s low[0, 0, %d, %d] high[0, 0, %d, %d] {\n"
@@ -91,7 +92,7 @@ class Emitter:
                       "    } : %s to %s" % (padded, x, p, p, p, p, ty(shape),
                                             ty((n, c, h + 2 * p, wd + 2 * p))))
             x, h, wd = padded, h + 2 * p, wd + 2 * p
-        oh, ow = (h - kh) // s + 1, (wd - kw) // s + 1
+        oh, ow = (h - d * (kh - 1) - 1) // s + 1, (wd - d * (kw - 1) - 1) // s + 1
         out = (n, f, oh, ow)
         empty = self.fresh()
         self.emit("%s = tensor.empty() : %s" % (empty, ty(out)))
@@ -108,7 +109,7 @@ class Emitter:
             self.emit("%s = linalg.fill ins(%%zero : f32) outs(%s : %s) -> %s"
                       % (init, empty, ty(out), ty(out)))
         res = self.fresh()
-        attrs = "{dilations = dense<1> : vector<2xi64>, strides = dense<%d> : vector<2xi64>}" % s
+        attrs = "{dilations = dense<%d> : vector<2xi64>, strides = dense<%d> : vector<2xi64>}" % (d, s)
         if g == 1:
             wc = self.const(w)
             self.emit('%s = linalg.conv_2d_nchw_fchw %s ins(%s, %s : %s, %s) outs(%s : %s) -> %s loc("%s")'
@@ -160,20 +161,30 @@ class Emitter:
     def relu(self, x, shape, name):
         return self.binary("relu", x, None, shape, name, "%r = arith.maximumf %in, %zero : f32")
 
-    def pool(self, x, shape, kind, name):
+    def pool(self, x, shape, kind, name, k=2, s=2, p=0):
         n, c, h, w = shape
-        out = (n, c, h // 2, w // 2)
+        if p:
+            padded = self.fresh()
+            self.emit("%s = tensor.pad %s low[0, 0, %d, %d] high[0, 0, %d, %d] {\n"
+                      "    ^bb0(%%i: index, %%j: index, %%k: index, %%l: index):\n"
+                      "      tensor.yield %s : f32\n"
+                      "    } : %s to %s" % (padded, x, p, p, p, p,
+                                            "%ninf" if kind == "max" else "%zero",
+                                            ty(shape), ty((n, c, h + 2 * p, w + 2 * p))))
+            x, h, w = padded, h + 2 * p, w + 2 * p
+        out = (n, c, (h - k) // s + 1, (w - k) // s + 1)
         empty, init, win, res = self.fresh(), self.fresh(), self.fresh(), self.fresh()
         self.emit("%s = tensor.empty() : %s" % (empty, ty(out)))
         fillv = "%ninf" if kind == "max" else "%zero"
         self.emit("%s = linalg.fill ins(%s : f32) outs(%s : %s) -> %s" % (init, fillv, empty, ty(out), ty(out)))
-        self.emit("%s = tensor.empty() : tensor<2x2xf32>" % win)
-        self.emit('%s = linalg.pooling_nchw_%s {dilations = dense<1> : vector<2xi64>, strides = dense<2> : vector<2xi64>}'
-                  ' ins(%s, %s : %s, tensor<2x2xf32>) outs(%s : %s) -> %s loc("%s")'
-                  % (res, "max" if kind == "max" else "sum", x, win, ty(shape), init, ty(out), ty(out), name))
+        self.emit("%s = tensor.empty() : tensor<%dx%dxf32>" % (win, k, k))
+        self.emit('%s = linalg.pooling_nchw_%s {dilations = dense<1> : vector<2xi64>, strides = dense<%d> : vector<2xi64>}'
+                  ' ins(%s, %s : %s, tensor<%dx%dxf32>) outs(%s : %s) -> %s loc("%s")'
+                  % (res, "max" if kind == "max" else "sum", s, x, win, ty((n, c, h, w)), k, k,
+                     init, ty(out), ty(out), name))
         if kind == "avg":
             res = self.binary("div", res, None, out, name,
-                              "%four = arith.constant 4.0 : f32\n      %r = arith.divf %in, %four : f32")
+                              "%%kk = arith.constant %d.0 : f32\n      %%r = arith.divf %%in, %%kk : f32" % (k * k))
         return res, out
 
 
@@ -212,7 +223,7 @@ def main():
     v, shape = e.conv(v, shape, net.pw, "pwconv")
     v = e.relu(e.batchnorm(v, shape, net.bn5, "bn5"), shape, "relu5")
     v, shape = e.pool(v, shape, "max", "maxpool")
-    v, shape = e.pool(v, shape, "avg", "avgpool")
+    v, shape = e.pool(v, shape, "avg", "avgpool", k=3, s=2, p=1)
     flat = e.fresh()
     n = shape[0]
     e.emit("%s = tensor.collapse_shape %s [[0], [1, 2, 3]] : %s into %s"

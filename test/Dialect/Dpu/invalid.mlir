@@ -61,3 +61,59 @@ func.func @relu_dynamic(%x: tensor<?x2xf32>) -> tensor<?x2xf32> {
   %0 = dpu.relu %x : tensor<?x2xf32>
   return %0 : tensor<?x2xf32>
 }
+
+// -----
+
+func.func @affine_len(%x: tensor<1x2x4x4xf32>, %s: tensor<3xf32>) -> tensor<1x2x4x4xf32> {
+  // expected-error @+1 {{'dpu.affine' op expected scale and shift of 2 elements (dimension 1), got 'tensor<3xf32>'}}
+  %a = dpu.affine %x, %s, %s {dim = 1 : i64} : tensor<1x2x4x4xf32>, tensor<3xf32>, tensor<3xf32>
+  return %a : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+func.func @im2col_shape(%x: tensor<1x2x4x4xf32>) -> tensor<16x9xf32> {
+  // expected-error @+1 {{'dpu.im2col' op expected result of shape 16x18}}
+  %c = dpu.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x2x4x4xf32> -> tensor<16x9xf32>
+  return %c : tensor<16x9xf32>
+}
+
+// -----
+
+func.func @im2col_window(%x: tensor<1x2x2x2xf32>) -> tensor<1x18xf32> {
+  // expected-error @+1 {{'dpu.im2col' op the window does not fit the padded input}}
+  %c = dpu.im2col %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<1x2x2x2xf32> -> tensor<1x18xf32>
+  return %c : tensor<1x18xf32>
+}
+
+// -----
+
+func.func @pool_kind(%x: tensor<1x2x4x4xf32>) -> tensor<1x2x2x2xf32> {
+  // expected-error @+1 {{'dpu.pool' op kind must be 'max' or 'avg', got 'min'}}
+  %p = dpu.pool %x {kind = "min", kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  return %p : tensor<1x2x2x2xf32>
+}
+
+// -----
+
+func.func @transpose_perm(%x: tensor<2x3xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{'dpu.transpose' op permutation is not a permutation of [0, 2)}}
+  %t = dpu.transpose %x {permutation = array<i64: 0, 0>} : tensor<2x3xf32> -> tensor<3x2xf32>
+  return %t : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @transpose_dims(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'dpu.transpose' op result dimension 0 must be input dimension 1 (3)}}
+  %t = dpu.transpose %x {permutation = array<i64: 1, 0>} : tensor<2x3xf32> -> tensor<2x3xf32>
+  return %t : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @reshape_count(%x: tensor<2x3xf32>) -> tensor<7xf32> {
+  // expected-error @+1 {{'dpu.reshape' op input and result have different element counts}}
+  %r = dpu.reshape %x : tensor<2x3xf32> -> tensor<7xf32>
+  return %r : tensor<7xf32>
+}

@@ -28,3 +28,18 @@ func.func @bias_matmul_reduce(%x: tensor<4x8xf32>, %w: tensor<8x2xf32>, %b: tens
   %2 = dpu.reduce_sum %1 {dim = 1 : i64} : tensor<4x2xf32> -> tensor<4x1xf32>
   return %2 : tensor<4x1xf32>
 }
+
+// CHECK-LABEL: func.func @cnn_ops
+func.func @cnn_ops(%x: tensor<1x2x4x4xf32>, %s: tensor<2xf32>, %t: tensor<2xf32>) -> tensor<1x8xf32> {
+  // CHECK: dpu.affine %arg0, %arg1, %arg2 {dim = 1 : i64} : tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>
+  %a = dpu.affine %x, %s, %t {dim = 1 : i64} : tensor<1x2x4x4xf32>, tensor<2xf32>, tensor<2xf32>
+  // CHECK: dpu.im2col %{{.*}} {dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : tensor<1x2x4x4xf32> -> tensor<16x18xf32>
+  %c = dpu.im2col %a {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, padding = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>} : tensor<1x2x4x4xf32> -> tensor<16x18xf32>
+  // CHECK: dpu.pool %{{.*}} {kernel = array<i64: 2, 2>, kind = "max", padding = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  %p = dpu.pool %a {kind = "max", kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, padding = array<i64: 0, 0, 0, 0>} : tensor<1x2x4x4xf32> -> tensor<1x2x2x2xf32>
+  // CHECK: dpu.transpose %{{.*}} {permutation = array<i64: 0, 2, 3, 1>} : tensor<1x2x2x2xf32> -> tensor<1x2x2x2xf32>
+  %q = dpu.transpose %p {permutation = array<i64: 0, 2, 3, 1>} : tensor<1x2x2x2xf32> -> tensor<1x2x2x2xf32>
+  // CHECK: dpu.reshape %{{.*}} : tensor<1x2x2x2xf32> -> tensor<1x8xf32>
+  %r = dpu.reshape %q : tensor<1x2x2x2xf32> -> tensor<1x8xf32>
+  return %r : tensor<1x8xf32>
+}

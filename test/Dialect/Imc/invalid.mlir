@@ -76,3 +76,48 @@ func.func @accumulate_types(%a: tensor<1x4xf32>, %b: tensor<1x5xf32>) -> tensor<
   %s = "imc.accumulate"(%a, %b) : (tensor<1x4xf32>, tensor<1x5xf32>) -> tensor<1x4xf32>
   return %s : tensor<1x4xf32>
 }
+
+// -----
+
+func.func @conv_shape(%x: tensor<1x4x8x8xf32>) -> tensor<1x6x8x8xf32> {
+  %w = arith.constant dense<1.0> : tensor<6x4x3x3xf32>
+  // expected-error @+1 {{'imc.conv2d' op expected result of shape 1x6x6x6}}
+  %y = imc.conv2d %x, %w {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32> -> tensor<1x6x8x8xf32>
+  return %y : tensor<1x6x8x8xf32>
+}
+
+// -----
+
+func.func @conv_groups(%x: tensor<1x4x8x8xf32>) -> tensor<1x6x6x6xf32> {
+  %w = arith.constant dense<1.0> : tensor<6x4x3x3xf32>
+  // expected-error @+1 {{'imc.conv2d' op weight of 4 channels per group x 2 groups does not match an input of 4 channels (or 6 filters are not divisible by the groups)}}
+  %y = imc.conv2d %x, %w {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 2 : i64} : tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32> -> tensor<1x6x6x6xf32>
+  return %y : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+func.func @conv_attrs(%x: tensor<1x4x8x8xf32>) -> tensor<1x6x6x6xf32> {
+  %w = arith.constant dense<1.0> : tensor<6x4x3x3xf32>
+  // expected-error @+1 {{'imc.conv2d' op expected 2 strides, 2 dilations and 4 paddings [top, left, bottom, right]}}
+  %y = imc.conv2d %x, %w {strides = array<i64: 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32> -> tensor<1x6x6x6xf32>
+  return %y : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+func.func @conv_weight(%x: tensor<1x4x8x8xf32>, %w: tensor<6x4x3x3xf32>) -> tensor<1x6x6x6xf32> {
+  // expected-error @+1 {{'imc.conv2d' op weight must be a constant}}
+  %y = imc.conv2d %x, %w {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32> -> tensor<1x6x6x6xf32>
+  return %y : tensor<1x6x6x6xf32>
+}
+
+// -----
+
+func.func @conv_bias(%x: tensor<1x4x8x8xf32>) -> tensor<1x6x6x6xf32> {
+  %w = arith.constant dense<1.0> : tensor<6x4x3x3xf32>
+  %b = arith.constant dense<1.0> : tensor<5xf32>
+  // expected-error @+1 {{'imc.conv2d' op expected a bias of 6 elements}}
+  %y = imc.conv2d %x, %w, %b {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32>, tensor<5xf32> -> tensor<1x6x6x6xf32>
+  return %y : tensor<1x6x6x6xf32>
+}

@@ -70,3 +70,36 @@ func.func @untouched(%x: tensor<1x8xf32>, %z: tensor<1x100xf32>) -> (tensor<1x4x
   %u = imc.mvm %z, %v {engine = #imc.engine<dpu>} : tensor<1x100xf32>, tensor<100x50xf32> -> tensor<1x50xf32>
   return %y, %u : tensor<1x4xf32>, tensor<1x50xf32>
 }
+
+// -----
+
+// A block-diagonal 16 x 8 matrix (two 8 x 4 blocks): the two all-zero blocks
+// get no tile, so 2 tiles instead of 4 and no accumulation.
+// CHECK-LABEL: func.func @block_diagonal
+// CHECK: %[[X0:.*]] = tensor.extract_slice %arg0[0, 0] [1, 8]
+// CHECK: %[[X1:.*]] = tensor.extract_slice %arg0[0, 8] [1, 8]
+// CHECK: %[[P0:.*]] = imc.mvm %[[X0]], %{{.*}} : tensor<1x8xf32>, tensor<8x4xf32> -> tensor<1x4xf32>
+// CHECK: %[[I0:.*]] = tensor.insert_slice %[[P0]] into %{{.*}}[0, 0] [1, 4]
+// CHECK: %[[P1:.*]] = imc.mvm %[[X1]], %{{.*}} : tensor<1x8xf32>, tensor<8x4xf32> -> tensor<1x4xf32>
+// CHECK: tensor.insert_slice %[[P1]] into %[[I0]][0, 4] [1, 4]
+// CHECK-NOT: imc.accumulate
+func.func @block_diagonal(%x: tensor<1x16xf32>) -> tensor<1x8xf32> {
+  %w = arith.constant dense<[[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0], [0.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, 2.0]]> : tensor<16x8xf32>
+  %y = imc.mvm %x, %w {engine = #imc.engine<xbar>} : tensor<1x16xf32>, tensor<16x8xf32> -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}
+
+// -----
+
+// A column block whose weights are all zero produces zeros without a tile:
+// the result starts from a zero constant.
+// CHECK-LABEL: func.func @zero_columns
+// CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<1x8xf32>
+// CHECK-COUNT-1: imc.mvm
+// CHECK: tensor.insert_slice %{{.*}} into %[[Z]][0, 0] [1, 4]
+// CHECK-NOT: imc.mvm
+func.func @zero_columns(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  %w = arith.constant dense<[[1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0], [1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]]> : tensor<8x8xf32>
+  %y = imc.mvm %x, %w {engine = #imc.engine<xbar>} : tensor<1x8xf32>, tensor<8x8xf32> -> tensor<1x8xf32>
+  return %y : tensor<1x8xf32>
+}

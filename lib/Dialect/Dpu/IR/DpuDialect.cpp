@@ -212,11 +212,13 @@ LogicalResult TransposeOp::verify() {
     return emitOpError("expected a permutation of ") << x.getRank()
                                                      << " dimensions";
   SmallVector<bool> seen(perm.size(), false);
-  for (auto [d, p] : llvm::enumerate(perm)) {
+  for (int64_t p : perm) {
     if (p < 0 || p >= x.getRank() || seen[p])
       return emitOpError("permutation is not a permutation of [0, ")
              << x.getRank() << ")";
     seen[p] = true;
+  }
+  for (auto [d, p] : llvm::enumerate(perm)) {
     if (y.getDimSize(d) != x.getDimSize(p))
       return emitOpError("result dimension ")
              << d << " must be input dimension " << p << " ("
