@@ -19,10 +19,19 @@ void imc::buildImcPipeline(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertLinalgToImc());
   pm.addPass(createImcFuseBatchNorm());
   pm.addPass(createImcLowerConv());
-  pm.addPass(createImcMap(ImcMapOptions{options.policy, false}));
-  // The first target-aware pass records the target on the module; the later
-  // ones read it from there.
-  pm.addPass(createImcTile(ImcTileOptions{options.target}));
+  // imc-map is the first target-aware pass: it records the target on the
+  // module, and the later passes read it from there.
+  ImcMapOptions map;
+  map.policy = options.policy;
+  map.maxAnalogRatio = options.maxAnalogRatio;
+  map.minUtilization = options.minUtilization;
+  // The options struct refers to the list; the pass copies it on creation.
+  std::vector<std::string> overrides(options.overrides.begin(),
+                                     options.overrides.end());
+  map.overrides = overrides;
+  map.targetPath = options.target;
+  pm.addPass(createImcMap(map));
+  pm.addPass(createImcTile());
   pm.addPass(createConvertImcToXbar());
   pm.addPass(createConvertImcToDpu());
   pm.addPass(createCanonicalizerPass());

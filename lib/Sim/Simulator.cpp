@@ -112,6 +112,7 @@ struct Executor {
   std::vector<std::unique_ptr<CrossbarTile>> tiles;
   Report &report;
   std::map<uint32_t, size_t> layerIndex;
+  std::map<uint32_t, int64_t> constantNnz; ///< non-zeros of each constant
 
   XbarConfig config() const {
     XbarConfig c;
@@ -255,6 +256,11 @@ struct Executor {
           r.data[i * n + j] = float(acc[j]);
       }
       c = cost::dpuMatmul(t, m, k, n);
+      // With a constant right operand (weights the mapper kept digital, such
+      // as a block-diagonal depthwise matrix) the DPU skips the zeros, which
+      // are known at compile time: charge M x nnz MACs instead of M K N.
+      if (auto it = constantNnz.find(in.operands[1]); it != constantNnz.end())
+        c = cost::dpuMatmul(t, m, it->second, 1);
       dpuOps = 2 * c.macs;
       ls.digitalMacs += c.macs;
       tensors[in.result] = std::move(r);
@@ -437,8 +443,11 @@ bool Simulator::run(const std::vector<Tensor> &inputs, Mode mode,
     }
     ex.tensors[prog.inputs[i]] = inputs[i];
   }
-  for (const format::Constant &c : prog.constants)
+  for (const format::Constant &c : prog.constants) {
     ex.tensors[c.value] = Tensor{prog.values[c.value].shape, c.data};
+    ex.constantNnz[c.value] = std::count_if(
+        c.data.begin(), c.data.end(), [](float v) { return v != 0.0f; });
+  }
   for (const Instr &in : prog.code)
     ex.exec(in);
   outputs.clear();

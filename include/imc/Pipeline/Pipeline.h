@@ -20,8 +20,20 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
                              llvm::cl::desc("Hardware target JSON file")};
   Option<std::string> policy{
       *this, "policy",
-      llvm::cl::desc("Mapping policy for imc-map: analog | digital"),
+      llvm::cl::desc("Mapping policy for imc-map: analog | digital | budget"),
       llvm::cl::init("analog")};
+  Option<double> maxAnalogRatio{
+      *this, "max-analog-ratio",
+      llvm::cl::desc("imc-map budget policy: largest analog MAC ratio"),
+      llvm::cl::init(1.0)};
+  Option<double> minUtilization{
+      *this, "min-utilization",
+      llvm::cl::desc("imc-map analog policy: layers below this crossbar "
+                     "utilization go to the DPU"),
+      llvm::cl::init(0.0)};
+  ListOption<std::string> overrides{
+      *this, "overrides",
+      llvm::cl::desc("imc-map per-layer engines, as layer=xbar or layer=dpu")};
 };
 
 /// linalg-on-tensors -> imc/dpu -> mapped -> tiled -> xbar/dpu.

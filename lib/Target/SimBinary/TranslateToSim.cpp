@@ -16,7 +16,6 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/TypeSwitch.h"
-#include "llvm/Support/Path.h"
 
 using namespace mlir;
 using namespace imc;
@@ -57,28 +56,11 @@ public:
     return it->second;
   }
 
-  /// The layer a location names: a NameLoc's name, a file:line:col, or the
-  /// first of a fused location.
-  std::string layerName(Location loc) {
-    if (auto name = dyn_cast<NameLoc>(loc))
-      return name.getName().str();
-    if (auto file = dyn_cast<FileLineColLoc>(loc))
-      return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
-              Twine(file.getLine()) + ":" + Twine(file.getColumn()))
-          .str();
-    if (auto fused = dyn_cast<FusedLoc>(loc))
-      if (!fused.getLocations().empty())
-        return layerName(fused.getLocations().front());
-    if (auto call = dyn_cast<CallSiteLoc>(loc))
-      return layerName(call.getCallee());
-    return "unknown";
-  }
-
   LogicalResult emit(Operation *op, Opcode opcode, ValueRange operands,
                      ArrayRef<int64_t> attrs) {
     format::Instr in;
     in.op = opcode;
-    in.layer = string(layerName(op->getLoc()));
+    in.layer = string(imc::layerName(op->getLoc()));
     for (Value v : operands)
       in.operands.push_back(id(v));
     in.attrs.assign(attrs.begin(), attrs.end());

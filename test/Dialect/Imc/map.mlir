@@ -1,22 +1,40 @@
-// RUN: imc-opt %s --imc-map | FileCheck %s --check-prefix=ANALOG
+// RUN: imc-opt %s --imc-map="target=%S/../../Inputs/small.json emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ANALOG
+// RUN: imc-opt %s --imc-map="target=%S/../../Inputs/small.json min-utilization=0.5 emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=UTIL
+// RUN: imc-opt %s --imc-map="target=%S/../../Inputs/small.json policy=budget max-analog-ratio=0.5 emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BUDGET
 // RUN: imc-opt %s --imc-map="policy=digital" | FileCheck %s --check-prefix=DIGITAL
-// RUN: imc-opt %s --imc-map="emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=REMARK
-// RUN: not imc-opt %s --imc-map="policy=fastest" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: imc-opt %s --imc-map="overrides=fc2=dpu,dw=xbar" | FileCheck %s --check-prefix=OVERRIDE
 
-// ANALOG-LABEL: func.func @two_layers
-// ANALOG: imc.mvm {{.*}} {engine = #imc.engine<xbar>} : tensor<2x3xf32>, tensor<3x4xf32>
-// An engine chosen before (by hand or a pass) is kept.
-// ANALOG: imc.mvm {{.*}} {engine = #imc.engine<dpu>} : tensor<2x4xf32>, tensor<4x5xf32>
-// DIGITAL: imc.mvm {{.*}} {engine = #imc.engine<dpu>} : tensor<2x3xf32>, tensor<3x4xf32>
-// DIGITAL: imc.mvm {{.*}} {engine = #imc.engine<dpu>} : tensor<2x4xf32>, tensor<4x5xf32>
-// REMARK: remark: mapped to xbar (24 MACs)
-// REMARK: remark: mapped to dpu (40 MACs)
-// REMARK: remark: analog MAC ratio 24/64 = 0.3750
-// BAD: error: imc-map: unknown policy 'fastest' (expected 'analog' or 'digital')
-func.func @two_layers(%x: tensor<2x3xf32>) -> tensor<2x5xf32> {
-  %w1 = arith.constant dense<1.0> : tensor<3x4xf32>
-  %w2 = arith.constant dense<1.0> : tensor<4x5xf32>
-  %h = imc.mvm %x, %w1 : tensor<2x3xf32>, tensor<3x4xf32> -> tensor<2x4xf32>
-  %y = imc.mvm %h, %w2 {engine = #imc.engine<dpu>} : tensor<2x4xf32>, tensor<4x5xf32> -> tensor<2x5xf32>
-  return %y : tensor<2x5xf32>
+// Three layers on small.json (tiles of 8 rows x 4 weights = 32 weights),
+// batch 2: fc1 8x4 dense (1 tile, 100%, 64 MACs), dw 8x4 with 4 non-zeros
+// (1 tile, 12.5%, 64 MACs), fc2 16x4 dense (2 tiles, 100%, 128 MACs).
+
+// ANALOG: remark: {{.*}}fc1: xbar (64 MACs, 1 tiles, utilization 100.0%; policy analog)
+// ANALOG: remark: {{.*}}dw: xbar (64 MACs, 1 tiles, utilization 12.5%; policy analog)
+// ANALOG: remark: {{.*}}fc2: xbar (128 MACs, 2 tiles, utilization 100.0%; policy analog)
+// ANALOG: remark: analog MAC ratio 256/256 = 1.0000
+
+// UTIL: remark: {{.*}}dw: dpu (64 MACs, 1 tiles, utilization 12.5%; utilization below 50.0%)
+// UTIL: remark: analog MAC ratio 192/256 = 0.7500
+
+// Budget 50%: fc2 (100%, the larger) first: 128 <= 128 fits; fc1 would make
+// 192 > 128; dw likewise.
+// BUDGET: remark: {{.*}}fc1: dpu (64 MACs, 1 tiles, utilization 100.0%; over the analog budget of 50.0%)
+// BUDGET: remark: {{.*}}dw: dpu (64 MACs, 1 tiles, utilization 12.5%; over the analog budget of 50.0%)
+// BUDGET: remark: {{.*}}fc2: xbar (128 MACs, 2 tiles, utilization 100.0%; within the analog budget)
+// BUDGET: remark: analog MAC ratio 128/256 = 0.5000
+
+// DIGITAL-COUNT-3: {engine = #imc.engine<dpu>}
+
+// OVERRIDE: imc.mvm {{.*}} {engine = #imc.engine<xbar>}
+// OVERRIDE: imc.mvm {{.*}} {engine = #imc.engine<xbar>}
+// OVERRIDE: imc.mvm {{.*}} {engine = #imc.engine<dpu>} : tensor<2x16xf32>
+
+func.func @three_layers(%x: tensor<2x8xf32>, %z: tensor<2x16xf32>) -> (tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>) {
+  %w1 = arith.constant dense<1.0> : tensor<8x4xf32>
+  %wd = arith.constant dense<[[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [0.0, 0.0, 0.0, 1.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]]> : tensor<8x4xf32>
+  %w2 = arith.constant dense<1.0> : tensor<16x4xf32>
+  %a = imc.mvm %x, %w1 : tensor<2x8xf32>, tensor<8x4xf32> -> tensor<2x4xf32> loc("fc1")
+  %b = imc.mvm %x, %wd : tensor<2x8xf32>, tensor<8x4xf32> -> tensor<2x4xf32> loc("dw")
+  %c = imc.mvm %z, %w2 : tensor<2x16xf32>, tensor<16x4xf32> -> tensor<2x4xf32> loc("fc2")
+  return %a, %b, %c : tensor<2x4xf32>, tensor<2x4xf32>, tensor<2x4xf32>
 }

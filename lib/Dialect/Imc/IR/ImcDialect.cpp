@@ -16,6 +16,7 @@
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
+#include "llvm/Support/Path.h"
 
 using namespace mlir;
 using namespace imc;
@@ -24,6 +25,21 @@ using namespace imc;
 #include "imc/Dialect/Imc/IR/ImcEnums.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "imc/Dialect/Imc/IR/ImcAttrs.cpp.inc"
+
+std::string imc::layerName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
+            Twine(file.getLine()) + ":" + Twine(file.getColumn()))
+        .str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    if (!fused.getLocations().empty())
+      return layerName(fused.getLocations().front());
+  if (auto call = dyn_cast<CallSiteLoc>(loc))
+    return layerName(call.getCallee());
+  return "unknown";
+}
 
 void ImcDialect::initialize() {
   addOperations<

@@ -5,10 +5,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Dialect/Imc/IR/ImcOps.h"
+#include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
+#include "imc/Dialect/Imc/Transforms/TilePlan.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/Support/FormatVariadic.h"
+
+#include <map>
+#include <set>
 
 namespace imc {
 #define GEN_PASS_DEF_IMCMAP
@@ -20,39 +26,149 @@ using namespace imc;
 
 namespace {
 
+struct Candidate {
+  MvmOp op;
+  std::string layer;
+  int64_t macs = 0, tiles = 0;
+  double utilization = 0;
+  std::string reason;
+};
+
 struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
   using ImcMapBase::ImcMapBase;
 
   void runOnOperation() override {
-    Engine chosen;
-    if (policy == "analog")
-      chosen = Engine::xbar;
-    else if (policy == "digital")
-      chosen = Engine::dpu;
-    else {
-      getOperation().emitError()
-          << "imc-map: unknown policy '" << policy
-          << "' (expected 'analog' or 'digital')";
+    ModuleOp module = getOperation();
+    if (policy != "analog" && policy != "digital" && policy != "budget") {
+      module.emitError() << "imc-map: unknown policy '" << policy
+                         << "' (expected 'analog', 'digital' or 'budget')";
       return signalPassFailure();
     }
+    if (!(maxAnalogRatio >= 0.0 && maxAnalogRatio <= 1.0) ||
+        !(minUtilization >= 0.0 && minUtilization <= 1.0)) {
+      module.emitError("imc-map: max-analog-ratio and min-utilization must "
+                       "be in [0, 1]");
+      return signalPassFailure();
+    }
+    std::map<std::string, Engine> pinned;
+    for (const std::string &o : overrides) {
+      size_t eq = o.find('=');
+      std::optional<Engine> engine =
+          eq == std::string::npos ? std::nullopt
+                                  : symbolizeEngine(o.substr(eq + 1));
+      if (!engine || eq == 0) {
+        module.emitError() << "imc-map: override '" << o
+                           << "' is not layer=xbar or layer=dpu";
+        return signalPassFailure();
+      }
+      pinned[o.substr(0, eq)] = *engine;
+    }
 
-    int64_t analogMacs = 0, allMacs = 0;
-    getOperation().walk([&](MvmOp op) {
-      if (!op.getEngine())
-        op.setEngineAttr(EngineAttr::get(op.getContext(), chosen));
-      const int64_t macs = op.getNumMacs();
-      allMacs += macs;
-      if (*op.getEngine() == Engine::xbar)
-        analogMacs += macs;
-      if (emitRemarks)
-        op.emitRemark() << "mapped to "
-                        << stringifyEngine(*op.getEngine()) << " (" << macs
-                        << " MACs)";
+    // Utilization (and tile counts) need the array size.
+    const bool needTarget = minUtilization > 0.0 || policy == "budget" ||
+                            !targetPath.empty() ||
+                            module->hasAttr(ImcDialect::kTargetAttrName);
+    std::optional<hw::Target> target;
+    if (needTarget) {
+      FailureOr<hw::Target> t = resolveTarget(module, targetPath);
+      if (failed(t))
+        return signalPassFailure();
+      target = *t;
+    }
+
+    std::vector<Candidate> all;
+    module.walk([&](MvmOp op) {
+      Candidate c{op, layerName(op.getLoc()), op.getNumMacs()};
+      if (target) {
+        DenseElementsAttr w;
+        matchPattern(op.getWeight(), m_Constant(&w));
+        TilePlan plan =
+            planTiles(w, target->rows, target->weightColsPerArray());
+        c.tiles = plan.numTiles();
+        c.utilization =
+            plan.utilization(target->rows, target->weightColsPerArray());
+      }
+      all.push_back(std::move(c));
     });
-    if (emitRemarks && allMacs)
-      getOperation().emitRemark()
-          << "analog MAC ratio " << analogMacs << "/" << allMacs << " = "
-          << llvm::formatv("{0:F4}", double(analogMacs) / double(allMacs)).str();
+
+    std::set<std::string> used;
+    int64_t totalMacs = 0, analogMacs = 0;
+    std::vector<Candidate *> open;
+    for (Candidate &c : all) {
+      totalMacs += c.macs;
+      if (auto it = pinned.find(c.layer); it != pinned.end()) {
+        used.insert(c.layer);
+        c.op.setEngineAttr(EngineAttr::get(&getContext(), it->second));
+        c.reason = "override";
+      } else if (c.op.getEngine()) {
+        c.reason = "already mapped";
+      } else {
+        open.push_back(&c);
+        continue;
+      }
+      if (*c.op.getEngine() == Engine::xbar)
+        analogMacs += c.macs;
+    }
+    for (const auto &[name, engine] : pinned)
+      if (!used.count(name)) {
+        module.emitError() << "imc-map: override names layer '" << name
+                           << "', which has no weight-stationary product";
+        return signalPassFailure();
+      }
+
+    auto assign = [&](Candidate *c, Engine e, std::string reason) {
+      c->op.setEngineAttr(EngineAttr::get(&getContext(), e));
+      c->reason = std::move(reason);
+      if (e == Engine::xbar)
+        analogMacs += c->macs;
+    };
+    if (policy == "digital") {
+      for (Candidate *c : open)
+        assign(c, Engine::dpu, "policy digital");
+    } else if (policy == "analog") {
+      for (Candidate *c : open) {
+        if (target && c->utilization < minUtilization)
+          assign(c, Engine::dpu,
+                 llvm::formatv("utilization below {0:P1}", double(minUtilization)));
+        else
+          assign(c, Engine::xbar, "policy analog");
+      }
+    } else { // budget: best-utilized layers first while the ratio allows
+      std::stable_sort(open.begin(), open.end(),
+                       [](const Candidate *a, const Candidate *b) {
+                         if (a->utilization != b->utilization)
+                           return a->utilization > b->utilization;
+                         return a->macs > b->macs;
+                       });
+      for (Candidate *c : open) {
+        const bool fits = totalMacs == 0 ||
+                          double(analogMacs + c->macs) <=
+                              maxAnalogRatio * double(totalMacs) + 0.5;
+        assign(c, fits ? Engine::xbar : Engine::dpu,
+               fits ? std::string("within the analog budget")
+                    : llvm::formatv("over the analog budget of {0:P1}",
+                                    double(maxAnalogRatio))
+                          .str());
+      }
+    }
+
+    if (!emitRemarks)
+      return;
+    for (Candidate &c : all) {
+      InFlightDiagnostic d = c.op.emitRemark()
+                             << c.layer << ": "
+                             << stringifyEngine(*c.op.getEngine()) << " ("
+                             << c.macs << " MACs";
+      if (target)
+        d << ", " << c.tiles << " tiles, utilization "
+          << llvm::formatv("{0:P1}", c.utilization).str();
+      d << "; " << c.reason << ")";
+    }
+    if (totalMacs)
+      module.emitRemark()
+          << "analog MAC ratio " << analogMacs << "/" << totalMacs << " = "
+          << llvm::formatv("{0:F4}", double(analogMacs) / double(totalMacs))
+                 .str();
   }
 };
 

@@ -7,6 +7,7 @@
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
+#include "imc/Dialect/Imc/Transforms/TilePlan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -48,66 +49,52 @@ Value extract2D(OpBuilder &b, Location loc, Value src, int64_t r0, int64_t nr,
       ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
 }
 
-bool isAllZero(DenseElementsAttr w) {
-  return llvm::all_of(w.getValues<float>(), [](float v) { return v == 0.0f; });
-}
-
-/// Replaces `op` (K x N weights) by tiles of at most `tileRows` x `tileCols`.
-/// All-zero weight blocks (the off-diagonal blocks of grouped convolutions)
-/// get no tile.
+/// Replaces `op` (K x N weights) by the tiles of its TilePlan. All-zero
+/// weight blocks (the off-diagonal blocks of grouped convolutions) get no
+/// tile; a column block with no tile at all contributes zeros.
 void tileMvm(MvmOp op, int64_t tileRows, int64_t tileCols) {
   DenseElementsAttr w;
   matchPattern(op.getWeight(), m_Constant(&w)); // guaranteed by the verifier
-  auto xType = op.getInput().getType();
-  const int64_t m = xType.getDimSize(0), k = xType.getDimSize(1),
-                n = op.getWeight().getType().getDimSize(1);
+  const TilePlan plan = planTiles(w, tileRows, tileCols);
+  const int64_t m = op.getInput().getType().getDimSize(0);
+  const size_t numRowBlocks = plan.rowBlocks.size();
+  const bool manyColBlocks = plan.colBlocks.size() > 1;
   OpBuilder b(op);
   Location loc = op.getLoc();
   auto engine = op.getEngineAttr();
 
   // Input slices, one per row block (shared by all column blocks).
-  SmallVector<std::pair<int64_t, int64_t>> rowBlocks;
   SmallVector<Value> inputs;
-  for (int64_t r0 = 0; r0 < k; r0 += tileRows) {
-    const int64_t nr = std::min(tileRows, k - r0);
-    rowBlocks.push_back({r0, nr});
-    inputs.push_back(nr == k ? op.getInput()
-                             : extract2D(b, loc, op.getInput(), 0, m, r0, nr));
-  }
+  for (auto [r0, nr] : plan.rowBlocks)
+    inputs.push_back(numRowBlocks == 1
+                         ? op.getInput()
+                         : extract2D(b, loc, op.getInput(), 0, m, r0, nr));
 
-  // Column blocks whose weights are all zero produce zeros: start from a
-  // zero tensor then, and from an empty one when every block is written.
-  SmallVector<SmallVector<DenseElementsAttr>> blocks;
   bool someColumnBlockIsZero = false;
-  for (int64_t c0 = 0; c0 < n; c0 += tileCols) {
-    const int64_t nc = std::min(tileCols, n - c0);
-    blocks.emplace_back();
+  for (size_t j = 0; j < plan.colBlocks.size(); ++j) {
     bool allZero = true;
-    for (auto [r0, nr] : rowBlocks) {
-      DenseElementsAttr block = sliceConstant(w, r0, nr, c0, nc);
-      if (isAllZero(block))
-        block = {};
-      allZero &= !block;
-      blocks.back().push_back(block);
-    }
+    for (size_t i = 0; i < numRowBlocks; ++i)
+      allZero &= plan.blocks[j * numRowBlocks + i].allZero;
     someColumnBlockIsZero |= allZero;
   }
   Value result;
   if (someColumnBlockIsZero)
     result = b.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(op.getType(), 0.0f));
-  else if (n > tileCols)
+  else if (manyColBlocks)
     result = b.create<tensor::EmptyOp>(loc, op.getType().getShape(),
                                        op.getType().getElementType());
-  for (int64_t c0 = 0, cb = 0; c0 < n; c0 += tileCols, ++cb) {
-    const int64_t nc = std::min(tileCols, n - c0);
+  for (size_t j = 0; j < plan.colBlocks.size(); ++j) {
+    auto [c0, nc] = plan.colBlocks[j];
     SmallVector<Value> partials;
-    for (auto [block, x] : llvm::zip(blocks[cb], inputs)) {
-      if (!block)
+    for (size_t i = 0; i < numRowBlocks; ++i) {
+      const TileBlock &blk = plan.blocks[j * numRowBlocks + i];
+      if (blk.allZero)
         continue;
-      Value weights = b.create<arith::ConstantOp>(loc, block);
+      Value weights = b.create<arith::ConstantOp>(
+          loc, sliceConstant(w, blk.row0, blk.rows, c0, nc));
       auto type = RankedTensorType::get({m, nc}, b.getF32Type());
-      partials.push_back(b.create<MvmOp>(loc, type, x, weights, engine));
+      partials.push_back(b.create<MvmOp>(loc, type, inputs[i], weights, engine));
     }
     if (partials.empty())
       continue; // zeros, already in `result`
@@ -116,7 +103,7 @@ void tileMvm(MvmOp op, int64_t tileRows, int64_t tileCols) {
                       : b.create<AccumulateOp>(loc, partials.front().getType(),
                                                partials)
                             .getResult();
-    if (n <= tileCols && !someColumnBlockIsZero) {
+    if (!manyColBlocks && !someColumnBlockIsZero) {
       result = block;
       break;
     }

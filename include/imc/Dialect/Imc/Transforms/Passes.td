@@ -40,16 +40,39 @@ def ImcLowerConv : Pass<"imc-lower-conv", "::mlir::ModuleOp"> {
 def ImcMap : Pass<"imc-map", "::mlir::ModuleOp"> {
   let summary = "Assign every imc.mvm to crossbar tiles or to the DPU";
   let description = [{
-    Sets `engine` on each `imc.mvm` that has none. Policies:
-    `analog` puts every weight-stationary product on crossbars (all analog
-    where possible); `digital` puts all of them on the DPU (the all-digital
-    baseline). An `engine` already set (by hand or an earlier pass) is kept.
-    With `emit-remarks`, each decision is reported as a remark, and the
-    module-level analog MAC ratio (analog MACs / all MACs) too.
+    Decides, per layer (an op's location name), whether each weight-stationary
+    product runs on crossbar tiles (`#imc.engine<xbar>`) or on the DPU
+    (`#imc.engine<dpu>`), in the spirit of LionHeart's layer mapping.
+
+    Policies:
+    - `analog`: every product on crossbars ("all analog where possible"),
+      except layers whose crossbar utilization (non-zero weights over the
+      weight capacity of the tiles they occupy, as imc-tile would cut them)
+      is below `min-utilization`: depthwise and tiny layers that would leave
+      arrays mostly empty.
+    - `digital`: everything on the DPU (the all-digital baseline).
+    - `budget`: at most `max-analog-ratio` of all MACs on crossbars; layers
+      are admitted in order of decreasing utilization (ties: more MACs first)
+      while the ratio stays within the budget.
+
+    `overrides` pins layers by name (`fc1=dpu,conv2=xbar`) before the policy
+    runs; an `engine` already on an op is kept. With `emit-remarks`, every
+    decision (MACs, tiles, utilization, reason) and the resulting analog MAC
+    ratio are reported as remarks. Utilization needs the target
+    (`target=` or the module's `imc.target`).
   }];
   let options = [
     Option<"policy", "policy", "std::string", /*default=*/"\"analog\"",
-           "Mapping policy: analog | digital">,
+           "Mapping policy: analog | digital | budget">,
+    Option<"maxAnalogRatio", "max-analog-ratio", "double", /*default=*/"1.0",
+           "budget policy: the largest allowed analog MAC ratio, in [0, 1]">,
+    Option<"minUtilization", "min-utilization", "double", /*default=*/"0.0",
+           "analog policy: layers below this crossbar utilization go to the "
+           "DPU, in [0, 1]">,
+    ListOption<"overrides", "overrides", "std::string",
+               "Per-layer engines, as layer=xbar or layer=dpu">,
+    Option<"targetPath", "target", "std::string", /*default=*/"\"\"",
+           "Hardware target JSON file (default: the module's imc.target)">,
     Option<"emitRemarks", "emit-remarks", "bool", /*default=*/"false",
            "Report each decision and the analog MAC ratio as remarks">,
   ];
