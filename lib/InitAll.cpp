@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -25,7 +26,8 @@ using namespace mlir;
 void imc::registerAllDialects(DialectRegistry &registry) {
   registry.insert<ImcDialect, xbar::XbarDialect, dpu::DpuDialect,
                   func::FuncDialect, arith::ArithDialect,
-                  tensor::TensorDialect, linalg::LinalgDialect>();
+                  tensor::TensorDialect, linalg::LinalgDialect,
+                  math::MathDialect>();
 }
 
 void imc::registerAllPasses() {

@@ -38,6 +38,7 @@ static const OpcodeInfo kOpcodes[] = {
     {Opcode::DpuAffine, "dpu.affine", 3, 1, "dim"},
     {Opcode::DpuPool, "dpu.pool", 1, 9,
      "kind,kh,kw,stride_h,stride_w,pad_t,pad_l,pad_b,pad_r"},
+    {Opcode::DpuGeneric, "dpu.generic", -1, -2, "loop nest and body"},
 };
 
 const OpcodeInfo *lookupOpcode(uint16_t raw) {

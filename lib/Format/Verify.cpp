@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "imc/Format/Generic.h"
 #include "imc/Format/Program.h"
 #include "imc/Hardware/Target.h"
 #include "imc/Support/Conv.h"
@@ -39,10 +40,11 @@ public:
     if (info.operands >= 0 && in.operands.size() != size_t(info.operands))
       return err(fmt::format("expects {} operands, has {}", info.operands,
                              in.operands.size()));
-    if (info.operands < 0 && in.operands.size() < 2)
-      return err("expects at least 2 operands");
-    const size_t attrs = info.attrs < 0 ? rank : size_t(info.attrs);
-    if (in.attrs.size() != attrs)
+    const size_t minOperands = in.op == Opcode::DpuGeneric ? 1 : 2;
+    if (info.operands < 0 && in.operands.size() < minOperands)
+      return err(fmt::format("expects at least {} operands", minOperands));
+    const size_t attrs = info.attrs == -1 ? rank : size_t(info.attrs);
+    if (info.attrs != -2 && in.attrs.size() != attrs)
       return err(fmt::format("expects {} attributes, has {}", attrs,
                              in.attrs.size()));
     // Operand kinds by position: xbar.mvm reads (tile, tensor); every other
@@ -168,6 +170,18 @@ public:
         return err(fmt::format("result shape {} does not match the window "
                                "geometry ({} expected)",
                                shapeToString(res), shapeToString(want)));
+      return {};
+    }
+    case Opcode::DpuGeneric: {
+      if (shapeOf(in.operands.size() - 1) != res)
+        return err("init and result shapes differ");
+      std::vector<std::vector<int64_t>> shapes;
+      for (size_t i = 0; i < in.operands.size(); ++i)
+        shapes.push_back(shapeOf(i));
+      std::vector<int64_t> bounds;
+      std::string why;
+      if (!decodeGeneric(in.attrs, shapes, bounds, why))
+        return err(why);
       return {};
     }
     case Opcode::DpuReshape: {

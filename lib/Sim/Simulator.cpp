@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Sim/Simulator.h"
+#include "imc/Format/Generic.h"
 #include "imc/Sim/Crossbar.h"
 #include "imc/Support/Conv.h"
 
@@ -13,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <memory>
 
@@ -140,6 +142,132 @@ struct Executor {
     Tensor r(a.shape);
     for (size_t i = 0; i < r.data.size(); ++i)
       r.data[i] = f(a.data[i], b.data[i]);
+    tensors[in.result] = std::move(r);
+  }
+
+  /// dpu.generic: the loop nest of imc/Format/Generic.h, body in f32.
+  void runGeneric(const Instr &in, const std::vector<int64_t> &resShape,
+                  cost::Cost &c, int64_t &dpuOps) {
+    using format::BodyOp;
+    const size_t nOps = in.operands.size();
+    std::vector<std::vector<int64_t>> shapes;
+    for (uint32_t o : in.operands)
+      shapes.push_back(tensors[o].shape);
+    std::vector<int64_t> bounds;
+    std::string why;
+    const format::GenericSpec spec =
+        *format::decodeGeneric(in.attrs, shapes, bounds, why); // checked
+    const int64_t loops = spec.numLoops;
+    Tensor r = tensors[in.operands.back()];
+    // stride[i][l]: how far operand i moves when loop l advances.
+    std::vector<std::vector<int64_t>> stride(nOps,
+                                             std::vector<int64_t>(loops, 0));
+    for (size_t i = 0; i < nOps; ++i) {
+      int64_t s = 1;
+      for (size_t d = shapes[i].size(); d-- > 0;) {
+        stride[i][spec.operandLoops[i][d]] = s;
+        s *= shapes[i][d];
+      }
+    }
+    std::vector<const float *> src(nOps);
+    for (size_t i = 0; i + 1 < nOps; ++i)
+      src[i] = tensors[in.operands[i]].data.data();
+    std::vector<float> consts(spec.body.size());
+    for (size_t b = 0; b < spec.body.size(); ++b)
+      if (spec.body[b].op == BodyOp::Const) {
+        double d;
+        std::memcpy(&d, &spec.body[b].extra, sizeof d);
+        consts[b] = float(d);
+      }
+    int64_t points = 1;
+    for (int64_t b : bounds)
+      points *= b;
+    std::vector<int64_t> idx(loops, 0), off(nOps, 0);
+    std::vector<float> v(nOps + spec.body.size());
+    auto maximum = [](float a, float b) {
+      if (std::isnan(a) || std::isnan(b))
+        return std::numeric_limits<float>::quiet_NaN();
+      return a > b ? a : b > a ? b : std::signbit(a) ? b : a;
+    };
+    auto minimum = [](float a, float b) {
+      if (std::isnan(a) || std::isnan(b))
+        return std::numeric_limits<float>::quiet_NaN();
+      return a < b ? a : b < a ? b : std::signbit(a) ? a : b;
+    };
+    for (int64_t p = 0; p < points; ++p) {
+      for (size_t i = 0; i + 1 < nOps; ++i)
+        v[i] = src[i][off[i]];
+      float &out = r.data[off[nOps - 1]];
+      v[nOps - 1] = out;
+      for (size_t b = 0; b < spec.body.size(); ++b) {
+        const format::BodyInstr &bi = spec.body[b];
+        const float x = bi.args.size() > 0 ? v[bi.args[0]] : 0.0f;
+        const float y = bi.args.size() > 1 ? v[bi.args[1]] : 0.0f;
+        float res = 0.0f;
+        switch (bi.op) {
+        case BodyOp::Const: res = consts[b]; break;
+        case BodyOp::Add: res = x + y; break;
+        case BodyOp::Sub: res = x - y; break;
+        case BodyOp::Mul: res = x * y; break;
+        case BodyOp::Div: res = x / y; break;
+        case BodyOp::Maximum: res = maximum(x, y); break;
+        case BodyOp::MaxNum: res = std::fmax(x, y); break;
+        case BodyOp::Minimum: res = minimum(x, y); break;
+        case BodyOp::MinNum: res = std::fmin(x, y); break;
+        case BodyOp::Neg: res = -x; break;
+        case BodyOp::Abs: res = std::fabs(x); break;
+        case BodyOp::Exp: res = std::exp(x); break;
+        case BodyOp::Log: res = std::log(x); break;
+        case BodyOp::Sqrt: res = std::sqrt(x); break;
+        case BodyOp::Rsqrt: res = 1.0f / std::sqrt(x); break;
+        case BodyOp::Tanh: res = std::tanh(x); break;
+        case BodyOp::Erf: res = std::erf(x); break;
+        case BodyOp::Cmp: res = format::evalCmp(bi.extra, x, y) ? 1.0f : 0.0f;
+          break;
+        case BodyOp::Select: res = x != 0.0f ? y : v[bi.args[2]]; break;
+        }
+        v[nOps + b] = res;
+      }
+      out = v[spec.yield];
+      for (int64_t l = loops; l-- > 0;) {
+        for (size_t i = 0; i < nOps; ++i)
+          off[i] += stride[i][l];
+        if (++idx[l] < bounds[l])
+          break;
+        for (size_t i = 0; i < nOps; ++i)
+          off[i] -= stride[i][l] * bounds[l];
+        idx[l] = 0;
+      }
+    }
+    // Each body op is one lane operation per point of the iteration space;
+    // a special function (exp, log, sqrt, rsqrt, tanh, erf) is charged as 4
+    // fused multiply-adds (docs/cost-model.md).
+    for (const format::BodyInstr &bi : spec.body) {
+      cost::DpuOpKind kind = cost::DpuOpKind::Add;
+      int64_t count = points;
+      switch (bi.op) {
+      case BodyOp::Const:
+        continue;
+      case BodyOp::Mul:
+      case BodyOp::Div:
+        kind = cost::DpuOpKind::Mul;
+        break;
+      case BodyOp::Exp:
+      case BodyOp::Log:
+      case BodyOp::Sqrt:
+      case BodyOp::Rsqrt:
+      case BodyOp::Tanh:
+      case BodyOp::Erf:
+        kind = cost::DpuOpKind::MulAdd;
+        count = 4 * points;
+        break;
+      default:
+        break;
+      }
+      c += cost::dpuElementwise(t, kind, count);
+      dpuOps += count;
+    }
+    (void)resShape;
     tensors[in.result] = std::move(r);
   }
 
@@ -394,6 +522,9 @@ struct Executor {
       tensors[in.result] = std::move(r);
       break;
     }
+    case Opcode::DpuGeneric:
+      runGeneric(in, resShape, c, dpuOps);
+      break;
     case Opcode::DpuRequantize: {
       Tensor r = tensors[in.operands[0]];
       const int64_t l = (int64_t(1) << (in.attrs[0] - 1)) - 1;
@@ -562,7 +693,18 @@ std::string dumpProgram(const Program &p) {
       ops.push_back(fmt::format("%{}", o));
     out += fmt::format("  {} = {} {}", val(in.result),
                        format::opcodeInfo(in.op).name, fmt::join(ops, ", "));
-    if (!in.attrs.empty()) {
+    if (in.op == Opcode::DpuGeneric) {
+      // A summary; the full encoding is in imc/Format/Generic.h.
+      std::vector<std::vector<int64_t>> shapes;
+      for (uint32_t o : in.operands)
+        shapes.push_back(p.values[o].shape);
+      std::vector<int64_t> bounds;
+      std::string why;
+      if (auto spec = format::decodeGeneric(in.attrs, shapes, bounds, why))
+        out += fmt::format(" [loops={}, reduction_mask={:#x}, body={} ops]",
+                           shapes.empty() ? 0 : spec->numLoops,
+                           spec->reductionMask, spec->body.size());
+    } else if (!in.attrs.empty()) {
       // Named attributes ("tile=0"), or a plain list for per-dimension ones.
       const std::string names = format::opcodeInfo(in.op).attrNames;
       std::vector<std::string> items;

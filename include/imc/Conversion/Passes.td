@@ -20,11 +20,16 @@ def ConvertLinalgToImc : Pass<"convert-linalg-to-imc", "::mlir::ModuleOp"> {
     `linalg.add`/`sub`/`mul`/`max` become `dpu.add`/`sub`/`mul`/`max`; a
     broadcast along the last dimension becomes `dpu.bias_add`; `max(x, 0)`
     (as `arith.maximumf`, `arith.maxnumf` or `cmpf`+`select`) becomes
-    `dpu.relu`. Any linalg operation left over is an error at that op.
+    `dpu.relu`; convolutions become `imc.conv2d`, pooling `dpu.pool`,
+    per-channel affine bodies (batch norm) `dpu.affine`. In a second phase any
+    linalg op left whose loops and body the DPU can run (softmax, layer norm,
+    GELU, reductions, activation x activation products) becomes
+    `dpu.generic`. Whatever is still left is an error at that op.
   }];
   let dependentDialects = ["::imc::ImcDialect",
                            "::imc::dpu::DpuDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 def ConvertImcToXbar : Pass<"convert-imc-to-xbar", "::mlir::ModuleOp"> {

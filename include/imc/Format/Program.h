@@ -65,8 +65,10 @@ enum class Opcode : uint16_t {
   DpuTranspose = 43,  ///< (x) -> permuted; attrs: permutation (per dim)
   DpuAffine = 44,     ///< (x, scale, shift) -> x * scale + shift along dim;
                       ///< attrs: dim
-  DpuPool = 45        ///< (x NCHW) -> pooled; attrs: kind (0 max, 1 avg),
+  DpuPool = 45,       ///< (x NCHW) -> pooled; attrs: kind (0 max, 1 avg),
                       ///< kh, kw, stride h, w, pad top, left, bottom, right
+  DpuGeneric = 46     ///< (inputs..., init) -> result; attrs: the loop nest
+                      ///< and body (imc/Format/Generic.h)
 };
 
 /// Fixed arity of an opcode; -1 means variadic (at least 2 operands).
@@ -74,7 +76,7 @@ struct OpcodeInfo {
   Opcode op;
   const char *name;
   int operands;
-  int attrs; ///< -1: one attribute per dimension of the result
+  int attrs; ///< -1: one per dimension of the result; -2: opcode-specific
   const char *attrNames; ///< comma-separated, for listings
 };
 

@@ -19,6 +19,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -309,8 +310,14 @@ struct ConvertLinalgToImcPass
         &getContext());
     populateConvPatterns(patterns);
     populateAffinePatterns(patterns);
+    // Phase 1: the specific forms (they look at fills and broadcasts that
+    // feed them); phase 2: whatever linalg is left, as dpu.generic.
+    RewritePatternSet fallback(&getContext());
+    populateGenericFallbackPatterns(fallback);
     if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns)))) {
+                                            std::move(patterns))) ||
+        failed(applyPatternsAndFoldGreedily(getOperation(),
+                                            std::move(fallback)))) {
       getOperation().emitError("convert-linalg-to-imc did not converge");
       return signalPassFailure();
     }

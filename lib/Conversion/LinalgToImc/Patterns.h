@@ -19,6 +19,13 @@ void populateConvPatterns(mlir::RewritePatternSet &patterns);
 /// channel (inference batch norm, scalar scaling) -> dpu.affine.
 void populateAffinePatterns(mlir::RewritePatternSet &patterns);
 
+/// Any linalg op left after the specific patterns, whose loops and body the
+/// DPU can run -> dpu.generic. Applied in a second phase.
+void populateGenericFallbackPatterns(mlir::RewritePatternSet &patterns);
+
+/// Scalar body ops dpu.generic supports (the simulator interprets them).
+bool isSupportedGenericBodyOp(mlir::Operation *op);
+
 /// True if `v` is all +0.0: a zero constant or a linalg.fill of zero.
 bool isZeroTensor(mlir::Value v);
 

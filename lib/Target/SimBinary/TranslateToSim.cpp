@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Target/SimBinary.h"
+#include "imc/Format/Generic.h"
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
@@ -12,6 +13,8 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
@@ -89,6 +92,92 @@ FailureOr<SmallVector<int64_t>> staticOffsets(SliceOp op, int64_t rank,
     return op.emitError() << "imc-to-sim: only static, unit-stride, "
                              "rank-preserving slices are supported";
   return SmallVector<int64_t>(op.getStaticOffsets());
+}
+
+/// The loop nest and body of a dpu.generic, in the encoding of
+/// imc/Format/Generic.h.
+FailureOr<std::vector<int64_t>> encodeGeneric(dpu::GenericOp op) {
+  using format::BodyOp;
+  format::GenericSpec spec;
+  spec.numLoops = op.getIteratorTypes().size();
+  for (auto [i, it] : llvm::enumerate(op.getIteratorTypes()))
+    if (cast<StringAttr>(it).getValue() == "reduction")
+      spec.reductionMask |= uint64_t(1) << i;
+  for (Attribute m : op.getIndexingMaps()) {
+    std::vector<int64_t> loops;
+    for (AffineExpr e : cast<AffineMapAttr>(m).getValue().getResults())
+      loops.push_back(cast<AffineDimExpr>(e).getPosition());
+    spec.operandLoops.push_back(std::move(loops));
+  }
+  Block &body = op.getBody().front();
+  llvm::DenseMap<Value, int64_t> ref;
+  for (BlockArgument a : body.getArguments())
+    ref[a] = a.getArgNumber();
+  int64_t next = body.getNumArguments();
+  auto push = [&](BodyOp kind, std::vector<int64_t> args, int64_t extra) {
+    spec.body.push_back({kind, std::move(args), extra});
+    return next++;
+  };
+  // A value: a block argument, an earlier body result, or an f32 constant
+  // (possibly defined outside the body), inlined as a Const.
+  auto lookup = [&](Value v) -> std::optional<int64_t> {
+    if (auto it = ref.find(v); it != ref.end())
+      return it->second;
+    FloatAttr f;
+    if (!matchPattern(v, m_Constant(&f)))
+      return std::nullopt;
+    double d = f.getValueAsDouble();
+    int64_t bits;
+    std::memcpy(&bits, &d, sizeof bits);
+    return ref[v] = push(BodyOp::Const, {}, bits);
+  };
+  for (Operation &inner : body.without_terminator()) {
+    if (matchPattern(&inner, m_Constant()))
+      continue; // inlined where used
+    std::optional<BodyOp> kind =
+        llvm::TypeSwitch<Operation *, std::optional<BodyOp>>(&inner)
+            .Case<arith::AddFOp>([](auto) { return BodyOp::Add; })
+            .Case<arith::SubFOp>([](auto) { return BodyOp::Sub; })
+            .Case<arith::MulFOp>([](auto) { return BodyOp::Mul; })
+            .Case<arith::DivFOp>([](auto) { return BodyOp::Div; })
+            .Case<arith::MaximumFOp>([](auto) { return BodyOp::Maximum; })
+            .Case<arith::MaxNumFOp>([](auto) { return BodyOp::MaxNum; })
+            .Case<arith::MinimumFOp>([](auto) { return BodyOp::Minimum; })
+            .Case<arith::MinNumFOp>([](auto) { return BodyOp::MinNum; })
+            .Case<arith::NegFOp>([](auto) { return BodyOp::Neg; })
+            .Case<math::AbsFOp>([](auto) { return BodyOp::Abs; })
+            .Case<math::ExpOp>([](auto) { return BodyOp::Exp; })
+            .Case<math::LogOp>([](auto) { return BodyOp::Log; })
+            .Case<math::SqrtOp>([](auto) { return BodyOp::Sqrt; })
+            .Case<math::RsqrtOp>([](auto) { return BodyOp::Rsqrt; })
+            .Case<math::TanhOp>([](auto) { return BodyOp::Tanh; })
+            .Case<math::ErfOp>([](auto) { return BodyOp::Erf; })
+            .Case<arith::CmpFOp>([](auto) { return BodyOp::Cmp; })
+            .Case<arith::SelectOp>([](auto) { return BodyOp::Select; })
+            .Default([](Operation *) { return std::nullopt; });
+    if (!kind)
+      return inner.emitError() << "imc-to-sim: '" << inner.getName()
+                               << "' is not supported in a dpu.generic body";
+    std::vector<int64_t> args;
+    for (Value v : inner.getOperands()) {
+      std::optional<int64_t> r = lookup(v);
+      if (!r)
+        return inner.emitError("imc-to-sim: a dpu.generic body may only use "
+                               "its arguments, earlier results and f32 "
+                               "constants");
+      args.push_back(*r);
+    }
+    int64_t extra = 0;
+    if (auto cmp = dyn_cast<arith::CmpFOp>(inner))
+      extra = int64_t(cmp.getPredicate());
+    ref[inner.getResult(0)] = push(*kind, std::move(args), extra);
+  }
+  std::optional<int64_t> y =
+      lookup(cast<dpu::YieldOp>(body.getTerminator()).getValue());
+  if (!y)
+    return op.emitError("imc-to-sim: dpu.generic yields an unknown value");
+  spec.yield = *y;
+  return format::encodeGeneric(spec);
 }
 
 func::FuncOp findEntry(ModuleOp module) {
@@ -244,6 +333,13 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
               llvm::append_range(a, o.getStrides());
               llvm::append_range(a, o.getPadding());
               return b.emit(op, Opcode::DpuPool, o.getInput(), a);
+            })
+            .Case<dpu::GenericOp>([&](dpu::GenericOp g) {
+              FailureOr<std::vector<int64_t>> attrs = encodeGeneric(g);
+              if (failed(attrs))
+                return LogicalResult(failure());
+              return b.emit(op, Opcode::DpuGeneric, op->getOperands(),
+                            *attrs);
             })
             .Case<func::ReturnOp>([&](func::ReturnOp r) {
               for (Value v : r.getOperands())

@@ -227,5 +227,78 @@ LogicalResult TransposeOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// GenericOp
+//===----------------------------------------------------------------------===//
+
+SmallVector<int64_t> GenericOp::getLoopBounds() {
+  SmallVector<int64_t> bounds(getIteratorTypes().size(), -1);
+  SmallVector<Value> operands(getInputs());
+  operands.push_back(getInit());
+  for (auto [v, mapAttr] : llvm::zip(operands, getIndexingMaps())) {
+    AffineMap map = cast<AffineMapAttr>(mapAttr).getValue();
+    auto type = cast<RankedTensorType>(v.getType());
+    for (auto [i, e] : llvm::enumerate(map.getResults()))
+      if (auto d = dyn_cast<AffineDimExpr>(e))
+        bounds[d.getPosition()] = type.getDimSize(i);
+  }
+  return bounds;
+}
+
+LogicalResult GenericOp::verify() {
+  const size_t numOperands = getInputs().size() + 1;
+  const int64_t numLoops = getIteratorTypes().size();
+  if (getIndexingMaps().size() != numOperands)
+    return emitOpError("expected ") << numOperands << " indexing maps, got "
+                                    << getIndexingMaps().size();
+  if (getInit().getType() != getResult().getType())
+    return emitOpError("init and result types differ");
+  for (Attribute it : getIteratorTypes()) {
+    StringRef kind = cast<StringAttr>(it).getValue();
+    if (kind != "parallel" && kind != "reduction")
+      return emitOpError("iterator types must be 'parallel' or 'reduction', "
+                         "got '")
+             << kind << "'";
+  }
+  SmallVector<Value> operands(getInputs());
+  operands.push_back(getInit());
+  SmallVector<int64_t> bounds(numLoops, -1);
+  for (auto [idx, v, mapAttr] :
+       llvm::enumerate(operands, getIndexingMaps())) {
+    AffineMap map = cast<AffineMapAttr>(mapAttr).getValue();
+    auto type = cast<RankedTensorType>(v.getType());
+    if (map.getNumDims() != unsigned(numLoops) || map.getNumSymbols() ||
+        map.getNumResults() != unsigned(type.getRank()) ||
+        !map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      return emitOpError("indexing map #")
+             << idx << " must be a projected permutation of the "
+             << numLoops << " loops with one result per dimension of "
+             << type;
+    for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      const unsigned d = cast<AffineDimExpr>(e).getPosition();
+      if (idx + 1 == numOperands &&
+          cast<StringAttr>(getIteratorTypes()[d]).getValue() == "reduction")
+        return emitOpError("the result is indexed by reduction loop ") << d;
+      if (bounds[d] >= 0 && bounds[d] != type.getDimSize(i))
+        return emitOpError("loop ") << d << " has size " << bounds[d]
+                                    << " in one operand and "
+                                    << type.getDimSize(i) << " in another";
+      bounds[d] = type.getDimSize(i);
+    }
+  }
+  for (auto [d, b] : llvm::enumerate(bounds))
+    if (b < 0)
+      return emitOpError("loop ") << d << " indexes no operand";
+  Block &body = getBody().front();
+  if (body.getNumArguments() != numOperands ||
+      !llvm::all_of(body.getArgumentTypes(),
+                    [](Type t) { return t.isF32(); }))
+    return emitOpError("the body must take ")
+           << numOperands << " f32 arguments (inputs, then the result)";
+  if (!isa<YieldOp>(body.getTerminator()))
+    return emitOpError("the body must end with dpu.yield");
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "imc/Dialect/Dpu/IR/DpuOps.cpp.inc"

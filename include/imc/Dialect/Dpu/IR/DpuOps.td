@@ -241,4 +241,54 @@ def Dpu_PoolOp : Dpu_Op<"pool", [Pure]> {
   let hasVerifier = 1;
 }
 
+def Dpu_YieldOp : Dpu_Op<"yield", [Pure, Terminator, HasParent<"GenericOp">]> {
+  let summary = "yields the value of a dpu.generic body";
+  let arguments = (ins F32:$value);
+  let assemblyFormat = "$value attr-dict `:` type($value)";
+}
+
+def Dpu_GenericOp : Dpu_Op<"generic", [Pure]> {
+  let summary = "a loop nest with a scalar body, run by the DPU";
+  let description = [{
+    The DPU's general operation: a perfectly nested loop over the iteration
+    space, with the semantics of `linalg.generic` restricted to what the DPU
+    runs: static f32 tensors, one result, indexing maps that are projected
+    permutations (each operand dimension is one loop), `parallel` and
+    `reduction` loops, and a body of `arith`/`math` scalar operations
+    (add, sub, mul, div, max, min, neg, abs, compare, select, exp, log,
+    sqrt, rsqrt, tanh, erf, constants). The result starts as `init`; at every
+    point of the iteration space the body receives the inputs' elements and
+    the result's current element and yields its new value. Softmax, layer
+    norm, GELU, SiLU, reductions and activation x activation products all
+    arrive here, in whatever spelling the front end used.
+
+    Example (a row sum):
+
+    ```mlir
+    %s = dpu.generic ins(%x : tensor<4x8xf32>) init(%zero : tensor<4xf32>)
+        {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+                          affine_map<(d0, d1) -> (d0)>],
+         iterator_types = ["parallel", "reduction"]} {
+    ^bb0(%in: f32, %acc: f32):
+      %0 = arith.addf %in, %acc : f32
+      dpu.yield %0 : f32
+    } -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Dpu_Tensor>:$inputs, Dpu_Tensor:$init,
+                       AffineMapArrayAttr:$indexing_maps,
+                       StrArrayAttr:$iterator_types);
+  let results = (outs Dpu_Tensor:$result);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = [{
+    (`ins` `(` $inputs^ `:` type($inputs) `)`)? `init` `(` $init `:`
+    type($init) `)` attr-dict-with-keyword $body `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Size of each loop, from the operand shapes.
+    ::llvm::SmallVector<int64_t> getLoopBounds();
+  }];
+}
+
 #endif // IMC_DIALECT_DPU_IR_DPUOPS_TD

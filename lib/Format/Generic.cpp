@@ -1,0 +1,177 @@
+//===- Generic.cpp - the encoding of dpu.generic --------------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Format/Generic.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+namespace imc::format {
+
+int bodyOpArity(BodyOp op) {
+  switch (op) {
+  case BodyOp::Const:
+    return 0;
+  case BodyOp::Neg:
+  case BodyOp::Abs:
+  case BodyOp::Exp:
+  case BodyOp::Log:
+  case BodyOp::Sqrt:
+  case BodyOp::Rsqrt:
+  case BodyOp::Tanh:
+  case BodyOp::Erf:
+    return 1;
+  case BodyOp::Select:
+    return 3;
+  default:
+    return 2;
+  }
+}
+
+std::vector<int64_t> encodeGeneric(const GenericSpec &spec) {
+  std::vector<int64_t> a{spec.numLoops, int64_t(spec.reductionMask),
+                         int64_t(spec.operandLoops.size())};
+  for (const auto &loops : spec.operandLoops) {
+    a.push_back(int64_t(loops.size()));
+    a.insert(a.end(), loops.begin(), loops.end());
+  }
+  a.push_back(int64_t(spec.body.size()));
+  for (const BodyInstr &b : spec.body) {
+    a.push_back(int64_t(b.op));
+    a.push_back(int64_t(b.args.size()));
+    a.insert(a.end(), b.args.begin(), b.args.end());
+    a.push_back(b.extra);
+  }
+  a.push_back(spec.yield);
+  return a;
+}
+
+std::optional<GenericSpec>
+decodeGeneric(const std::vector<int64_t> &attrs,
+              const std::vector<std::vector<int64_t>> &shapes,
+              std::vector<int64_t> &bounds, std::string &error) {
+  size_t pos = 0;
+  auto fail = [&](const std::string &what) -> std::optional<GenericSpec> {
+    error = fmt::format("dpu.generic attribute {}: {}", pos, what);
+    return std::nullopt;
+  };
+  auto next = [&](int64_t &v) {
+    if (pos >= attrs.size())
+      return false;
+    v = attrs[pos++];
+    return true;
+  };
+  GenericSpec spec;
+  int64_t mask, numOperands;
+  if (!next(spec.numLoops) || !next(mask) || !next(numOperands))
+    return fail("truncated header");
+  if (spec.numLoops < 0 || spec.numLoops > 16)
+    return fail("at most 16 loops");
+  spec.reductionMask = uint64_t(mask);
+  if (spec.reductionMask >> spec.numLoops)
+    return fail("reduction mask names a loop that does not exist");
+  if (numOperands != int64_t(shapes.size()))
+    return fail(fmt::format("{} operand maps for {} operands", numOperands,
+                            shapes.size()));
+  bounds.assign(spec.numLoops, -1);
+  for (int64_t i = 0; i < numOperands; ++i) {
+    int64_t rank;
+    if (!next(rank) || rank != int64_t(shapes[i].size()))
+      return fail(fmt::format("operand {}: rank does not match its shape", i));
+    std::vector<int64_t> loops(rank);
+    std::vector<bool> seen(spec.numLoops, false);
+    for (int64_t d = 0; d < rank; ++d) {
+      if (!next(loops[d]) || loops[d] < 0 || loops[d] >= spec.numLoops ||
+          seen[loops[d]])
+        return fail(fmt::format("operand {}: dimension {} names no loop or "
+                                "a loop twice",
+                                i, d));
+      seen[loops[d]] = true;
+      int64_t &b = bounds[loops[d]];
+      if (b >= 0 && b != shapes[i][d])
+        return fail(fmt::format("loop {} has sizes {} and {}", loops[d], b,
+                                shapes[i][d]));
+      b = shapes[i][d];
+      if (i + 1 == numOperands && (spec.reductionMask >> loops[d]) & 1)
+        return fail("the result is indexed by a reduction loop");
+    }
+    spec.operandLoops.push_back(std::move(loops));
+  }
+  for (int64_t l = 0; l < spec.numLoops; ++l)
+    if (bounds[l] < 0)
+      return fail(fmt::format("loop {} indexes no operand", l));
+  int64_t numBody;
+  if (!next(numBody) || numBody < 0 || numBody > 4096)
+    return fail("body of 0 to 4096 ops expected");
+  int64_t values = numOperands;
+  for (int64_t i = 0; i < numBody; ++i) {
+    BodyInstr b;
+    int64_t kind, nargs;
+    if (!next(kind) || kind < 0 || kind > int64_t(BodyOp::Select))
+      return fail(fmt::format("body op {}: unknown kind", i));
+    b.op = BodyOp(kind);
+    if (!next(nargs) || nargs != bodyOpArity(b.op))
+      return fail(fmt::format("body op {}: wrong number of arguments", i));
+    b.args.resize(nargs);
+    for (int64_t &a : b.args)
+      if (!next(a) || a < 0 || a >= values)
+        return fail(fmt::format("body op {}: argument refers to no earlier "
+                                "value",
+                                i));
+    if (!next(b.extra))
+      return fail("truncated body");
+    if (b.op == BodyOp::Cmp && (b.extra < 0 || b.extra > 15))
+      return fail(fmt::format("body op {}: unknown predicate {}", i, b.extra));
+    spec.body.push_back(std::move(b));
+    ++values;
+  }
+  if (!next(spec.yield) || spec.yield < 0 || spec.yield >= values)
+    return fail("the yield refers to no value");
+  if (pos != attrs.size())
+    return fail("trailing attributes");
+  return spec;
+}
+
+bool evalCmp(int64_t p, float a, float b) {
+  const bool u = std::isnan(a) || std::isnan(b);
+  switch (p) {
+  case 0:
+    return false;
+  case 1:
+    return !u && a == b;
+  case 2:
+    return !u && a > b;
+  case 3:
+    return !u && a >= b;
+  case 4:
+    return !u && a < b;
+  case 5:
+    return !u && a <= b;
+  case 6:
+    return !u && a != b;
+  case 7:
+    return !u;
+  case 8:
+    return u || a == b;
+  case 9:
+    return u || a > b;
+  case 10:
+    return u || a >= b;
+  case 11:
+    return u || a < b;
+  case 12:
+    return u || a <= b;
+  case 13:
+    return u || a != b;
+  case 14:
+    return u;
+  default:
+    return true;
+  }
+}
+
+} // namespace imc::format
