@@ -133,6 +133,9 @@ struct AffineGenericPattern : OpRewritePattern<linalg::GenericOp> {
     for (Operation &inner : body.without_terminator()) {
       if (matchPattern(&inner, m_Constant()))
         continue;
+      if (inner.getNumOperands() < 1 || inner.getNumOperands() > 2 ||
+          inner.getNumResults() != 1)
+        return failure(); // linalg.index, select, ...: not affine ops
       std::optional<Affine> l = lookup(inner.getOperand(0));
       std::optional<Affine> r = inner.getNumOperands() > 1
                                     ? lookup(inner.getOperand(1))
