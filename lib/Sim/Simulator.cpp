@@ -147,7 +147,7 @@ struct Executor {
 
   /// dpu.generic: the loop nest of imc/Format/Generic.h, body in f32.
   void runGeneric(const Instr &in, const std::vector<int64_t> &resShape,
-                  cost::Cost &c, int64_t &dpuOps) {
+                  cost::Cost &c, int64_t &dpuOps, LayerStats &ls) {
     using format::BodyOp;
     const size_t nOps = in.operands.size();
     std::vector<std::vector<int64_t>> shapes;
@@ -266,6 +266,23 @@ struct Executor {
       }
       c += cost::dpuElementwise(t, kind, count);
       dpuOps += count;
+    }
+    // A contraction (acc + a * b over a reduction loop: batch_matmul,
+    // attention) counts one digital MAC per point, like dpu.matmul.
+    if (spec.reductionMask) {
+      const int64_t acc = int64_t(nOps) - 1;
+      for (const format::BodyInstr &bi : spec.body) {
+        if (bi.op != BodyOp::Add)
+          continue;
+        const bool hasAcc = bi.args[0] == acc || bi.args[1] == acc;
+        const int64_t other = bi.args[0] == acc ? bi.args[1] : bi.args[0];
+        if (hasAcc && other >= int64_t(nOps) &&
+            spec.body[other - nOps].op == BodyOp::Mul) {
+          c.macs += points;
+          ls.digitalMacs += points;
+          break;
+        }
+      }
     }
     (void)resShape;
     tensors[in.result] = std::move(r);
@@ -523,7 +540,7 @@ struct Executor {
       break;
     }
     case Opcode::DpuGeneric:
-      runGeneric(in, resShape, c, dpuOps);
+      runGeneric(in, resShape, c, dpuOps, ls);
       break;
     case Opcode::DpuRequantize: {
       Tensor r = tensors[in.operands[0]];

@@ -235,6 +235,13 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
     LogicalResult ok =
         llvm::TypeSwitch<Operation *, LogicalResult>(op)
             .Case<arith::ConstantOp>([&](arith::ConstantOp c) {
+              // Scalars hoisted out of dpu.generic bodies (canonicalize
+              // does that) are inlined into the bodies' bytecode.
+              if (isa<FloatAttr>(c.getValue()) &&
+                  llvm::all_of(c->getUsers(), [](Operation *user) {
+                    return user->getParentOfType<dpu::GenericOp>();
+                  }))
+                return success();
               auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
               if (!dense || !dense.getElementType().isF32())
                 return LogicalResult(c.emitError(
