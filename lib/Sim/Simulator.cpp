@@ -26,6 +26,12 @@ using format::Program;
 using format::ValueDesc;
 using format::ValueKind;
 
+const char *LayerStats::engine() const {
+  if (analogMacs && digitalMacs)
+    return "xbar+dpu";
+  return analogMacs || tiles ? "xbar" : "dpu";
+}
+
 std::optional<Mode> parseMode(const std::string &s) {
   if (s == "ideal")
     return Mode::Ideal;
@@ -325,6 +331,7 @@ struct Executor {
           mode == Mode::Quantized);
       c = cost::crossbarProgram(t, w.shape[0], w.shape[1]);
       ++report.tilesProgrammed;
+      ++ls.tiles;
       break;
     }
     case Opcode::XbarMvm: {
@@ -607,8 +614,20 @@ bool Simulator::run(const std::vector<Tensor> &inputs, Mode mode,
     report.total.dpuOps += ls.dpuOps;
     report.total.analogMacs += ls.analogMacs;
     report.total.digitalMacs += ls.digitalMacs;
+    report.total.tiles += ls.tiles;
   }
   report.total.name = "total";
+  // Bookkeeping (empty tensors, reshapes, constant fills at no cost) is not a
+  // layer anybody needs to see; totals are unchanged.
+  auto &ls = report.layers;
+  ls.erase(std::remove_if(ls.begin(), ls.end(),
+                          [](const LayerStats &l) {
+                            return l.cost.latencyNs == 0 &&
+                                   l.cost.energy.total() == 0 &&
+                                   l.dpuOps == 0 && l.mvms == 0 &&
+                                   l.tiles == 0;
+                          }),
+           ls.end());
   return true;
 }
 
@@ -620,6 +639,8 @@ static nlohmann::ordered_json statsToJson(const LayerStats &s) {
   nlohmann::ordered_json j;
   const cost::Energy &e = s.cost.energy;
   j["name"] = s.name;
+  j["engine"] = s.engine();
+  j["tiles"] = s.tiles;
   j["mvms"] = s.mvms;
   j["cell_writes"] = s.cost.cellWrites;
   j["dpu_ops"] = s.dpuOps;
@@ -642,6 +663,8 @@ std::string Report::toJson() const {
   j["mode"] = modeName(mode);
   nlohmann::ordered_json tot = statsToJson(total);
   tot.erase("name");
+  tot.erase("engine");
+  tot.erase("tiles"); // tiles_programmed below
   const int64_t macs = total.analogMacs + total.digitalMacs;
   tot["analog_mac_ratio"] = macs ? double(total.analogMacs) / double(macs) : 0.0;
   tot["tiles_programmed"] = tilesProgrammed;
@@ -678,13 +701,16 @@ std::string formatSummary(const Report &r) {
                      "{:.1f})\n",
                      e.total(), e.dac, e.array, e.adc, e.shiftAdd, e.write,
                      e.dpu);
-  out += fmt::format("  {:<16} {:>6} {:>10} {:>9} {:>14} {:>14}\n", "layer",
-                     "MVMs", "writes", "DPU ops", "latency ns", "energy pJ");
+  out += fmt::format("  {:<16} {:<8} {:>5} {:>10} {:>10} {:>10} {:>13} "
+                     "{:>13}\n",
+                     "layer", "engine", "tiles", "MACs", "writes", "DPU ops",
+                     "latency ns", "energy pJ");
   for (const LayerStats &l : r.layers)
-    out += fmt::format("  {:<16} {:>6} {:>10} {:>9} {:>14.1f} {:>14.1f}\n",
-                       l.name.size() > 16 ? l.name.substr(0, 15) + "~" : l.name,
-                       l.mvms, l.cost.cellWrites, l.dpuOps, l.cost.latencyNs,
-                       l.cost.energy.total());
+    out += fmt::format(
+        "  {:<16} {:<8} {:>5} {:>10} {:>10} {:>10} {:>13.1f} {:>13.1f}\n",
+        l.name.size() > 16 ? l.name.substr(0, 15) + "~" : l.name, l.engine(),
+        l.tiles, l.analogMacs + l.digitalMacs, l.cost.cellWrites, l.dpuOps,
+        l.cost.latencyNs, l.cost.energy.total());
   return out;
 }
 

@@ -32,6 +32,9 @@ struct LayerStats {
   int64_t mvms = 0;   ///< matrix-vector products on crossbars
   int64_t dpuOps = 0; ///< element operations on the DPU (a MAC counts as 2)
   int64_t analogMacs = 0, digitalMacs = 0;
+  int64_t tiles = 0; ///< crossbar tiles programmed
+  /// "xbar" (all MACs analog), "dpu" (none), or "xbar+dpu".
+  const char *engine() const;
 };
 
 struct Report {
