@@ -309,6 +309,38 @@ struct TransposePattern : OpRewritePattern<linalg::TransposeOp> {
   }
 };
 
+/// tensor.concat of static f32 tensors: an empty tensor and one
+/// tensor.insert_slice per operand (copies the DPU makes).
+struct ConcatPattern : OpRewritePattern<tensor::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = op.getResultType();
+    if (!type.hasStaticShape() || !type.getElementType().isF32())
+      return failure();
+    Location loc = op.getLoc();
+    Value dest = rewriter.create<tensor::EmptyOp>(loc, type.getShape(),
+                                                  type.getElementType());
+    const int64_t dim = op.getDim();
+    int64_t offset = 0;
+    for (Value in : op.getInputs()) {
+      auto inType = cast<RankedTensorType>(in.getType());
+      SmallVector<OpFoldResult> offsets(type.getRank(),
+                                        rewriter.getIndexAttr(0));
+      SmallVector<OpFoldResult> sizes, strides(type.getRank(),
+                                               rewriter.getIndexAttr(1));
+      offsets[dim] = rewriter.getIndexAttr(offset);
+      for (int64_t d : inType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      dest = rewriter.create<tensor::InsertSliceOp>(loc, in, dest, offsets,
+                                                    sizes, strides);
+      offset += inType.getDimSize(dim);
+    }
+    rewriter.replaceOp(op, dest);
+    return success();
+  }
+};
+
 } // namespace
 
 void imc::populateConvPatterns(RewritePatternSet &patterns) {
@@ -316,6 +348,7 @@ void imc::populateConvPatterns(RewritePatternSet &patterns) {
                PoolPattern<linalg::PoolingNchwMaxOp, true>,
                PoolPattern<linalg::PoolingNchwSumOp, false>,
                ReshapePattern<tensor::CollapseShapeOp>,
-               ReshapePattern<tensor::ExpandShapeOp>, TransposePattern>(
+               ReshapePattern<tensor::ExpandShapeOp>, TransposePattern,
+               ConcatPattern>(
       patterns.getContext());
 }
