@@ -17,6 +17,7 @@ llvm_config.with_environment("PATH", config.imc_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%imc_src", config.imc_src_root))
+config.substitutions.append(("%imc_obj", config.imc_obj_root))
 # Debian's interpreter (numpy, torch); lit's own %python may lack them.
 config.substitutions.append(("%imc_python", config.python_executable))
 llvm_config.add_tool_substitutions(
