@@ -5,9 +5,9 @@
 // -> 6 tiles, two accumulations of three partial sums.
 // CHECK-LABEL: func.func @k_and_n_exceed
 // CHECK: dpu.im2col %arg0 {{.*}} : tensor<1x2x5x5xf32> -> tensor<9x18xf32>
-// CHECK-COUNT-3: xbar.program {{.*}} -> !xbar.tile<{{[0-9]+}}x4>
+// CHECK-COUNT-3: xbar.program {{.*}} -> !xbar.tile<{{[0-9]+}}x4, slices = 2>
 // CHECK: xbar.accumulate %{{.*}}, %{{.*}}, %{{.*}} : tensor<9x4xf32>
-// CHECK-COUNT-3: xbar.program {{.*}} -> !xbar.tile<{{[0-9]+}}x1>
+// CHECK-COUNT-3: xbar.program {{.*}} -> !xbar.tile<{{[0-9]+}}x1, slices = 2>
 // CHECK: xbar.accumulate %{{.*}}, %{{.*}}, %{{.*}} : tensor<9x1xf32>
 // CHECK: dpu.reshape {{.*}} : tensor<9x5xf32> -> tensor<1x3x3x5xf32>
 // CHECK: dpu.transpose {{.*}} {permutation = array<i64: 0, 3, 1, 2>} : tensor<1x3x3x5xf32> -> tensor<1x5x3x3xf32>
@@ -26,7 +26,7 @@ func.func @k_and_n_exceed(%x: tensor<1x2x5x5xf32>) -> tensor<1x5x3x3xf32> {
 // two 8x4 tiles whose off-diagonal halves are zero but share row blocks -
 // 2 tiles, no accumulation.
 // CHECK-LABEL: func.func @depthwise_groups
-// CHECK-COUNT-2: xbar.program {{.*}} -> !xbar.tile<8x4>
+// CHECK-COUNT-2: xbar.program {{.*}} -> !xbar.tile<8x4, slices = 2>
 // CHECK-NOT: xbar.accumulate
 // CHECK-NOT: xbar.program
 func.func @depthwise_groups(%x: tensor<1x8x2x2xf32>) -> tensor<1x8x2x2xf32> {

@@ -10,14 +10,14 @@
 // CHECK-NOT: imc.
 // CHECK: %[[X0:.*]] = tensor.extract_slice %arg0[0, 0] [2, 8]
 // CHECK: %[[X1:.*]] = tensor.extract_slice %arg0[0, 8] [2, 2]
-// CHECK: %[[T0:.*]] = xbar.program {{.*}}tile = 0 {{.*}} -> !xbar.tile<8x4>
+// CHECK: %[[T0:.*]] = xbar.program {{.*}}tile = 0 {{.*}} -> !xbar.tile<8x4, slices = 2>
 // CHECK: %[[P0:.*]] = xbar.mvm %[[T0]], %[[X0]]
-// CHECK: %[[T1:.*]] = xbar.program {{.*}}tile = 1 {{.*}} -> !xbar.tile<2x4>
+// CHECK: %[[T1:.*]] = xbar.program {{.*}}tile = 1 {{.*}} -> !xbar.tile<2x4, slices = 2>
 // CHECK: %[[P1:.*]] = xbar.mvm %[[T1]], %[[X1]]
 // CHECK: %[[S0:.*]] = xbar.accumulate %[[P0]], %[[P1]] : tensor<2x4xf32>
 // CHECK: %[[I0:.*]] = tensor.insert_slice %[[S0]] into %{{.*}}[0, 0] [2, 4]
-// CHECK: xbar.program {{.*}}tile = 2 {{.*}} -> !xbar.tile<8x1>
-// CHECK: xbar.program {{.*}}tile = 3 {{.*}} -> !xbar.tile<2x1>
+// CHECK: xbar.program {{.*}}tile = 2 {{.*}} -> !xbar.tile<8x1, slices = 2>
+// CHECK: xbar.program {{.*}}tile = 3 {{.*}} -> !xbar.tile<2x1, slices = 2>
 // CHECK: %[[S1:.*]] = xbar.accumulate {{.*}} : tensor<2x1xf32>
 // CHECK: %[[I1:.*]] = tensor.insert_slice %[[S1]] into %[[I0]][0, 4] [2, 1]
 // CHECK: %[[B:.*]] = dpu.bias_add %[[I1]], %{{.*}} : tensor<2x5xf32>, tensor<5xf32>

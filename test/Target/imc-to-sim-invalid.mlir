@@ -51,8 +51,8 @@ module attributes {imc.target = {name = "small-test", crossbar = {rows = 8, cols
 module attributes {imc.target = {name = "small-test", crossbar = {rows = 8, cols = 16, cell_bits = 2, dac_bits = 1, adc_bits = 6, adcs_per_array = 2, parallel_rows = 4, num_tiles = 8}, precision = {weight_bits = 4, activation_bits = 4}, dpu = {lanes = 4, clock_mhz = 100}, energy_pj = {dac_per_row = 0.5, cell_read = 0.25, adc_per_conversion = 2.0, shift_add = 0.125, cell_write = 1.0, dpu_add = 1.0, dpu_mul = 4.0}, latency_ns = {array_read = 10, adc_conversion = 3, row_write = 20}}} {
   func.func @main(%x: tensor<1x16xf32>) -> tensor<1x4xf32> {
     %w = arith.constant dense<0.5> : tensor<16x4xf32>
-    %t = xbar.program %w {tile = 0 : i64, weight_bits = 4 : i64, cell_bits = 2 : i64} : tensor<16x4xf32> -> !xbar.tile<16x4>
-    %y = xbar.mvm %t, %x {input_bits = 4 : i64, dac_bits = 1 : i64, adc_bits = 6 : i64, parallel_rows = 4 : i64} : !xbar.tile<16x4>, tensor<1x16xf32> -> tensor<1x4xf32>
+    %t = xbar.program %w {tile = 0 : i64, weight_bits = 4 : i64, cell_bits = 2 : i64} : tensor<16x4xf32> -> !xbar.tile<16x4, slices = 2>
+    %y = xbar.mvm %t, %x {input_bits = 4 : i64, dac_bits = 1 : i64, cycles = 3 : i64, adc_bits = 6 : i64, parallel_rows = 4 : i64} : !xbar.tile<16x4, slices = 2>, tensor<1x16xf32> -> tensor<1x4xf32>
     return %y : tensor<1x4xf32>
   }
 }

@@ -25,10 +25,10 @@ module attributes {imc.target = {name = "small-test", crossbar = {rows = 8, cols
     %w0 = arith.constant dense<0.5> : tensor<8x4xf32>
     %w1 = arith.constant dense<-0.5> : tensor<8x4xf32>
     %b = arith.constant dense<[1.0, 2.0, 3.0, 4.0]> : tensor<4xf32>
-    %t0 = xbar.program %w0 {tile = 0 : i64, weight_bits = 4 : i64, cell_bits = 2 : i64} : tensor<8x4xf32> -> !xbar.tile<8x4> loc("fc1")
-    %p0 = xbar.mvm %t0, %x {input_bits = 4 : i64, dac_bits = 1 : i64, adc_bits = 6 : i64, parallel_rows = 4 : i64} : !xbar.tile<8x4>, tensor<2x8xf32> -> tensor<2x4xf32> loc("fc1")
-    %t1 = xbar.program %w1 {tile = 1 : i64, weight_bits = 4 : i64, cell_bits = 2 : i64} : tensor<8x4xf32> -> !xbar.tile<8x4> loc("fc1")
-    %p1 = xbar.mvm %t1, %x {input_bits = 4 : i64, dac_bits = 1 : i64, adc_bits = 6 : i64, parallel_rows = 4 : i64} : !xbar.tile<8x4>, tensor<2x8xf32> -> tensor<2x4xf32> loc("fc1")
+    %t0 = xbar.program %w0 {tile = 0 : i64, weight_bits = 4 : i64, cell_bits = 2 : i64} : tensor<8x4xf32> -> !xbar.tile<8x4, slices = 2> loc("fc1")
+    %p0 = xbar.mvm %t0, %x {input_bits = 4 : i64, dac_bits = 1 : i64, cycles = 3 : i64, adc_bits = 6 : i64, parallel_rows = 4 : i64} : !xbar.tile<8x4, slices = 2>, tensor<2x8xf32> -> tensor<2x4xf32> loc("fc1")
+    %t1 = xbar.program %w1 {tile = 1 : i64, weight_bits = 4 : i64, cell_bits = 2 : i64} : tensor<8x4xf32> -> !xbar.tile<8x4, slices = 2> loc("fc1")
+    %p1 = xbar.mvm %t1, %x {input_bits = 4 : i64, dac_bits = 1 : i64, cycles = 3 : i64, adc_bits = 6 : i64, parallel_rows = 4 : i64} : !xbar.tile<8x4, slices = 2>, tensor<2x8xf32> -> tensor<2x4xf32> loc("fc1")
     %s = xbar.accumulate %p0, %p1 : tensor<2x4xf32> loc("fc1")
     %y = dpu.bias_add %s, %b : tensor<2x4xf32>, tensor<4xf32> loc("bias")
     %r = dpu.relu %y : tensor<2x4xf32> loc("relu")

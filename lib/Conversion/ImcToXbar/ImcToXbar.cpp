@@ -33,14 +33,16 @@ struct MvmToXbar : OpConversionPattern<imc::MvmOp> {
       return failure();
     auto w = op.getWeight().getType();
     auto tileType = xbar::TileType::get(op.getContext(), w.getDimSize(0),
-                                        w.getDimSize(1));
+                                        w.getDimSize(1),
+                                        target.weightSlices());
     Location loc = op.getLoc();
     Value tile = rewriter.create<xbar::ProgramOp>(
         loc, tileType, adaptor.getWeight(), nextTile++, target.weightBits,
         target.cellBits);
     rewriter.replaceOpWithNewOp<xbar::MvmOp>(
         op, op.getType(), tile, adaptor.getInput(), target.activationBits,
-        target.dacBits, target.adcBits, target.parallelRows);
+        target.dacBits, target.inputCycles(), target.adcBits,
+        target.parallelRows);
     return success();
   }
 

@@ -35,10 +35,13 @@ void XbarDialect::initialize() {
 
 Type TileType::parse(AsmParser &parser) {
   SmallVector<int64_t, 2> dims;
+  int64_t slices = 0;
   SMLoc loc = parser.getCurrentLocation();
   if (parser.parseLess() ||
       parser.parseDimensionList(dims, /*allowDynamic=*/false,
                                 /*withTrailingX=*/false) ||
+      parser.parseComma() || parser.parseKeyword("slices") ||
+      parser.parseEqual() || parser.parseInteger(slices) ||
       parser.parseGreater())
     return {};
   if (dims.size() != 2) {
@@ -47,18 +50,21 @@ Type TileType::parse(AsmParser &parser) {
     return {};
   }
   return getChecked([&] { return parser.emitError(loc); },
-                    parser.getContext(), dims[0], dims[1]);
+                    parser.getContext(), dims[0], dims[1], slices);
 }
 
 void TileType::print(AsmPrinter &printer) const {
-  printer << "<" << getRows() << "x" << getCols() << ">";
+  printer << "<" << getRows() << "x" << getCols() << ", slices = "
+          << getSlices() << ">";
 }
 
 LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
-                               int64_t rows, int64_t cols) {
+                               int64_t rows, int64_t cols, int64_t slices) {
   if (rows <= 0 || cols <= 0)
     return emitError() << "tile dimensions must be positive, got " << rows
                        << "x" << cols;
+  if (slices < 1 || slices > 15)
+    return emitError() << "tile slices must be in [1, 15], got " << slices;
   return success();
 }
 
@@ -87,6 +93,12 @@ LogicalResult ProgramOp::verify() {
   if (failed(checkRange(*this, "weight_bits", getWeightBits(), 2, 16)) ||
       failed(checkRange(*this, "cell_bits", getCellBits(), 1, 8)))
     return failure();
+  if (tile.getSlices() != getNumSlices())
+    return emitOpError("expected ")
+           << getNumSlices() << " slices for " << getWeightBits()
+           << "-bit weights on " << getCellBits()
+           << "-bit cells (sign-magnitude), the tile type has "
+           << tile.getSlices();
   return success();
 }
 
@@ -96,7 +108,7 @@ int64_t ProgramOp::getNumSlices() {
 
 int64_t ProgramOp::getNumCellWrites() {
   TileType tile = getResult().getType();
-  return tile.getRows() * tile.getCols() * 2 * getNumSlices();
+  return tile.getRows() * tile.getCols() * 2 * tile.getSlices();
 }
 
 LogicalResult MvmOp::verify() {
@@ -117,6 +129,13 @@ LogicalResult MvmOp::verify() {
       failed(checkRange(*this, "adc_bits", getAdcBits(), 2, 24)) ||
       failed(checkRange(*this, "parallel_rows", getParallelRows(), 1, 4096)))
     return failure();
+  const int64_t cycles =
+      (getInputBits() - 1 + getDacBits() - 1) / getDacBits();
+  if (getCycles() != cycles)
+    return emitOpError("expected ")
+           << cycles << " input cycles for " << getInputBits()
+           << "-bit inputs through a " << getDacBits() << "-bit DAC, got "
+           << getCycles();
   return success();
 }
 

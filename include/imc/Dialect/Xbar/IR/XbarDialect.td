@@ -34,10 +34,12 @@ class Xbar_Type<string name, string typeMnemonic>
 def Xbar_TileType : Xbar_Type<"Tile", "tile"> {
   let summary = "a programmed crossbar tile";
   let description = [{
-    A crossbar tile holding a `rows x cols` block of weights, e.g.
-    `!xbar.tile<128x16>`.
+    A crossbar tile holding a `rows x cols` block of weights, each stored as
+    `slices` cell slices of its magnitude, for each side of a differential
+    pair, e.g. `!xbar.tile<128x16, slices = 4>`: 128 rows x (16 x 2 x 4 =
+    128) cells.
   }];
-  let parameters = (ins "int64_t":$rows, "int64_t":$cols);
+  let parameters = (ins "int64_t":$rows, "int64_t":$cols, "int64_t":$slices);
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
 }

@@ -28,7 +28,7 @@ def Xbar_ProgramOp : Xbar_Op<"program", [Pure]> {
     ```mlir
     %t = xbar.program %w {tile = 0 : i64, weight_bits = 8 : i64,
                           cell_bits = 2 : i64}
-        : tensor<64x16xf32> -> !xbar.tile<64x16>
+        : tensor<64x16xf32> -> !xbar.tile<64x16, slices = 4>
     ```
   }];
   let arguments = (ins StaticShapeTensorOf<[F32]>:$weights,
@@ -50,21 +50,25 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [Pure]> {
   let description = [{
     Multiplies each row of `input` (`M x K`, K = the tile's rows) by the
     tile's weights. Inputs are quantized to `input_bits` and applied through
-    `dac_bits`-bit DACs over `ceil((input_bits - 1) / dac_bits)` cycles;
-    `parallel_rows` rows are summed per conversion of an `adc_bits`-bit ADC;
-    partial products are shifted and added (docs/quantization.md).
+    `dac_bits`-bit DACs over `cycles = ceil((input_bits - 1) / dac_bits)`
+    cycles; `parallel_rows` rows are summed per conversion of an
+    `adc_bits`-bit ADC, per cycle and per weight slice of the tile; the
+    cycles x slices partial sums are shifted and added in the tile's
+    accumulator (docs/quantization.md).
 
     Example:
 
     ```mlir
     %y = xbar.mvm %t, %x {input_bits = 8 : i64, dac_bits = 1 : i64,
-                          adc_bits = 8 : i64, parallel_rows = 32 : i64}
-        : !xbar.tile<64x16>, tensor<1x64xf32> -> tensor<1x16xf32>
+                          cycles = 7 : i64, adc_bits = 8 : i64,
+                          parallel_rows = 32 : i64}
+        : !xbar.tile<64x16, slices = 4>, tensor<1x64xf32> -> tensor<1x16xf32>
     ```
   }];
   let arguments = (ins Xbar_TileType:$tile, StaticShapeTensorOf<[F32]>:$input,
                        I64Attr:$input_bits, I64Attr:$dac_bits,
-                       I64Attr:$adc_bits, I64Attr:$parallel_rows);
+                       I64Attr:$cycles, I64Attr:$adc_bits,
+                       I64Attr:$parallel_rows);
   let results = (outs StaticShapeTensorOf<[F32]>:$result);
   let assemblyFormat = [{
     $tile `,` $input attr-dict `:` qualified(type($tile)) `,` type($input) `->`
