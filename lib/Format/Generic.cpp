@@ -12,24 +12,26 @@
 
 namespace imc::format {
 
-int bodyOpArity(BodyOp op) {
+bool isSpecialFunction(BodyOp op) {
   switch (op) {
-  case BodyOp::Const:
-    return 0;
-  case BodyOp::Neg:
-  case BodyOp::Abs:
   case BodyOp::Exp:
   case BodyOp::Log:
   case BodyOp::Sqrt:
   case BodyOp::Rsqrt:
   case BodyOp::Tanh:
   case BodyOp::Erf:
-    return 1;
-  case BodyOp::Select:
-    return 3;
+    return true;
   default:
-    return 2;
+    return false;
   }
+}
+
+int bodyOpArity(BodyOp op) {
+  if (op == BodyOp::Const)
+    return 0;
+  if (op == BodyOp::Neg || op == BodyOp::Abs || isSpecialFunction(op))
+    return 1;
+  return op == BodyOp::Select ? 3 : 2;
 }
 
 std::vector<int64_t> encodeGeneric(const GenericSpec &spec) {

@@ -249,26 +249,15 @@ struct Executor {
     // a special function (exp, log, sqrt, rsqrt, tanh, erf) is charged as 4
     // fused multiply-adds (docs/cost-model.md).
     for (const format::BodyInstr &bi : spec.body) {
+      if (bi.op == BodyOp::Const)
+        continue;
       cost::DpuOpKind kind = cost::DpuOpKind::Add;
       int64_t count = points;
-      switch (bi.op) {
-      case BodyOp::Const:
-        continue;
-      case BodyOp::Mul:
-      case BodyOp::Div:
+      if (bi.op == BodyOp::Mul || bi.op == BodyOp::Div)
         kind = cost::DpuOpKind::Mul;
-        break;
-      case BodyOp::Exp:
-      case BodyOp::Log:
-      case BodyOp::Sqrt:
-      case BodyOp::Rsqrt:
-      case BodyOp::Tanh:
-      case BodyOp::Erf:
+      if (format::isSpecialFunction(bi.op)) {
         kind = cost::DpuOpKind::MulAdd;
         count = 4 * points;
-        break;
-      default:
-        break;
       }
       c += cost::dpuElementwise(t, kind, count);
       dpuOps += count;

@@ -55,6 +55,9 @@ enum class BodyOp : int64_t {
 /// Arguments a body op takes.
 int bodyOpArity(BodyOp op);
 
+/// exp, log, sqrt, rsqrt, tanh, erf: the special functions (costed apart).
+bool isSpecialFunction(BodyOp op);
+
 struct BodyInstr {
   BodyOp op = BodyOp::Const;
   std::vector<int64_t> args;
