@@ -21,16 +21,12 @@
 
 namespace imc::test {
 
-/// The imc source tree: $IMC_SOURCE_DIR (set by lit), else two levels above
-/// this file (test/Unit/..).
+/// The imc source tree: $IMC_SOURCE_DIR (set by lit), else the directory
+/// CMake compiled the tests from (__FILE__ may be relative under ccache).
 inline std::string sourceDir() {
   if (const char *env = std::getenv("IMC_SOURCE_DIR"); env && *env)
     return env;
-  return std::filesystem::path(__FILE__)
-      .parent_path()
-      .parent_path()
-      .parent_path()
-      .string();
+  return IMC_TEST_SOURCE_DIR;
 }
 
 inline std::string defaultTargetPath() {
