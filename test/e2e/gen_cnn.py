@@ -3,7 +3,8 @@
 writes it as linalg-on-tensors MLIR in torch-mlir's style, with PyTorch's own
 output as the reference.
 
-The network: conv3x3+BN+ReLU; a residual block (a dilated and a plain conv3x3, each +BN, add, ReLU);
+The network: conv3x3+BN+ReLU; a residual block (a dilated conv3x3+BN+ReLU, a grouped conv3x3 (groups 2),
+a conv3x3+BN, add, ReLU);
 a depthwise-separable block (depthwise 3x3 stride 2 + BN + ReLU, pointwise
 1x1 + BN + ReLU); max pool 2x2; average pool 3x3 stride 2 padding 1
 (PyTorch's count_include_pad); flatten; linear.
@@ -30,6 +31,7 @@ class Net(nn.Module):
         self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
         self.bn1 = nn.BatchNorm2d(8)
         self.conv2 = nn.Conv2d(8, 8, 3, padding=2, dilation=2, bias=False)
+        self.gconv = nn.Conv2d(8, 8, 3, padding=1, groups=2, bias=False)
         self.bn2 = nn.BatchNorm2d(8)
         self.conv3 = nn.Conv2d(8, 8, 3, padding=1, bias=False)
         self.bn3 = nn.BatchNorm2d(8)
@@ -42,7 +44,7 @@ class Net(nn.Module):
     def forward(self, x):
         x = torch.relu(self.bn1(self.conv1(x)))
         y = torch.relu(self.bn2(self.conv2(x)))
-        x = torch.relu(self.bn3(self.conv3(y)) + x)
+        x = torch.relu(self.bn3(self.conv3(self.gconv(y))) + x)
         x = torch.relu(self.bn4(self.dw(x)))
         x = torch.relu(self.bn5(self.pw(x)))
         x = nn.functional.max_pool2d(x, 2)
@@ -114,6 +116,19 @@ class Emitter:
             wc = self.const(w)
             self.emit('%s = linalg.conv_2d_nchw_fchw %s ins(%s, %s : %s, %s) outs(%s : %s) -> %s loc("%s")'
                       % (res, attrs, x, wc, ty((n, c, h, wd)), ty(w.shape), init, ty(out), ty(out), name))
+        elif g < c:  # grouped: torch-mlir's NGCHW x GFCHW form
+            x5, w5 = self.fresh(), self.const(w.reshape(g, f // g, cg, kh, kw))
+            self.emit("%s = tensor.expand_shape %s [[0], [1, 2], [3], [4]] output_shape [%d, %d, %d, %d, %d] : %s into %s"
+                      % (x5, x, n, g, cg, h, wd, ty((n, c, h, wd)), ty((n, g, cg, h, wd))))
+            e5, f5, r5 = self.fresh(), self.fresh(), self.fresh()
+            out5 = (n, g, f // g, oh, ow)
+            self.emit("%s = tensor.empty() : %s" % (e5, ty(out5)))
+            self.emit("%s = linalg.fill ins(%%zero : f32) outs(%s : %s) -> %s" % (f5, e5, ty(out5), ty(out5)))
+            self.emit('%s = linalg.conv_2d_ngchw_gfchw %s ins(%s, %s : %s, %s) outs(%s : %s) -> %s loc("%s")'
+                      % (r5, attrs, x5, w5, ty((n, g, cg, h, wd)), ty((g, f // g, cg, kh, kw)), f5,
+                         ty(out5), ty(out5), name))
+            self.emit("%s = tensor.collapse_shape %s [[0], [1, 2], [3], [4]] : %s into %s"
+                      % (res, r5, ty(out5), ty(out)))
         else:
             assert g == c == f and cg == 1
             wc = self.const(w.reshape(f, kh, kw))
@@ -214,6 +229,7 @@ def main():
     skip = v
     v, shape = e.conv(v, shape, net.conv2, "conv2")
     v = e.relu(e.batchnorm(v, shape, net.bn2, "bn2"), shape, "relu2")
+    v, shape = e.conv(v, shape, net.gconv, "gconv")
     v, shape = e.conv(v, shape, net.conv3, "conv3")
     v = e.batchnorm(v, shape, net.bn3, "bn3")
     v = e.binary("add", v, skip, shape, "residual", "%r = arith.addf %in, %in2 : f32")

@@ -6,8 +6,8 @@
 //
 // Convolutions with constant filters become imc.conv2d (NCHW, filters
 // F x C/groups x KH x KW): linalg.conv_2d_nchw_fchw directly,
-// depthwise_conv_2d_nchw_chw as groups = C, conv_2d_nhwc_hwcf between two
-// dpu.transposes. A tensor.pad of zeros on the input becomes the conv's
+// depthwise_conv_2d_nchw_chw as groups = C, conv_2d_ngchw_gfchw/fgchw
+// (grouped) between reshapes, conv_2d_nhwc_hwcf between two dpu.transposes. A tensor.pad of zeros on the input becomes the conv's
 // padding; an init that broadcasts a constant per filter becomes its bias.
 // Pooling becomes dpu.pool; collapse/expand_shape become dpu.reshape and a
 // transpose of a computed tensor dpu.transpose.
@@ -309,6 +309,84 @@ struct TransposePattern : OpRewritePattern<linalg::TransposeOp> {
   }
 };
 
+/// Grouped convolution as torch-mlir spells it: the NCHW input expanded to
+/// N x G x C/G x H x W, the filter G x F/G x C/G x KH x KW (gfchw) or
+/// F/G x G x C/G x KH x KW (fgchw), the result N x G x F/G x OH x OW. The
+/// 5-D tensors are contiguous views of the 4-D ones, so this is an
+/// imc.conv2d with groups = G between two reshapes.
+template <typename GroupedOp, bool GroupMajor>
+struct GroupedConvPattern : OpRewritePattern<GroupedOp> {
+  using OpRewritePattern<GroupedOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(GroupedOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr filter = constantF32(op.getInputs()[1], 5);
+    if (!op.hasPureTensorSemantics() || !filter || !staticF32(op) ||
+        !isZeroTensor(op.getOutputs()[0]))
+      return failure();
+    auto ft = filter.getType();
+    const int64_t g = ft.getDimSize(GroupMajor ? 0 : 1),
+                  fg = ft.getDimSize(GroupMajor ? 1 : 0),
+                  cg = ft.getDimSize(2), kh = ft.getDimSize(3),
+                  kw = ft.getDimSize(4);
+    // To F x C/G x KH x KW with the filters of group 0 first (PyTorch's order).
+    SmallVector<float> src(filter.getValues<float>()), dst(src.size());
+    const int64_t inner = cg * kh * kw;
+    for (int64_t gi = 0; gi < g; ++gi)
+      for (int64_t fi = 0; fi < fg; ++fi) {
+        const int64_t from = GroupMajor ? gi * fg + fi : fi * g + gi;
+        std::copy_n(src.begin() + from * inner, inner,
+                    dst.begin() + (gi * fg + fi) * inner);
+      }
+    auto f32 = rewriter.getF32Type();
+    auto fchw = DenseElementsAttr::get(
+        RankedTensorType::get({g * fg, cg, kh, kw}, f32), ArrayRef<float>(dst));
+
+    // The 4-D input: the source of the expand_shape that made the 5-D view
+    // (a zero pad on it folds in), or a reshape of the 5-D tensor (a zero pad
+    // of its spatial dims 3 and 4 folds in).
+    Value input = op.getInputs()[0];
+    SmallVector<int64_t> padding(4, 0);
+    Value x4;
+    if (auto ex = input.getDefiningOp<tensor::ExpandShapeOp>();
+        ex && ex.getSrcType().getRank() == 4)
+      x4 = foldPad(ex.getSrc(), isZeroScalar, padding);
+    else if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
+      Value pv = pad.getConstantPaddingValue();
+      ArrayRef<int64_t> lo = pad.getStaticLow(), hi = pad.getStaticHigh();
+      if (pv && isZeroScalar(pv) && !ShapedType::isDynamicShape(lo) &&
+          !ShapedType::isDynamicShape(hi) && !lo[0] && !lo[1] && !lo[2] &&
+          !hi[0] && !hi[1] && !hi[2]) {
+        padding = {lo[3], lo[4], hi[3], hi[4]};
+        input = pad.getSource();
+      }
+    }
+    auto out5 = cast<RankedTensorType>(op.getResult(0).getType());
+    Location loc = op.getLoc();
+    if (!x4) {
+      auto x5 = cast<RankedTensorType>(input.getType());
+      x4 = rewriter.create<dpu::ReshapeOp>(
+          loc,
+          RankedTensorType::get({x5.getDimSize(0), g * cg, x5.getDimSize(3),
+                                 x5.getDimSize(4)},
+                                f32),
+          input);
+    }
+    Value weight = rewriter.create<arith::ConstantOp>(loc, fchw);
+    Value conv = rewriter.create<Conv2dOp>(
+        loc,
+        RankedTensorType::get({out5.getDimSize(0), g * fg, out5.getDimSize(3),
+                               out5.getDimSize(4)},
+                              f32),
+        x4, weight, Value(),
+        rewriter.getDenseI64ArrayAttr(windowAttr(op, "strides")),
+        rewriter.getDenseI64ArrayAttr(padding),
+        rewriter.getDenseI64ArrayAttr(windowAttr(op, "dilations")),
+        rewriter.getI64IntegerAttr(g));
+    rewriter.replaceOpWithNewOp<dpu::ReshapeOp>(op, out5, conv);
+    return success();
+  }
+};
+
 /// tensor.concat of static f32 tensors: an empty tensor and one
 /// tensor.insert_slice per operand (copies the DPU makes).
 struct ConcatPattern : OpRewritePattern<tensor::ConcatOp> {
@@ -349,6 +427,8 @@ void imc::populateConvPatterns(RewritePatternSet &patterns) {
                PoolPattern<linalg::PoolingNchwSumOp, false>,
                ReshapePattern<tensor::CollapseShapeOp>,
                ReshapePattern<tensor::ExpandShapeOp>, TransposePattern,
-               ConcatPattern>(
+               ConcatPattern,
+               GroupedConvPattern<linalg::Conv2DNgchwGfchwOp, true>,
+               GroupedConvPattern<linalg::Conv2DNgchwFgchwOp, false>>(
       patterns.getContext());
 }

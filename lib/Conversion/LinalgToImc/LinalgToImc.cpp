@@ -330,6 +330,12 @@ struct ConvertLinalgToImcPass
                          "matches this form";
       failedAny = true;
     });
+    getOperation().walk([&](tensor::PadOp op) {
+      op->emitError("'tensor.pad' is supported only as the zero (or -inf, "
+                    "for max pooling) padding of a convolution or pooling "
+                    "input");
+      failedAny = true;
+    });
     if (failedAny)
       signalPassFailure();
   }

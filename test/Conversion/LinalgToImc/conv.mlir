@@ -92,3 +92,27 @@ func.func @pools(%x: tensor<1x2x8x8xf32>) -> tensor<1x8xf32> {
   %fl = tensor.collapse_shape %a [[0], [1, 2, 3]] : tensor<1x2x2x2xf32> into tensor<1x8xf32>
   return %fl : tensor<1x8xf32>
 }
+
+// -----
+
+// Grouped, torch-mlir style: NCHW expanded to NGCHW (zero pad folded through
+// the expansion) and an F/G x G x C/G x KH x KW filter. The filter becomes
+// F x C/G x KH x KW with group 0's filters first: w[f][g] = 10 f + g gives
+// [w00, w10, w01, w11] = [0, 10, 1, 11].
+// CHECK-LABEL: func.func @grouped_fgchw
+// CHECK: %[[W:.*]] = arith.constant dense<{{\[\[\[\[}}0.000000e+00]]], {{\[\[\[}}1.000000e+01]]], {{\[\[\[}}1.000000e+00]]], {{\[\[\[}}1.100000e+01]]]]> : tensor<4x1x1x1xf32>
+// CHECK: %[[C:.*]] = imc.conv2d %arg0, %[[W]] {dilations = array<i64: 1, 1>, groups = 2 : i64, padding = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : tensor<1x2x3x3xf32>, tensor<4x1x1x1xf32> -> tensor<1x4x5x5xf32>
+// CHECK: dpu.reshape %[[C]] : tensor<1x4x5x5xf32> -> tensor<1x2x2x5x5xf32>
+func.func @grouped_fgchw(%x: tensor<1x2x3x3xf32>) -> tensor<1x2x2x5x5xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x2x3x3xf32> to tensor<1x2x5x5xf32>
+  %x5 = tensor.expand_shape %p [[0], [1, 2], [3], [4]] output_shape [1, 2, 1, 5, 5] : tensor<1x2x5x5xf32> into tensor<1x2x1x5x5xf32>
+  %w = arith.constant dense<[[[[[0.0]]], [[[1.0]]]], [[[[10.0]]], [[[11.0]]]]]> : tensor<2x2x1x1x1xf32>
+  %e = tensor.empty() : tensor<1x2x2x5x5xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<1x2x2x5x5xf32>) -> tensor<1x2x2x5x5xf32>
+  %y = linalg.conv_2d_ngchw_fgchw {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x5, %w : tensor<1x2x1x5x5xf32>, tensor<2x2x1x1x1xf32>) outs(%f : tensor<1x2x2x5x5xf32>) -> tensor<1x2x2x5x5xf32>
+  return %y : tensor<1x2x2x5x5xf32>
+}

@@ -81,3 +81,16 @@ func.func @conv_computed_filter(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>
   %y = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) outs(%o : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
   return %y : tensor<1x1x2x2xf32>
 }
+
+// -----
+
+// A pad that is not a convolution's or pooling's padding.
+func.func @lone_pad(%x: tensor<2x2xf32>) -> tensor<4x4xf32> {
+  %one = arith.constant 1.0 : f32
+  // expected-error @+1 {{'tensor.pad' is supported only as the zero (or -inf, for max pooling) padding of a convolution or pooling input}}
+  %p = tensor.pad %x low[1, 1] high[1, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %one : f32
+  } : tensor<2x2xf32> to tensor<4x4xf32>
+  return %p : tensor<4x4xf32>
+}
