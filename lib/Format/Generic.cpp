@@ -103,9 +103,15 @@ decodeGeneric(const std::vector<int64_t> &attrs,
     }
     spec.operandLoops.push_back(std::move(loops));
   }
-  for (int64_t l = 0; l < spec.numLoops; ++l)
+  int64_t points = 1;
+  for (int64_t l = 0; l < spec.numLoops; ++l) {
     if (bounds[l] < 0)
       return fail(fmt::format("loop {} indexes no operand", l));
+    // Bounded so that the product cannot overflow and a run can finish.
+    if (bounds[l] > 0 && points > (int64_t(1) << 40) / bounds[l])
+      return fail("iteration space of more than 2^40 points");
+    points *= bounds[l];
+  }
   int64_t numBody;
   if (!next(numBody) || numBody < 0 || numBody > 4096)
     return fail("body of 0 to 4096 ops expected");

@@ -163,9 +163,15 @@ public:
         return err("input must be 4-D (NCHW)");
       const int64_t oh = windowOutputSize(x[2], a[4], a[6], a[0], a[2], dh);
       const int64_t ow = windowOutputSize(x[3], a[5], a[7], a[1], a[3], dw);
+      int64_t rows = 0, cols = 0; // overflow-checked: the file is untrusted
+      if (__builtin_mul_overflow(x[0], oh, &rows) ||
+          __builtin_mul_overflow(rows, ow, &rows) ||
+          __builtin_mul_overflow(x[1], a[0], &cols) ||
+          __builtin_mul_overflow(cols, a[1], &cols))
+        return err("window geometry overflows");
       const std::vector<int64_t> want =
           pool ? std::vector<int64_t>{x[0], x[1], oh, ow}
-               : std::vector<int64_t>{x[0] * oh * ow, x[1] * a[0] * a[1]};
+               : std::vector<int64_t>{rows, cols};
       if (oh <= 0 || ow <= 0 || res != want)
         return err(fmt::format("result shape {} does not match the window "
                                "geometry ({} expected)",

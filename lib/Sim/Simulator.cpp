@@ -27,9 +27,10 @@ using format::ValueDesc;
 using format::ValueKind;
 
 const char *LayerStats::engine() const {
-  if (analogMacs && digitalMacs)
+  const bool xbar = analogMacs || tiles;
+  if (xbar && digitalMacs)
     return "xbar+dpu";
-  return analogMacs || tiles ? "xbar" : "dpu";
+  return xbar ? "xbar" : "dpu";
 }
 
 std::optional<Mode> parseMode(const std::string &s) {

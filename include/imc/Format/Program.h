@@ -71,7 +71,8 @@ enum class Opcode : uint16_t {
                       ///< and body (imc/Format/Generic.h)
 };
 
-/// Fixed arity of an opcode; -1 means variadic (at least 2 operands).
+/// Fixed arity of an opcode; -1 means variadic (at least 2 operands; 1 for
+/// dpu.generic).
 struct OpcodeInfo {
   Opcode op;
   const char *name;

@@ -33,7 +33,8 @@ struct LayerStats {
   int64_t dpuOps = 0; ///< element operations on the DPU (a MAC counts as 2)
   int64_t analogMacs = 0, digitalMacs = 0;
   int64_t tiles = 0; ///< crossbar tiles programmed
-  /// "xbar" (all MACs analog), "dpu" (none), or "xbar+dpu".
+  /// "xbar" (crossbar work and no digital MACs), "dpu" (no crossbar work),
+  /// or "xbar+dpu" (both).
   const char *engine() const;
 };
 

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 //
 // The one definition of a sliding window's output size, shared by the
-// dialect verifiers, the lowering, the program validator and the simulator.
+// dialect verifiers, the program validator and the simulator.
 //
 //===----------------------------------------------------------------------===//
 

@@ -200,7 +200,8 @@ struct ConvNhwcPattern : OpRewritePattern<linalg::Conv2DNhwcHwcfOp> {
         RankedTensorType::get({f, c, kh, kw}, ft.getElementType()),
         ArrayRef<float>(dst));
     Location loc = op.getLoc();
-    // A zero pad of the NHWC input pads dims 1 and 2: move it to NCHW.
+    // (A tensor.pad of the NHWC input is not folded: it is reported as a
+    // leftover pad.)
     Value input = op.getInputs()[0];
     Value nchw = transpose(rewriter, loc, input, {0, 3, 1, 2});
     auto out = cast<RankedTensorType>(op.getResult(0).getType());

@@ -26,7 +26,8 @@ void populateGenericFallbackPatterns(mlir::RewritePatternSet &patterns);
 /// Scalar body ops dpu.generic supports (the simulator interprets them).
 bool isSupportedGenericBodyOp(mlir::Operation *op);
 
-/// True if `v` is all +0.0: a zero constant or a linalg.fill of zero.
+/// True if `v` is all zeros (+0.0 or -0.0): a zero constant or a linalg.fill
+/// of zero.
 bool isZeroTensor(mlir::Value v);
 
 } // namespace imc

@@ -103,3 +103,17 @@ func.func @zero_columns(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   %y = imc.mvm %x, %w {engine = #imc.engine<xbar>} : tensor<1x8xf32>, tensor<8x8xf32> -> tensor<1x8xf32>
   return %y : tensor<1x8xf32>
 }
+
+// -----
+
+// An all-zero matrix that fits one tile gets no tile either (imc-map counts
+// it as 0 tiles): its product is a zero constant.
+// CHECK-LABEL: func.func @all_zero
+// CHECK-NOT: imc.mvm
+// CHECK: %[[Z:.*]] = arith.constant dense<0.000000e+00> : tensor<1x4xf32>
+// CHECK: return %[[Z]]
+func.func @all_zero(%x: tensor<1x8xf32>) -> tensor<1x4xf32> {
+  %w = arith.constant dense<0.0> : tensor<8x4xf32>
+  %y = imc.mvm %x, %w {engine = #imc.engine<xbar>} : tensor<1x8xf32>, tensor<8x4xf32> -> tensor<1x4xf32>
+  return %y : tensor<1x4xf32>
+}

@@ -138,9 +138,16 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
         unmapped = true;
         return;
       }
+      if (*op.getEngine() != Engine::xbar)
+        return;
       auto w = op.getWeight().getType();
-      if (*op.getEngine() == Engine::xbar &&
-          (w.getDimSize(0) > tileRows || w.getDimSize(1) > tileCols))
+      DenseElementsAttr weights;
+      matchPattern(op.getWeight(), m_Constant(&weights));
+      // Larger than a tile, or containing all-zero blocks (which get no
+      // tile): the same TilePlan imc-map counts with.
+      const TilePlan plan = planTiles(weights, tileRows, tileCols);
+      if (w.getDimSize(0) > tileRows || w.getDimSize(1) > tileCols ||
+          plan.numTiles() < int64_t(plan.blocks.size()))
         toTile.push_back(op);
     });
     if (unmapped)

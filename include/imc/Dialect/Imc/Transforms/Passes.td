@@ -52,8 +52,9 @@ def ImcMap : Pass<"imc-map", "::mlir::ModuleOp"> {
       arrays mostly empty.
     - `digital`: everything on the DPU (the all-digital baseline).
     - `budget`: at most `max-analog-ratio` of all MACs on crossbars; layers
-      are admitted in order of decreasing utilization (ties: more MACs first)
-      while the ratio stays within the budget.
+      are considered in order of decreasing utilization (ties: more MACs
+      first) and each is admitted if it still fits in the remaining budget
+      (so a smaller layer after one that did not fit can still be admitted).
 
     `overrides` pins layers by name (`fc1=dpu,conv2=xbar`) before the policy
     runs; an `engine` already on an op is kept. With `emit-remarks`, every
