@@ -1,0 +1,191 @@
+"""imc: compile neural networks for in-memory-computing accelerators and
+simulate them.
+
+A thin layer over imc's C++ compiler and simulator (the `_imc` extension)::
+
+    import imc
+    mod = imc.parse(open("model.mlir").read())        # linalg-on-tensors
+    prog = imc.compile(mod, target="default")           # the imc-opt pipeline
+    res = imc.simulate(prog, [x], mode="quantized")     # numpy in, numpy out
+    res.outputs[0], res.report["totals"]["energy_pj"]
+
+Every compiler or simulator failure raises :class:`ImcError` carrying the
+MLIR diagnostics (with locations).
+"""
+import json
+import os
+
+import numpy as np
+
+from . import _imc
+from ._imc import ImcError
+
+__all__ = ["ImcError", "Module", "Program", "SimResult", "parse", "load",
+           "run_pipeline", "compile", "simulate", "load_target",
+           "target_path"]
+
+_TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
+
+
+def target_path(target):
+    """Resolves a target: a path to a JSON file, or the name of a bundled
+    target (``"default"`` for ``targets/default.json``)."""
+    if os.path.exists(target):
+        return os.path.abspath(target)
+    bundled = os.path.join(_TARGETS, target + ".json")
+    if os.path.exists(bundled):
+        return bundled
+    raise ImcError("no target file '%s' (and no bundled target of that name; "
+                   "bundled: %s)" % (target, ", ".join(sorted(
+                       f[:-5] for f in os.listdir(_TARGETS)))))
+
+
+def load_target(target):
+    """Loads and validates a target (path or bundled name); returns a dict of
+    its fields. A bad field raises ImcError naming it and its range."""
+    return _imc.load_target(target_path(target))
+
+
+class Module:
+    """An MLIR module (linalg-on-tensors before compilation, xbar/dpu after).
+
+    ``str(module)`` is its MLIR text; :meth:`to_bytecode` its MLIR bytecode.
+    """
+
+    def __init__(self, impl):
+        self._impl = impl
+
+    def __str__(self):
+        return str(self._impl)
+
+    def to_string(self, debug_info=False):
+        """MLIR text; with ``debug_info``, op locations (layer names) too."""
+        return self._impl.to_string(debug_info)
+
+    def to_bytecode(self):
+        """The module as MLIR bytecode (bytes)."""
+        return self._impl.to_bytecode()
+
+    def messages(self):
+        """Remarks and warnings emitted since the last call (e.g. imc-map's
+        mapping decisions)."""
+        return self._impl.context.take_messages()
+
+
+def parse(source, name="<string>"):
+    """Parses MLIR text (str) or MLIR bytecode (bytes) into a Module."""
+    if isinstance(source, str):
+        source = source.encode()
+    return Module(_imc.parse(_imc.Context(), source, name))
+
+
+def load(path):
+    """Reads a .mlir (text or bytecode) file into a Module."""
+    with open(path, "rb") as f:
+        return parse(f.read(), name=path)
+
+
+def _as_module(mod):
+    if isinstance(mod, Module):
+        return mod
+    if isinstance(mod, (str, bytes)):
+        return parse(mod)
+    raise TypeError("expected an imc.Module or MLIR text, got %s"
+                    % type(mod).__name__)
+
+
+def run_pipeline(mod, pipeline):
+    """Runs a textual pass pipeline (imc-opt syntax, e.g.
+    ``"convert-linalg-to-imc,imc-map{policy=digital}"``) on a copy of the
+    module and returns the result."""
+    mod = _as_module(mod)
+    return Module(_imc.run_pipeline(mod._impl, pipeline))
+
+
+class Program:
+    """A compiled program: the lowered module and the imc-sim binary."""
+
+    def __init__(self, module, data):
+        self.module = module
+        self._data = data
+
+    def to_bytes(self):
+        """The imc-sim program (docs/binary-format.md)."""
+        return self._data
+
+    def save(self, path):
+        """Writes the program to ``path`` (an .imcb file for imc-sim)."""
+        with open(path, "wb") as f:
+            f.write(self._data)
+
+    @property
+    def input_shapes(self):
+        """Shapes of the entry function's arguments, in order."""
+        return [tuple(s) for s in _imc.program_input_shapes(self._data)]
+
+    def __repr__(self):
+        return "<imc.Program: %d bytes, inputs %s>" % (len(self._data),
+                                                       self.input_shapes)
+
+
+def compile(mod, target="default", policy="analog", max_analog_ratio=None,
+            min_utilization=None, overrides=None):
+    """Compiles a linalg-on-tensors module for a target (the
+    ``--imc-pipeline`` of imc-opt) and translates it to a simulator program.
+
+    ``policy`` is ``"analog"``, ``"digital"`` or ``"budget"``;
+    ``max_analog_ratio`` (budget) and ``min_utilization`` (analog) tune it;
+    ``overrides`` maps layer names to ``"xbar"`` or ``"dpu"``.
+    """
+    mod = _as_module(mod)
+    opts = ["target=%s" % target_path(target), "policy=%s" % policy]
+    if max_analog_ratio is not None:
+        opts.append("max-analog-ratio=%r" % float(max_analog_ratio))
+    if min_utilization is not None:
+        opts.append("min-utilization=%r" % float(min_utilization))
+    if overrides:
+        opts.append("overrides=%s" % ",".join(
+            "%s=%s" % (k, v) for k, v in overrides.items()))
+    lowered = run_pipeline(mod, "imc-pipeline{%s}" % " ".join(opts))
+    return Program(lowered, _imc.translate(lowered._impl))
+
+
+class SimResult:
+    """What :func:`simulate` returns: ``outputs`` (numpy arrays, in result
+    order) and ``report`` (the imc-sim report as a dict; docs/report.md)."""
+
+    def __init__(self, outputs, report):
+        self.outputs = outputs
+        self.report = report
+
+    def __repr__(self):
+        t = self.report["totals"]
+        return ("<imc.SimResult: %d outputs, %s mode, %.1f ns, %.1f pJ>"
+                % (len(self.outputs), self.report["mode"], t["latency_ns"],
+                   t["energy_pj"]))
+
+
+def simulate(prog, inputs, mode="ideal"):
+    """Runs a compiled program.
+
+    ``inputs`` is a list of arrays in argument order, or a dict by argument
+    name (``"arg0"``, ``"arg1"``, ...); arrays are converted to float32.
+    ``mode`` is ``"ideal"`` (float) or ``"quantized"`` (the target's bits).
+    The GIL is released while the simulator runs.
+    """
+    data = prog.to_bytes() if isinstance(prog, Program) else bytes(prog)
+    if isinstance(inputs, dict):
+        n = len(_imc.program_input_shapes(data))
+        names = ["arg%d" % i for i in range(n)]
+        unknown = sorted(set(inputs) - set(names))
+        if unknown:
+            raise ImcError("unknown argument name(s) %s (the program takes %s)"
+                           % (", ".join(unknown), ", ".join(names)))
+        missing = [k for k in names if k not in inputs]
+        if missing:
+            raise ImcError("missing argument(s) %s" % ", ".join(missing))
+        inputs = [inputs[k] for k in names]
+    arrays = [np.ascontiguousarray(np.asarray(a, dtype=np.float32))
+              for a in inputs]
+    outputs, report = _imc.simulate(data, arrays, mode)
+    return SimResult(outputs, json.loads(report))

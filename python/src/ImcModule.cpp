@@ -1,0 +1,267 @@
+//===- ImcModule.cpp - the _imc Python extension --------------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// A plain pybind11 module over imc's C++ API (Debian ships no MLIR Python
+// bindings). It registers exactly what imc-opt and imc-translate register
+// (imc::registerAllDialects / registerAllPasses), so the tools and Python
+// cannot drift apart. The pure-Python package `imc` wraps it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Hardware/Target.h"
+#include "imc/InitAll.h"
+#include "imc/Sim/Simulator.h"
+#include "imc/Target/SimBinary.h"
+
+#include "mlir/Bytecode/BytecodeWriter.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <mutex>
+
+namespace py = pybind11;
+using namespace mlir;
+
+namespace {
+
+/// Raised for every compiler or simulator failure; carries the diagnostics.
+struct ImcError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+void registerPassesOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { imc::registerAllPasses(); });
+}
+
+/// An MLIR context with imc's dialects that collects diagnostics.
+class Context {
+public:
+  Context() {
+    DialectRegistry registry;
+    imc::registerAllDialects(registry);
+    ctx.appendDialectRegistry(registry);
+    ctx.loadAllAvailableDialects();
+    ctx.getDiagEngine().registerHandler([this](Diagnostic &d) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      os << d.getLocation() << ": ";
+      switch (d.getSeverity()) {
+      case DiagnosticSeverity::Error:
+        os << "error: ";
+        break;
+      case DiagnosticSeverity::Warning:
+        os << "warning: ";
+        break;
+      case DiagnosticSeverity::Remark:
+        os << "remark: ";
+        break;
+      case DiagnosticSeverity::Note:
+        os << "note: ";
+        break;
+      }
+      os << d.str();
+      messages.push_back(os.str());
+      return success();
+    });
+  }
+
+  /// Throws ImcError with `what` and the diagnostics collected since the
+  /// last call.
+  [[noreturn]] void fail(const std::string &what) {
+    std::string msg = what;
+    for (const std::string &m : messages)
+      msg += "\n" + m;
+    messages.clear();
+    throw ImcError(msg);
+  }
+  std::vector<std::string> takeMessages() {
+    std::vector<std::string> out;
+    out.swap(messages);
+    return out;
+  }
+
+  MLIRContext ctx{MLIRContext::Threading::DISABLED};
+  std::vector<std::string> messages;
+};
+
+/// A parsed module, owned together with (a reference to) its context.
+struct Module {
+  std::shared_ptr<Context> context;
+  mutable OwningOpRef<ModuleOp> op; // its accessors are non-const
+
+  std::string str(bool debugInfo) const {
+    std::string text;
+    llvm::raw_string_ostream os(text);
+    OpPrintingFlags flags;
+    if (debugInfo)
+      flags.enableDebugInfo();
+    op->print(os, flags);
+    return os.str();
+  }
+};
+
+Module parse(std::shared_ptr<Context> c, const std::string &text,
+             const std::string &name) {
+  OwningOpRef<ModuleOp> op =
+      parseSourceString<ModuleOp>(text, ParserConfig(&c->ctx), name);
+  if (!op)
+    c->fail("cannot parse " + name);
+  return Module{c, std::move(op)};
+}
+
+/// Runs a textual pass pipeline ("builtin.module(...)" or just the passes)
+/// on a copy of `m`, returning the new module.
+Module runPipeline(const Module &m, const std::string &pipeline) {
+  registerPassesOnce();
+  Context &c = *m.context;
+  OwningOpRef<ModuleOp> copy(m.op->clone());
+  // Either anchored ("builtin.module(cse,...)") or the bare pass list that
+  // imc-opt takes ("cse,..."); both run on the module itself.
+  PassManager pm(&c.ctx, ModuleOp::getOperationName());
+  std::string errors;
+  llvm::raw_string_ostream es(errors);
+  StringRef text(pipeline);
+  if (text.consume_front("builtin.module(") && text.consume_back(")")) {
+    FailureOr<OpPassManager> parsed = parsePassPipeline(pipeline, es);
+    if (failed(parsed))
+      throw ImcError("invalid pass pipeline '" + pipeline + "': " + es.str());
+    static_cast<OpPassManager &>(pm) = std::move(*parsed);
+  } else if (failed(parsePassPipeline(pipeline, pm, es))) {
+    throw ImcError("invalid pass pipeline '" + pipeline + "': " + es.str());
+  }
+  LogicalResult result = success();
+  {
+    py::gil_scoped_release release;
+    result = pm.run(*copy);
+  }
+  if (failed(result))
+    c.fail("pass pipeline '" + pipeline + "' failed");
+  return Module{m.context, std::move(copy)};
+}
+
+py::bytes translate(const Module &m) {
+  std::string bytes;
+  llvm::raw_string_ostream os(bytes);
+  if (failed(imc::translateToSimBinary(*m.op, os)))
+    m.context->fail("translation to an imc-sim program failed");
+  return py::bytes(os.str());
+}
+
+py::dict loadTarget(const std::string &path) {
+  std::string error;
+  std::optional<imc::hw::Target> t = imc::hw::loadTarget(path, error);
+  if (!t)
+    throw ImcError(error);
+  py::module_ json = py::module_::import("json");
+  return json.attr("loads")(imc::hw::targetToJson(*t));
+}
+
+/// Simulates a program: numpy arrays in (argument order), numpy arrays and
+/// the report's JSON text out.
+std::pair<std::vector<py::array_t<float>>, std::string>
+simulate(const py::bytes &program, const std::vector<py::array> &inputs,
+         const std::string &modeName) {
+  std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
+  if (!mode)
+    throw ImcError("mode must be 'ideal' or 'quantized', got '" + modeName +
+                   "'");
+  std::string raw = program;
+  std::vector<uint8_t> bytes(raw.begin(), raw.end());
+  std::string error;
+  std::optional<imc::sim::Simulator> sim =
+      imc::sim::Simulator::load(bytes, error);
+  if (!sim)
+    throw ImcError("invalid program: " + error);
+  std::vector<imc::sim::Tensor> in;
+  for (const py::array &a : inputs) {
+    auto f = py::array_t<float, py::array::c_style | py::array::forcecast>(a);
+    imc::sim::Tensor t;
+    t.shape.assign(f.shape(), f.shape() + f.ndim());
+    t.data.assign(f.data(), f.data() + f.size());
+    in.push_back(std::move(t));
+  }
+  std::vector<imc::sim::Tensor> out;
+  imc::sim::Report report;
+  bool ok;
+  {
+    py::gil_scoped_release release;
+    ok = sim->run(in, *mode, out, report, error);
+  }
+  if (!ok)
+    throw ImcError(error);
+  std::vector<py::array_t<float>> arrays;
+  for (const imc::sim::Tensor &t : out) {
+    py::array_t<float> a(t.shape);
+    std::copy(t.data.begin(), t.data.end(), a.mutable_data());
+    arrays.push_back(std::move(a));
+  }
+  return {std::move(arrays), report.toJson()};
+}
+
+std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
+  std::string raw = program;
+  std::vector<uint8_t> bytes(raw.begin(), raw.end());
+  std::string error;
+  std::optional<imc::sim::Simulator> sim =
+      imc::sim::Simulator::load(bytes, error);
+  if (!sim)
+    throw ImcError("invalid program: " + error);
+  return sim->inputShapes();
+}
+
+} // namespace
+
+PYBIND11_MODULE(_imc, m) {
+  m.doc() = "imc's C++ API (compiler, translator, simulator); use the `imc` "
+            "package rather than this module directly.";
+  py::register_exception<ImcError>(m, "ImcError", PyExc_RuntimeError);
+
+  py::class_<Context, std::shared_ptr<Context>>(m, "Context")
+      .def(py::init<>())
+      .def("take_messages", &Context::takeMessages,
+           "Diagnostics (remarks, warnings) collected since the last call.");
+
+  py::class_<Module>(m, "Module")
+      .def("__str__", [](const Module &mod) { return mod.str(false); })
+      .def("to_string", &Module::str, py::arg("debug_info") = false,
+           "The module as MLIR text; with debug_info, with locations.")
+      .def("to_bytecode",
+           [](const Module &mod) {
+             std::string bytes;
+             llvm::raw_string_ostream os(bytes);
+             if (failed(writeBytecodeToFile(*mod.op, os)))
+               throw ImcError("cannot write MLIR bytecode");
+             return py::bytes(os.str());
+           })
+      .def_property_readonly("context",
+                             [](const Module &mod) { return mod.context; });
+
+  m.def("parse", &parse, py::arg("context"), py::arg("text"),
+        py::arg("name") = "<string>",
+        "Parses MLIR text or bytecode into a module (raises ImcError).");
+  m.def("run_pipeline", &runPipeline, py::arg("module"), py::arg("pipeline"),
+        "Runs a pass pipeline on a copy of the module and returns it.");
+  m.def("translate", &translate, py::arg("module"),
+        "Translates a lowered module to imc-sim program bytes.");
+  m.def("load_target", &loadTarget, py::arg("path"),
+        "Loads and validates a target JSON file; returns it as a dict.");
+  m.def("simulate", &simulate, py::arg("program"), py::arg("inputs"),
+        py::arg("mode"),
+        "Runs program bytes; returns (list of numpy arrays, report JSON).");
+  m.def("program_input_shapes", &programInputShapes, py::arg("program"),
+        "Shapes of the entry function's arguments.");
+}
