@@ -4,7 +4,8 @@ simulate them.
 A thin layer over imc's C++ compiler and simulator (the `_imc` extension)::
 
     import imc
-    mod = imc.parse(open("model.mlir").read())        # linalg-on-tensors
+    mod = imc.export(model, torch.randn(1, 3, 32, 32))  # PyTorch -> linalg
+    mod = imc.parse(open("model.mlir").read())        # ... or MLIR text
     prog = imc.compile(mod, target="default")           # the imc-opt pipeline
     res = imc.simulate(prog, [x], mode="quantized")     # numpy in, numpy out
     res.outputs[0], res.report["totals"]["energy_pj"]
@@ -22,7 +23,7 @@ from ._imc import ImcError
 
 __all__ = ["ImcError", "Module", "Program", "SimResult", "parse", "load",
            "run_pipeline", "compile", "simulate", "load_target",
-           "target_path"]
+           "target_path", "export"]
 
 _TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
 
@@ -189,3 +190,6 @@ def simulate(prog, inputs, mode="ideal"):
               for a in inputs]
     outputs, report = _imc.simulate(data, arrays, mode)
     return SimResult(outputs, json.loads(report))
+
+
+from .export import export  # noqa: E402  (needs Module defined above)

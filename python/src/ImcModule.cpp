@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Hardware/Target.h"
+#include "imc/Import/Importer.h"
 #include "imc/InitAll.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Target/SimBinary.h"
@@ -30,6 +31,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <map>
 #include <mutex>
 
 namespace py = pybind11;
@@ -223,12 +225,35 @@ std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
   return sim->inputShapes();
 }
 
+/// The importer, bound with the context it builds in.
+struct PyImporter {
+  explicit PyImporter(std::shared_ptr<Context> c)
+      : context(std::move(c)), impl(context->ctx) {}
+  std::shared_ptr<Context> context;
+  imc::Importer impl;
+};
+
+std::vector<int64_t> shapeOf(const py::array &a) {
+  return {a.shape(), a.shape() + a.ndim()};
+}
+
 } // namespace
 
 PYBIND11_MODULE(_imc, m) {
   m.doc() = "imc's C++ API (compiler, translator, simulator); use the `imc` "
             "package rather than this module directly.";
-  py::register_exception<ImcError>(m, "ImcError", PyExc_RuntimeError);
+  static py::exception<ImcError> imcError(m, "ImcError", PyExc_RuntimeError);
+  // The importer reports misuse with std::invalid_argument: also ImcError.
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p)
+        std::rethrow_exception(p);
+    } catch (const ImcError &e) {
+      imcError(e.what());
+    } catch (const std::invalid_argument &e) {
+      imcError(e.what());
+    }
+  });
 
   py::class_<Context, std::shared_ptr<Context>>(m, "Context")
       .def(py::init<>())
@@ -249,6 +274,87 @@ PYBIND11_MODULE(_imc, m) {
            })
       .def_property_readonly("context",
                              [](const Module &mod) { return mod.context; });
+
+  using Unary = imc::Importer::Unary;
+  using Binary = imc::Importer::Binary;
+  py::class_<PyImporter>(m, "Importer",
+                         "Builds linalg-on-tensors layer by layer (the "
+                         "torch.fx and ONNX front ends call it).")
+      .def(py::init<std::shared_ptr<Context>>())
+      .def("input",
+           [](PyImporter &i, std::vector<int64_t> shape) {
+             return i.impl.input(shape);
+           })
+      .def("constant",
+           [](PyImporter &i, py::array a) {
+             auto f =
+                 py::array_t<float, py::array::c_style | py::array::forcecast>(
+                     a);
+             return i.impl.constant(
+                 shapeOf(f), llvm::ArrayRef<float>(f.data(), f.size()));
+           })
+      .def("linear",
+           [](PyImporter &i, int64_t x, int64_t w, std::optional<int64_t> b,
+              const std::string &name) { return i.impl.linear(x, w, b, name); })
+      .def("conv2d",
+           [](PyImporter &i, int64_t x, int64_t w, std::optional<int64_t> b,
+              std::vector<int64_t> stride, std::vector<int64_t> padding,
+              std::vector<int64_t> dilation, int64_t groups,
+              const std::string &name) {
+             return i.impl.conv2d(x, w, b, stride, padding, dilation, groups,
+                                  name);
+           })
+      .def("batch_norm",
+           [](PyImporter &i, int64_t x, int64_t mean, int64_t var, int64_t g,
+              int64_t b, double eps, const std::string &name) {
+             return i.impl.batchNorm(x, mean, var, g, b, eps, name);
+           })
+      .def("unary",
+           [](PyImporter &i, const std::string &kind, int64_t x,
+              const std::string &name) {
+             static const std::map<std::string, Unary> kinds = {
+                 {"relu", Unary::Relu},       {"relu6", Unary::Relu6},
+                 {"sigmoid", Unary::Sigmoid}, {"tanh", Unary::Tanh},
+                 {"gelu", Unary::Gelu},       {"silu", Unary::Silu},
+                 {"hardswish", Unary::Hardswish}};
+             auto it = kinds.find(kind);
+             if (it == kinds.end())
+               throw ImcError("unknown unary '" + kind + "'");
+             return i.impl.unary(it->second, x, name);
+           })
+      .def("binary",
+           [](PyImporter &i, const std::string &kind, int64_t a, int64_t b,
+              const std::string &name) {
+             static const std::map<std::string, Binary> kinds = {
+                 {"add", Binary::Add}, {"sub", Binary::Sub},
+                 {"mul", Binary::Mul}};
+             auto it = kinds.find(kind);
+             if (it == kinds.end())
+               throw ImcError("unknown binary '" + kind + "'");
+             return i.impl.binary(it->second, a, b, name);
+           })
+      .def("pool2d",
+           [](PyImporter &i, bool max, int64_t x, std::vector<int64_t> k,
+              std::vector<int64_t> s, std::vector<int64_t> p,
+              const std::string &name) {
+             return i.impl.pool2d(max, x, k, s, p, name);
+           })
+      .def("global_avg_pool",
+           [](PyImporter &i, int64_t x, const std::string &name) {
+             return i.impl.globalAvgPool(x, name);
+           })
+      .def("reshape",
+           [](PyImporter &i, int64_t x, std::vector<int64_t> shape,
+              const std::string &name) {
+             return i.impl.reshape(x, shape, name);
+           })
+      .def("shape", [](PyImporter &i, int64_t v) { return i.impl.shape(v); })
+      .def("finish", [](PyImporter &i, std::vector<int64_t> outputs) {
+        OwningOpRef<ModuleOp> mod = i.impl.finish(outputs);
+        if (failed(mod->verify()))
+          i.context->fail("the imported module does not verify");
+        return Module{i.context, std::move(mod)};
+      });
 
   m.def("parse", &parse, py::arg("context"), py::arg("text"),
         py::arg("name") = "<string>",

@@ -1,0 +1,84 @@
+//===- Importer.h - build linalg-on-tensors from framework graphs -*- C++ -*-=//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// The one importer front ends call (the torch.fx exporter today, ONNX next):
+// each method appends the linalg-on-tensors form of one layer to a function
+// `@main`, in the spellings torch-mlir emits, so the imc pipeline sees what it
+// would see from torch-mlir. Values are handles (indices); weights are
+// constants. Every layer gets its framework name as location, which becomes
+// the layer name in imc-sim's report.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_IMPORT_IMPORTER_H
+#define IMC_IMPORT_IMPORTER_H
+
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class MLIRContext;
+class ModuleOp;
+} // namespace mlir
+
+namespace imc {
+
+class Importer {
+public:
+  using Handle = int64_t;
+  enum class Unary { Relu, Relu6, Sigmoid, Tanh, Gelu, Silu, Hardswish };
+  enum class Binary { Add, Sub, Mul };
+
+  explicit Importer(mlir::MLIRContext &ctx);
+  ~Importer();
+
+  /// A function argument of static f32 shape.
+  Handle input(llvm::ArrayRef<int64_t> shape);
+  /// A constant tensor (row-major data).
+  Handle constant(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data);
+
+  /// y = x W^T + b, x: [..., in] (2-D), W: [out, in] constant.
+  Handle linear(Handle x, Handle w, std::optional<Handle> b,
+                llvm::StringRef name);
+  /// NCHW convolution, W: [F, C/groups, KH, KW] constant, b: [F].
+  Handle conv2d(Handle x, Handle w, std::optional<Handle> b,
+                llvm::ArrayRef<int64_t> stride, llvm::ArrayRef<int64_t> padding,
+                llvm::ArrayRef<int64_t> dilation, int64_t groups,
+                llvm::StringRef name);
+  /// Inference batch norm over dim 1 (constants mean, var, gamma, beta).
+  Handle batchNorm(Handle x, Handle mean, Handle var, Handle gamma,
+                   Handle beta, double eps, llvm::StringRef name);
+  Handle unary(Unary kind, Handle x, llvm::StringRef name);
+  /// Element-wise on equal shapes.
+  Handle binary(Binary kind, Handle a, Handle b, llvm::StringRef name);
+  /// Max or average (count_include_pad) 2-D pooling, NCHW.
+  Handle pool2d(bool max, Handle x, llvm::ArrayRef<int64_t> kernel,
+                llvm::ArrayRef<int64_t> stride, llvm::ArrayRef<int64_t> padding,
+                llvm::StringRef name);
+  /// Mean over H and W keeping them as 1 (adaptive average pool to 1x1).
+  Handle globalAvgPool(Handle x, llvm::StringRef name);
+  /// Same elements, new static shape.
+  Handle reshape(Handle x, llvm::ArrayRef<int64_t> shape, llvm::StringRef name);
+
+  std::vector<int64_t> shape(Handle v) const;
+
+  /// Returns the module; the importer is spent afterwards.
+  mlir::OwningOpRef<mlir::ModuleOp> finish(llvm::ArrayRef<Handle> outputs);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl;
+};
+
+} // namespace imc
+
+#endif // IMC_IMPORT_IMPORTER_H

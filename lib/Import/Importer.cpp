@@ -1,0 +1,475 @@
+//===- Importer.cpp - build linalg-on-tensors from framework graphs -------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Import/Importer.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+
+#include <cmath>
+#include <limits>
+#include <map>
+#include <stdexcept>
+
+using namespace mlir;
+using Handle = imc::Importer::Handle;
+
+struct imc::Importer::Impl {
+  explicit Impl(MLIRContext &ctx)
+      : ctx(ctx), b(&ctx), module(ModuleOp::create(UnknownLoc::get(&ctx))) {
+    ctx.loadDialect<func::FuncDialect, arith::ArithDialect,
+                    linalg::LinalgDialect, tensor::TensorDialect,
+                    math::MathDialect>();
+    b.setInsertionPointToEnd(module->getBody());
+    func = b.create<func::FuncOp>(UnknownLoc::get(&ctx), "main",
+                                  b.getFunctionType({}, {}));
+    b.setInsertionPointToStart(func.addEntryBlock());
+  }
+
+  MLIRContext &ctx;
+  OpBuilder b;
+  OwningOpRef<ModuleOp> module;
+  func::FuncOp func;
+  std::vector<Value> values;
+  std::map<Handle, std::vector<float>> constData; ///< for filter reshapes
+
+  [[noreturn]] void fail(const std::string &what) {
+    throw std::invalid_argument(what);
+  }
+  Handle add(Value v) {
+    values.push_back(v);
+    return Handle(values.size() - 1);
+  }
+  Value get(Handle h) {
+    if (h < 0 || size_t(h) >= values.size())
+      fail("imc importer: unknown value handle " + std::to_string(h));
+    return values[h];
+  }
+  RankedTensorType type(Handle h) {
+    return cast<RankedTensorType>(get(h).getType());
+  }
+  RankedTensorType tensorType(ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, b.getF32Type());
+  }
+  const std::vector<float> &data(Handle h, const char *what) {
+    auto it = constData.find(h);
+    if (it == constData.end())
+      fail(std::string("imc importer: the ") + what + " must be a constant");
+    return it->second;
+  }
+  Value scalar(double v, Location loc) {
+    return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(float(v)));
+  }
+  Value empty(ArrayRef<int64_t> shape, Location loc) {
+    return b.create<tensor::EmptyOp>(loc, shape, b.getF32Type());
+  }
+  Value fill(ArrayRef<int64_t> shape, double v, Location loc) {
+    return b
+        .create<linalg::FillOp>(loc, ValueRange{scalar(v, loc)},
+                                ValueRange{empty(shape, loc)})
+        .getResult(0);
+  }
+  Value constTensor(ArrayRef<int64_t> shape, ArrayRef<float> v, Location loc) {
+    return b.create<arith::ConstantOp>(
+        loc, DenseElementsAttr::get(tensorType(shape), v));
+  }
+  AffineMap dims(unsigned n, ArrayRef<unsigned> d) {
+    SmallVector<AffineExpr> e;
+    for (unsigned i : d)
+      e.push_back(b.getAffineDimExpr(i));
+    return AffineMap::get(n, 0, e, &ctx);
+  }
+  /// An all-parallel element-wise generic over `ins` (each with its map) into
+  /// a fresh tensor of `shape`; `body` gets the block arguments.
+  Value generic(ArrayRef<Value> ins, ArrayRef<AffineMap> maps,
+                ArrayRef<int64_t> shape, Location loc,
+                function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+                ArrayRef<utils::IteratorType> iterators = {},
+                Value init = {}) {
+    SmallVector<AffineMap> all(maps);
+    all.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), &ctx));
+    SmallVector<utils::IteratorType> its(iterators);
+    if (its.empty())
+      its.assign(shape.size(), utils::IteratorType::parallel);
+    return b
+        .create<linalg::GenericOp>(
+            loc, TypeRange{tensorType(shape)}, ins,
+            ValueRange{init ? init : empty(shape, loc)}, all, its,
+            [&](OpBuilder &nb, Location nl, ValueRange args) {
+              nb.create<linalg::YieldOp>(nl, body(nb, nl, args));
+            })
+        .getResult(0);
+  }
+  /// Zero (or `value`) padding of the spatial dims (2, 3) of an NCHW tensor.
+  Value pad(Value x, ArrayRef<int64_t> p, double value, Location loc) {
+    if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
+      return x;
+    auto t = cast<RankedTensorType>(x.getType());
+    SmallVector<int64_t> lo{0, 0, p[0], p[1]}, hi{0, 0, p[0], p[1]};
+    SmallVector<int64_t> shape(t.getShape());
+    shape[2] += 2 * p[0];
+    shape[3] += 2 * p[1];
+    auto padOp = b.create<tensor::PadOp>(loc, tensorType(shape), x, lo, hi,
+                                         ValueRange{}, ValueRange{});
+    Block *block = b.createBlock(&padOp.getRegion());
+    for (int i = 0; i < 4; ++i)
+      block->addArgument(b.getIndexType(), loc);
+    b.setInsertionPointToStart(block);
+    b.create<tensor::YieldOp>(loc, scalar(value, loc));
+    b.setInsertionPointAfter(padOp);
+    return padOp.getResult();
+  }
+};
+
+imc::Importer::Importer(MLIRContext &ctx) : impl(new Impl(ctx)) {}
+imc::Importer::~Importer() = default;
+
+Handle imc::Importer::input(ArrayRef<int64_t> shape) {
+  if (llvm::any_of(shape, [](int64_t d) { return d <= 0; }))
+    impl->fail("imc importer: inputs need a static shape with positive "
+               "dimensions");
+  Block &entry = impl->func.getBody().front();
+  return impl->add(entry.addArgument(impl->tensorType(shape),
+                                     UnknownLoc::get(&impl->ctx)));
+}
+
+Handle imc::Importer::constant(ArrayRef<int64_t> shape, ArrayRef<float> data) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  if (n != int64_t(data.size()))
+    impl->fail("imc importer: constant data does not match its shape");
+  Handle h = impl->add(
+      impl->constTensor(shape, data, UnknownLoc::get(&impl->ctx)));
+  impl->constData[h].assign(data.begin(), data.end());
+  return h;
+}
+
+std::vector<int64_t> imc::Importer::shape(Handle v) const {
+  auto t = impl->type(v);
+  return {t.getShape().begin(), t.getShape().end()};
+}
+
+Handle imc::Importer::linear(Handle x, Handle w, std::optional<Handle> bias,
+                             StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x), wt = I.type(w);
+  if (xt.getRank() != 2 || wt.getRank() != 2 ||
+      xt.getDimSize(1) != wt.getDimSize(1))
+    I.fail("imc importer: linear '" + name.str() +
+           "' expects a 2-D input [N, in] and weight [out, in]");
+  SmallVector<int64_t> out{xt.getDimSize(0), wt.getDimSize(0)};
+  Value y = I.b
+                .create<linalg::MatmulTransposeBOp>(
+                    loc, TypeRange{I.tensorType(out)},
+                    ValueRange{I.get(x), I.get(w)},
+                    ValueRange{I.fill(out, 0.0, loc)})
+                .getResult(0);
+  if (bias)
+    y = I.generic({y, I.get(*bias)}, {I.dims(2, {0, 1}), I.dims(2, {1})}, out,
+                  loc, [](OpBuilder &nb, Location l, ValueRange a) {
+                    return nb.create<arith::AddFOp>(l, a[0], a[1]);
+                  });
+  return I.add(y);
+}
+
+Handle imc::Importer::conv2d(Handle x, Handle w, std::optional<Handle> bias,
+                             ArrayRef<int64_t> stride, ArrayRef<int64_t> padding,
+                             ArrayRef<int64_t> dilation, int64_t groups,
+                             StringRef name) {
+  Impl &I = *impl;
+  OpBuilder &b = I.b;
+  Location loc = NameLoc::get(b.getStringAttr(name));
+  auto xt = I.type(x), wt = I.type(w);
+  if (xt.getRank() != 4 || wt.getRank() != 4 || stride.size() != 2 ||
+      padding.size() != 2 || dilation.size() != 2)
+    I.fail("imc importer: conv2d '" + name.str() +
+           "' expects NCHW input, FCHW weight, 2 strides/paddings/dilations");
+  const int64_t n = xt.getDimSize(0), c = xt.getDimSize(1),
+                h = xt.getDimSize(2), wd = xt.getDimSize(3);
+  const int64_t f = wt.getDimSize(0), cg = wt.getDimSize(1),
+                kh = wt.getDimSize(2), kw = wt.getDimSize(3);
+  if (groups < 1 || c != cg * groups || f % groups)
+    I.fail("imc importer: conv2d '" + name.str() +
+           "': channels and groups do not match");
+  const int64_t oh =
+      (h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
+  const int64_t ow =
+      (wd + 2 * padding[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
+  SmallVector<int64_t> out{n, f, oh, ow};
+  Value in = I.pad(I.get(x), padding, 0.0, loc);
+  auto strides = b.getI64VectorAttr(stride);
+  auto dilations = b.getI64VectorAttr(dilation);
+  const std::vector<float> &wdata = I.data(w, "convolution weight");
+
+  // The init: the bias broadcast along the filters (torch-mlir), or zeros.
+  auto init = [&](ArrayRef<int64_t> shape) -> Value {
+    if (!bias || shape.size() != 4)
+      return I.fill(shape, 0.0, loc);
+    return I.generic({I.get(*bias)}, {I.dims(4, {1})}, shape, loc,
+                     [](OpBuilder &, Location, ValueRange a) { return a[0]; });
+  };
+  Value y;
+  if (groups == 1) {
+    y = b.create<linalg::Conv2DNchwFchwOp>(
+             loc, TypeRange{I.tensorType(out)}, ValueRange{in, I.get(w)},
+             ValueRange{init(out)}, strides, dilations)
+            .getResult(0);
+  } else if (groups == c && f == c) {
+    Value filter = I.constTensor({c, kh, kw}, wdata, loc);
+    y = b.create<linalg::DepthwiseConv2DNchwChwOp>(
+             loc, TypeRange{I.tensorType(out)}, ValueRange{in, filter},
+             ValueRange{init(out)}, strides, dilations)
+            .getResult(0);
+  } else {
+    // NGCHW x GFCHW, as torch-mlir writes grouped convolutions.
+    auto inT = cast<RankedTensorType>(in.getType());
+    SmallVector<int64_t> in5{n, groups, cg, inT.getDimSize(2),
+                             inT.getDimSize(3)};
+    Value x5 = b.create<tensor::ExpandShapeOp>(
+        loc, I.tensorType(in5), in,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    Value filter = I.constTensor({groups, f / groups, cg, kh, kw}, wdata, loc);
+    SmallVector<int64_t> out5{n, groups, f / groups, oh, ow};
+    Value y5 = b.create<linalg::Conv2DNgchwGfchwOp>(
+                    loc, TypeRange{I.tensorType(out5)}, ValueRange{x5, filter},
+                    ValueRange{I.fill(out5, 0.0, loc)}, strides, dilations)
+                   .getResult(0);
+    y = b.create<tensor::CollapseShapeOp>(
+        loc, I.tensorType(out), y5,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
+    if (bias)
+      y = I.generic({y, I.get(*bias)}, {I.dims(4, {0, 1, 2, 3}), I.dims(4, {1})},
+                    out, loc, [](OpBuilder &nb, Location l, ValueRange a) {
+                      return nb.create<arith::AddFOp>(l, a[0], a[1]);
+                    });
+  }
+  return I.add(y);
+}
+
+Handle imc::Importer::batchNorm(Handle x, Handle mean, Handle var,
+                                Handle gamma, Handle beta, double eps,
+                                StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  const unsigned r = xt.getRank();
+  if (r < 2)
+    I.fail("imc importer: batch norm '" + name.str() + "' needs rank >= 2");
+  SmallVector<unsigned> all;
+  for (unsigned i = 0; i < r; ++i)
+    all.push_back(i);
+  AffineMap id = I.dims(r, all), ch = I.dims(r, {1});
+  return I.add(I.generic(
+      {I.get(x), I.get(mean), I.get(var), I.get(gamma), I.get(beta)},
+      {id, ch, ch, ch, ch}, xt.getShape(), loc,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value e = nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(eps));
+        Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+        Value s = nb.create<math::SqrtOp>(
+            l, nb.create<arith::AddFOp>(l, a[2], e).getResult());
+        Value nrm = nb.create<arith::DivFOp>(l, d, s);
+        Value g = nb.create<arith::MulFOp>(l, nrm, a[3]);
+        return nb.create<arith::AddFOp>(l, g, a[4]);
+      }));
+}
+
+Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  SmallVector<unsigned> all;
+  for (unsigned i = 0; i < unsigned(xt.getRank()); ++i)
+    all.push_back(i);
+  return I.add(I.generic(
+      {I.get(x)}, {I.dims(xt.getRank(), all)}, xt.getShape(), loc,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        auto c = [&](double v) -> Value {
+          return nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(v));
+        };
+        Value v = a[0];
+        auto sigmoid = [&](Value t) -> Value {
+          Value e = nb.create<math::ExpOp>(
+              l, nb.create<arith::NegFOp>(l, t).getResult());
+          return nb.create<arith::DivFOp>(
+              l, c(1.0), nb.create<arith::AddFOp>(l, e, c(1.0)).getResult());
+        };
+        switch (kind) {
+        case Unary::Relu:
+          return nb.create<arith::MaximumFOp>(l, v, c(0.0));
+        case Unary::Relu6:
+          return nb.create<arith::MinimumFOp>(
+              l, nb.create<arith::MaximumFOp>(l, v, c(0.0)).getResult(),
+              c(6.0));
+        case Unary::Sigmoid:
+          return sigmoid(v);
+        case Unary::Tanh:
+          return nb.create<math::TanhOp>(l, v);
+        case Unary::Gelu: {
+          Value t = nb.create<arith::MulFOp>(l, v, c(1.0 / std::sqrt(2.0)));
+          Value er = nb.create<math::ErfOp>(l, t);
+          Value p = nb.create<arith::AddFOp>(l, er, c(1.0));
+          Value hx = nb.create<arith::MulFOp>(l, v, c(0.5));
+          return nb.create<arith::MulFOp>(l, hx, p);
+        }
+        case Unary::Silu:
+          return nb.create<arith::MulFOp>(l, v, sigmoid(v));
+        case Unary::Hardswish: {
+          Value p = nb.create<arith::AddFOp>(l, v, c(3.0));
+          Value m = nb.create<arith::MinimumFOp>(
+              l, nb.create<arith::MaximumFOp>(l, p, c(0.0)).getResult(),
+              c(6.0));
+          return nb.create<arith::DivFOp>(
+              l, nb.create<arith::MulFOp>(l, v, m).getResult(), c(6.0));
+        }
+        }
+        llvm_unreachable("unknown unary kind");
+      }));
+}
+
+Handle imc::Importer::binary(Binary kind, Handle a, Handle bb,
+                             StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto at = I.type(a);
+  if (at != I.type(bb))
+    I.fail("imc importer: '" + name.str() +
+           "' needs operands of the same shape (broadcasting is not "
+           "supported yet)");
+  SmallVector<unsigned> all;
+  for (unsigned i = 0; i < unsigned(at.getRank()); ++i)
+    all.push_back(i);
+  AffineMap id = I.dims(at.getRank(), all);
+  return I.add(I.generic({I.get(a), I.get(bb)}, {id, id}, at.getShape(), loc,
+                         [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
+                           switch (kind) {
+                           case Binary::Add:
+                             return nb.create<arith::AddFOp>(l, v[0], v[1]);
+                           case Binary::Sub:
+                             return nb.create<arith::SubFOp>(l, v[0], v[1]);
+                           case Binary::Mul:
+                             return nb.create<arith::MulFOp>(l, v[0], v[1]);
+                           }
+                           llvm_unreachable("unknown binary kind");
+                         }));
+}
+
+Handle imc::Importer::pool2d(bool max, Handle x, ArrayRef<int64_t> kernel,
+                             ArrayRef<int64_t> stride,
+                             ArrayRef<int64_t> padding, StringRef name) {
+  Impl &I = *impl;
+  OpBuilder &b = I.b;
+  Location loc = NameLoc::get(b.getStringAttr(name));
+  auto xt = I.type(x);
+  if (xt.getRank() != 4 || kernel.size() != 2 || stride.size() != 2 ||
+      padding.size() != 2)
+    I.fail("imc importer: pooling '" + name.str() +
+           "' expects NCHW and 2 kernel sizes, strides and paddings");
+  const double lowest = -std::numeric_limits<double>::infinity();
+  Value in = I.pad(I.get(x), padding, max ? lowest : 0.0, loc);
+  auto it = cast<RankedTensorType>(in.getType());
+  SmallVector<int64_t> out{xt.getDimSize(0), xt.getDimSize(1),
+                           (it.getDimSize(2) - kernel[0]) / stride[0] + 1,
+                           (it.getDimSize(3) - kernel[1]) / stride[1] + 1};
+  Value window = I.empty(kernel, loc);
+  auto strides = b.getI64VectorAttr(stride);
+  auto dilations = b.getI64VectorAttr({1, 1});
+  if (max)
+    return I.add(b.create<linalg::PoolingNchwMaxOp>(
+                      loc, TypeRange{I.tensorType(out)},
+                      ValueRange{in, window},
+                      ValueRange{I.fill(out, lowest, loc)}, strides, dilations)
+                     .getResult(0));
+  Value sum = b.create<linalg::PoolingNchwSumOp>(
+                   loc, TypeRange{I.tensorType(out)}, ValueRange{in, window},
+                   ValueRange{I.fill(out, 0.0, loc)}, strides, dilations)
+                  .getResult(0);
+  const double k = double(kernel[0] * kernel[1]);
+  return I.add(I.generic({sum}, {I.dims(4, {0, 1, 2, 3})}, out, loc,
+                         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                           Value kk = nb.create<arith::ConstantOp>(
+                               l, nb.getF32FloatAttr(k));
+                           return nb.create<arith::DivFOp>(l, a[0], kk);
+                         }));
+}
+
+Handle imc::Importer::globalAvgPool(Handle x, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  if (xt.getRank() != 4)
+    I.fail("imc importer: global average pooling '" + name.str() +
+           "' expects NCHW");
+  SmallVector<int64_t> nc{xt.getDimSize(0), xt.getDimSize(1)};
+  using It = utils::IteratorType;
+  auto reduce = I.b.create<linalg::GenericOp>(
+      loc, TypeRange{I.tensorType(nc)}, ValueRange{I.get(x)},
+      ValueRange{I.fill(nc, 0.0, loc)},
+      ArrayRef<AffineMap>{I.dims(4, {0, 1, 2, 3}), I.dims(4, {0, 1})},
+      ArrayRef<It>{It::parallel, It::parallel, It::reduction, It::reduction},
+      [](OpBuilder &nb, Location l, ValueRange a) {
+        nb.create<linalg::YieldOp>(
+            l, nb.create<arith::AddFOp>(l, a[0], a[1]).getResult());
+      });
+  const double hw = double(xt.getDimSize(2) * xt.getDimSize(3));
+  Value mean = I.generic({reduce.getResult(0)}, {I.dims(2, {0, 1})}, nc, loc,
+                         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                           Value d = nb.create<arith::ConstantOp>(
+                               l, nb.getF32FloatAttr(hw));
+                           return nb.create<arith::DivFOp>(l, a[0], d);
+                         });
+  return I.add(I.b.create<tensor::ExpandShapeOp>(
+      loc, I.tensorType({nc[0], nc[1], 1, 1}), mean,
+      SmallVector<ReassociationIndices>{{0}, {1, 2, 3}}));
+}
+
+Handle imc::Importer::reshape(Handle x, ArrayRef<int64_t> shape,
+                              StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  int64_t n = 1;
+  for (int64_t d : shape)
+    n *= d;
+  if (n != xt.getNumElements())
+    I.fail("imc importer: reshape '" + name.str() +
+           "' changes the number of elements");
+  if (xt.getShape() == shape)
+    return x;
+  // Collapse to 1-D, then expand: both are plain dpu.reshapes later.
+  auto all = [](int64_t rank) {
+    ReassociationIndices r;
+    for (int64_t i = 0; i < rank; ++i)
+      r.push_back(i);
+    return SmallVector<ReassociationIndices>{r};
+  };
+  Value flat = I.get(x);
+  if (xt.getRank() != 1)
+    flat = I.b.create<tensor::CollapseShapeOp>(loc, I.tensorType({n}), flat,
+                                               all(xt.getRank()));
+  if (shape.size() == 1)
+    return I.add(flat);
+  return I.add(I.b.create<tensor::ExpandShapeOp>(
+      loc, I.tensorType(shape), flat, all(shape.size())));
+}
+
+OwningOpRef<ModuleOp> imc::Importer::finish(ArrayRef<Handle> outputs) {
+  Impl &I = *impl;
+  SmallVector<Value> results;
+  for (Handle h : outputs)
+    results.push_back(I.get(h));
+  I.b.create<func::ReturnOp>(UnknownLoc::get(&I.ctx), results);
+  Block &entry = I.func.getBody().front();
+  I.func.setFunctionType(I.b.getFunctionType(
+      entry.getArgumentTypes(), ValueRange(results).getTypes()));
+  return std::move(I.module);
+}

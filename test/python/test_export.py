@@ -1,0 +1,124 @@
+"""imc.export (torch.fx -> the C++ importer -> linalg), compiled and simulated
+in ideal mode, against PyTorch eager: max relative error <= 1e-4."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import imc
+
+
+def check(model, x, rtol=1e-4, **compile_args):
+    torch.manual_seed(0)
+    model = model.eval()
+    mod = imc.export(model, x)
+    prog = imc.compile(mod, **compile_args)
+    res = imc.simulate(prog, [x.numpy()], mode="ideal")
+    with torch.no_grad():
+        ref = model(x).numpy()
+    err = np.abs(res.outputs[0] - ref).max() / np.abs(ref).max()
+    assert err <= rtol, err
+    return mod, res
+
+
+def randomize_bn(model):
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    return model
+
+
+def test_mlp():
+    torch.manual_seed(1)
+    model = nn.Sequential(nn.Linear(16, 32), nn.ReLU(), nn.Dropout(0.5),
+                          nn.Linear(32, 32), nn.GELU(), nn.Linear(32, 4))
+    mod, res = check(model, torch.randn(3, 16))
+    # Layer names are the module paths.
+    names = [l["name"] for l in res.report["layers"]]
+    assert names[0] == "0" and "5" in names
+    assert 'loc("0")' in mod.to_string(debug_info=True)
+
+
+class ResidualCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn1 = nn.BatchNorm2d(8)
+        self.conv2 = nn.Conv2d(8, 8, 3, padding=1, groups=2, bias=False)
+        self.bn2 = nn.BatchNorm2d(8)
+        self.dw = nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8)
+        self.act = nn.Hardswish()
+        self.pool = nn.MaxPool2d(2)
+        self.avg = nn.AvgPool2d(3, stride=1, padding=1)
+        self.gap = nn.AdaptiveAvgPool2d(1)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = torch.relu(y + self.bn2(self.conv2(y)))
+        y = self.avg(self.pool(self.act(self.dw(y))))
+        return self.fc(torch.flatten(self.gap(y), 1))
+
+
+def test_cnn_with_batchnorm_and_residuals():
+    torch.manual_seed(2)
+    mod, res = check(randomize_bn(ResidualCNN()), torch.randn(2, 3, 16, 16))
+    # Batch norm folded into the convolutions: no affine work left.
+    assert "linalg" not in str(imc.run_pipeline(
+        mod, "convert-linalg-to-imc,imc-fuse-batchnorm"))
+
+
+@pytest.mark.parametrize("name", ["resnet18", "mobilenet_v2"])
+def test_torchvision(name):
+    torchvision = pytest.importorskip("torchvision")
+    torch.manual_seed(0)
+    model = randomize_bn(getattr(torchvision.models, name)())
+    _, res = check(model, torch.randn(1, 3, 64, 64))
+    assert res.report["totals"]["analog_mac_ratio"] == 1.0
+
+
+def test_mixed_mapping_on_export():
+    torch.manual_seed(3)
+    _, res = check(randomize_bn(ResidualCNN()), torch.randn(1, 3, 16, 16),
+                   min_utilization=0.05)
+    engines = {l["name"]: l["engine"] for l in res.report["layers"]}
+    assert engines["dw"] == "dpu" and engines["conv1"] == "xbar"
+
+
+def test_unsupported_module_names_node():
+    class WithUpsample(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv = nn.Conv2d(1, 2, 1)
+            self.up = nn.Upsample(scale_factor=2)
+
+        def forward(self, x):
+            return self.up(self.conv(x))
+
+    with pytest.raises(imc.ImcError, match=r"unsupported module nn.Upsample at graph node 'up'"):
+        imc.export(WithUpsample(), torch.randn(1, 1, 4, 4))
+    # A layer used outside what the importer supports is named too.
+    with pytest.raises(imc.ImcError, match=r"linear '0' expects a 2-D input"):
+        imc.export(nn.Sequential(nn.Linear(4, 4)), torch.randn(2, 1, 4))
+
+
+def test_bad_inputs_and_outputs():
+    with pytest.raises(imc.ImcError, match="example input 0 must be a float32"):
+        imc.export(nn.Linear(4, 4), torch.ones(2, 4, dtype=torch.int64))
+
+    class NonTensorOutput(nn.Module):
+        def forward(self, x):
+            return x.relu(), 3
+
+    with pytest.raises(imc.ImcError, match="non-tensor output"):
+        imc.export(NonTensorOutput(), torch.randn(2, 4))
+
+    class ScalarAdd(nn.Module):
+        def forward(self, x):
+            return x + 1.0
+
+    with pytest.raises(imc.ImcError, match="with a scalar operand"):
+        imc.export(ScalarAdd(), torch.randn(2, 4))
