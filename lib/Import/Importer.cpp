@@ -22,6 +22,15 @@
 using namespace mlir;
 using Handle = imc::Importer::Handle;
 
+namespace {
+SmallVector<unsigned> iota(unsigned n) {
+  SmallVector<unsigned> v;
+  for (unsigned i = 0; i < n; ++i)
+    v.push_back(i);
+  return v;
+}
+} // namespace
+
 struct imc::Importer::Impl {
   explicit Impl(MLIRContext &ctx)
       : ctx(ctx), b(&ctx), module(ModuleOp::create(UnknownLoc::get(&ctx))) {
@@ -92,8 +101,7 @@ struct imc::Importer::Impl {
   Value generic(ArrayRef<Value> ins, ArrayRef<AffineMap> maps,
                 ArrayRef<int64_t> shape, Location loc,
                 function_ref<Value(OpBuilder &, Location, ValueRange)> body,
-                ArrayRef<utils::IteratorType> iterators = {},
-                Value init = {}) {
+                ArrayRef<utils::IteratorType> iterators = {}, Value init = {}) {
     SmallVector<AffineMap> all(maps);
     all.push_back(AffineMap::getMultiDimIdentityMap(shape.size(), &ctx));
     SmallVector<utils::IteratorType> its(iterators);
@@ -108,6 +116,35 @@ struct imc::Importer::Impl {
             })
         .getResult(0);
   }
+  /// Reduces the last dimension of `x` (sum, or max when `max`) into a tensor
+  /// without it.
+  Value
+  reduceLast(Value x, bool max, Location loc,
+             function_ref<Value(OpBuilder &, Location, Value)> pre = nullptr) {
+    Impl &I = *this;
+    auto xt = cast<RankedTensorType>(x.getType());
+    const unsigned r = xt.getRank();
+    SmallVector<int64_t> shape(xt.getShape().drop_back());
+    SmallVector<utils::IteratorType> its(r - 1, utils::IteratorType::parallel);
+    its.push_back(utils::IteratorType::reduction);
+    Value init = I.fill(
+        shape, max ? -std::numeric_limits<double>::infinity() : 0.0, loc);
+    return I.b
+        .create<linalg::GenericOp>(
+            loc, TypeRange{I.tensorType(shape)}, ValueRange{x},
+            ValueRange{init},
+            ArrayRef<AffineMap>{I.dims(r, iota(r)), I.dims(r, iota(r - 1))},
+            its,
+            [&](OpBuilder &nb, Location l, ValueRange a) {
+              Value v = pre ? pre(nb, l, a[0]) : a[0];
+              Value y =
+                  max ? nb.create<arith::MaximumFOp>(l, v, a[1]).getResult()
+                      : nb.create<arith::AddFOp>(l, v, a[1]).getResult();
+              nb.create<linalg::YieldOp>(l, y);
+            })
+        .getResult(0);
+  }
+
   /// Zero (or `value`) padding of the spatial dims (2, 3) of an NCHW tensor.
   Value pad(Value x, ArrayRef<int64_t> p, double value, Location loc) {
     if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
@@ -137,8 +174,8 @@ Handle imc::Importer::input(ArrayRef<int64_t> shape) {
     impl->fail("imc importer: inputs need a static shape with positive "
                "dimensions");
   Block &entry = impl->func.getBody().front();
-  return impl->add(entry.addArgument(impl->tensorType(shape),
-                                     UnknownLoc::get(&impl->ctx)));
+  return impl->add(
+      entry.addArgument(impl->tensorType(shape), UnknownLoc::get(&impl->ctx)));
 }
 
 Handle imc::Importer::constant(ArrayRef<int64_t> shape, ArrayRef<float> data) {
@@ -147,8 +184,8 @@ Handle imc::Importer::constant(ArrayRef<int64_t> shape, ArrayRef<float> data) {
     n *= d;
   if (n != int64_t(data.size()))
     impl->fail("imc importer: constant data does not match its shape");
-  Handle h = impl->add(
-      impl->constTensor(shape, data, UnknownLoc::get(&impl->ctx)));
+  Handle h =
+      impl->add(impl->constTensor(shape, data, UnknownLoc::get(&impl->ctx)));
   impl->constData[h].assign(data.begin(), data.end());
   return h;
 }
@@ -168,12 +205,11 @@ Handle imc::Importer::linear(Handle x, Handle w, std::optional<Handle> bias,
     I.fail("imc importer: linear '" + name.str() +
            "' expects a 2-D input [N, in] and weight [out, in]");
   SmallVector<int64_t> out{xt.getDimSize(0), wt.getDimSize(0)};
-  Value y = I.b
-                .create<linalg::MatmulTransposeBOp>(
-                    loc, TypeRange{I.tensorType(out)},
-                    ValueRange{I.get(x), I.get(w)},
-                    ValueRange{I.fill(out, 0.0, loc)})
-                .getResult(0);
+  Value y =
+      I.b.create<linalg::MatmulTransposeBOp>(loc, TypeRange{I.tensorType(out)},
+                                             ValueRange{I.get(x), I.get(w)},
+                                             ValueRange{I.fill(out, 0.0, loc)})
+          .getResult(0);
   if (bias)
     y = I.generic({y, I.get(*bias)}, {I.dims(2, {0, 1}), I.dims(2, {1})}, out,
                   loc, [](OpBuilder &nb, Location l, ValueRange a) {
@@ -183,7 +219,8 @@ Handle imc::Importer::linear(Handle x, Handle w, std::optional<Handle> bias,
 }
 
 Handle imc::Importer::conv2d(Handle x, Handle w, std::optional<Handle> bias,
-                             ArrayRef<int64_t> stride, ArrayRef<int64_t> padding,
+                             ArrayRef<int64_t> stride,
+                             ArrayRef<int64_t> padding,
                              ArrayRef<int64_t> dilation, int64_t groups,
                              StringRef name) {
   Impl &I = *impl;
@@ -248,17 +285,17 @@ Handle imc::Importer::conv2d(Handle x, Handle w, std::optional<Handle> bias,
         loc, I.tensorType(out), y5,
         SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}});
     if (bias)
-      y = I.generic({y, I.get(*bias)}, {I.dims(4, {0, 1, 2, 3}), I.dims(4, {1})},
-                    out, loc, [](OpBuilder &nb, Location l, ValueRange a) {
+      y = I.generic({y, I.get(*bias)},
+                    {I.dims(4, {0, 1, 2, 3}), I.dims(4, {1})}, out, loc,
+                    [](OpBuilder &nb, Location l, ValueRange a) {
                       return nb.create<arith::AddFOp>(l, a[0], a[1]);
                     });
   }
   return I.add(y);
 }
 
-Handle imc::Importer::batchNorm(Handle x, Handle mean, Handle var,
-                                Handle gamma, Handle beta, double eps,
-                                StringRef name) {
+Handle imc::Importer::batchNorm(Handle x, Handle mean, Handle var, Handle gamma,
+                                Handle beta, double eps, StringRef name) {
   Impl &I = *impl;
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x);
@@ -323,6 +360,13 @@ Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
         }
         case Unary::Silu:
           return nb.create<arith::MulFOp>(l, v, sigmoid(v));
+        case Unary::Hardsigmoid: {
+          Value q = nb.create<arith::DivFOp>(l, v, c(6.0));
+          Value p = nb.create<arith::AddFOp>(l, q, c(0.5));
+          return nb.create<arith::MinimumFOp>(
+              l, nb.create<arith::MaximumFOp>(l, p, c(0.0)).getResult(),
+              c(1.0));
+        }
         case Unary::Hardswish: {
           Value p = nb.create<arith::AddFOp>(l, v, c(3.0));
           Value m = nb.create<arith::MinimumFOp>(
@@ -336,8 +380,7 @@ Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
       }));
 }
 
-Handle imc::Importer::binary(Binary kind, Handle a, Handle bb,
-                             StringRef name) {
+Handle imc::Importer::binary(Binary kind, Handle a, Handle bb, StringRef name) {
   Impl &I = *impl;
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto at = I.type(a);
@@ -358,6 +401,8 @@ Handle imc::Importer::binary(Binary kind, Handle a, Handle bb,
                              return nb.create<arith::SubFOp>(l, v[0], v[1]);
                            case Binary::Mul:
                              return nb.create<arith::MulFOp>(l, v[0], v[1]);
+                           case Binary::Div:
+                             return nb.create<arith::DivFOp>(l, v[0], v[1]);
                            }
                            llvm_unreachable("unknown binary kind");
                          }));
@@ -385,8 +430,7 @@ Handle imc::Importer::pool2d(bool max, Handle x, ArrayRef<int64_t> kernel,
   auto dilations = b.getI64VectorAttr({1, 1});
   if (max)
     return I.add(b.create<linalg::PoolingNchwMaxOp>(
-                      loc, TypeRange{I.tensorType(out)},
-                      ValueRange{in, window},
+                      loc, TypeRange{I.tensorType(out)}, ValueRange{in, window},
                       ValueRange{I.fill(out, lowest, loc)}, strides, dilations)
                      .getResult(0));
   Value sum = b.create<linalg::PoolingNchwSumOp>(
@@ -458,8 +502,209 @@ Handle imc::Importer::reshape(Handle x, ArrayRef<int64_t> shape,
                                                all(xt.getRank()));
   if (shape.size() == 1)
     return I.add(flat);
-  return I.add(I.b.create<tensor::ExpandShapeOp>(
-      loc, I.tensorType(shape), flat, all(shape.size())));
+  return I.add(I.b.create<tensor::ExpandShapeOp>(loc, I.tensorType(shape), flat,
+                                                 all(shape.size())));
+}
+
+Handle imc::Importer::scalar(Binary kind, Handle x, double value,
+                             bool scalarFirst, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  return I.add(I.generic(
+      {I.get(x)}, {I.dims(xt.getRank(), iota(xt.getRank()))}, xt.getShape(),
+      loc, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value c = nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(value));
+        Value lhs = scalarFirst ? c : a[0], rhs = scalarFirst ? a[0] : c;
+        switch (kind) {
+        case Binary::Add:
+          return nb.create<arith::AddFOp>(l, lhs, rhs);
+        case Binary::Sub:
+          return nb.create<arith::SubFOp>(l, lhs, rhs);
+        case Binary::Mul:
+          return nb.create<arith::MulFOp>(l, lhs, rhs);
+        case Binary::Div:
+          return nb.create<arith::DivFOp>(l, lhs, rhs);
+        }
+        llvm_unreachable("unknown binary kind");
+      }));
+}
+
+Handle imc::Importer::softmax(Handle x, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  const unsigned r = xt.getRank();
+  AffineMap id = I.dims(r, iota(r)), row = I.dims(r, iota(r - 1));
+  Value mx = I.reduceLast(I.get(x), /*max=*/true, loc);
+  Value ex = I.generic({I.get(x), mx}, {id, row}, xt.getShape(), loc,
+                       [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                         Value d = nb.create<arith::SubFOp>(l, a[0], a[1]);
+                         return nb.create<math::ExpOp>(l, d);
+                       });
+  Value sum = I.reduceLast(ex, /*max=*/false, loc);
+  return I.add(I.generic({ex, sum}, {id, row}, xt.getShape(), loc,
+                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                           return nb.create<arith::DivFOp>(l, a[0], a[1]);
+                         }));
+}
+
+Handle imc::Importer::layerNorm(Handle x, std::optional<Handle> gamma,
+                                std::optional<Handle> beta, double eps,
+                                StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  const unsigned r = xt.getRank();
+  const double d = double(xt.getShape().back());
+  AffineMap id = I.dims(r, iota(r)), row = I.dims(r, iota(r - 1)),
+            last = I.dims(r, {r - 1});
+  Value sum = I.reduceLast(I.get(x), false, loc);
+  Value xc = I.generic({I.get(x), sum}, {id, row}, xt.getShape(), loc,
+                       [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                         Value n = nb.create<arith::ConstantOp>(
+                             l, nb.getF32FloatAttr(d));
+                         Value m = nb.create<arith::DivFOp>(l, a[1], n);
+                         return nb.create<arith::SubFOp>(l, a[0], m);
+                       });
+  Value ss = I.reduceLast(xc, false, loc,
+                          [](OpBuilder &nb, Location l, Value v) -> Value {
+                            return nb.create<arith::MulFOp>(l, v, v);
+                          });
+  SmallVector<Value> ins{xc, ss};
+  SmallVector<AffineMap> maps{id, row};
+  if (gamma) {
+    ins.push_back(I.get(*gamma));
+    maps.push_back(last);
+  }
+  if (beta) {
+    ins.push_back(I.get(*beta));
+    maps.push_back(last);
+  }
+  return I.add(I.generic(
+      ins, maps, xt.getShape(), loc,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        auto c = [&](double v) -> Value {
+          return nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(v));
+        };
+        Value var = nb.create<arith::DivFOp>(l, a[1], c(d));
+        Value rs = nb.create<math::RsqrtOp>(
+            l, nb.create<arith::AddFOp>(l, var, c(eps)).getResult());
+        Value y = nb.create<arith::MulFOp>(l, a[0], rs);
+        unsigned k = 2;
+        if (gamma)
+          y = nb.create<arith::MulFOp>(l, y, a[k++]);
+        if (beta)
+          y = nb.create<arith::AddFOp>(l, y, a[k++]);
+        return y;
+      }));
+}
+
+Handle imc::Importer::permute(Handle x, ArrayRef<int64_t> perm,
+                              StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  if (int64_t(perm.size()) != xt.getRank())
+    I.fail("imc importer: permute '" + name.str() +
+           "' needs one index per "
+           "dimension");
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= xt.getRank())
+      I.fail("imc importer: permute '" + name.str() + "': bad permutation");
+    shape.push_back(xt.getDimSize(p));
+  }
+  return I.add(
+      I.b.create<linalg::TransposeOp>(loc, I.get(x), I.empty(shape, loc), perm)
+          .getResult()[0]);
+}
+
+Handle imc::Importer::concat(ArrayRef<Handle> xs, int64_t dim, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  SmallVector<Value> vals;
+  for (Handle h : xs)
+    vals.push_back(I.get(h));
+  if (vals.empty())
+    I.fail("imc importer: concat '" + name.str() + "' of nothing");
+  return I.add(I.b.create<tensor::ConcatOp>(loc, dim, vals));
+}
+
+Handle imc::Importer::matmul(Handle a, Handle bb, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto at = I.type(a), bt = I.type(bb);
+  if (at.getRank() == 2 && bt.getRank() == 2 &&
+      at.getDimSize(1) == bt.getDimSize(0)) {
+    SmallVector<int64_t> out{at.getDimSize(0), bt.getDimSize(1)};
+    return I.add(I.b.create<linalg::MatmulOp>(loc, TypeRange{I.tensorType(out)},
+                                              ValueRange{I.get(a), I.get(bb)},
+                                              ValueRange{I.fill(out, 0.0, loc)})
+                     .getResult(0));
+  }
+  if (at.getRank() == 3 && bt.getRank() == 3 &&
+      at.getDimSize(0) == bt.getDimSize(0) &&
+      at.getDimSize(2) == bt.getDimSize(1)) {
+    SmallVector<int64_t> out{at.getDimSize(0), at.getDimSize(1),
+                             bt.getDimSize(2)};
+    return I.add(
+        I.b.create<linalg::BatchMatmulOp>(loc, TypeRange{I.tensorType(out)},
+                                          ValueRange{I.get(a), I.get(bb)},
+                                          ValueRange{I.fill(out, 0.0, loc)})
+            .getResult(0));
+  }
+  I.fail("imc importer: matmul '" + name.str() +
+         "' supports [M, K] x [K, N] and [B, M, K] x [B, K, N]");
+}
+
+Handle imc::Importer::mean(Handle x, ArrayRef<int64_t> dims, bool keepDim,
+                           StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  const unsigned r = xt.getRank();
+  SmallVector<bool> reduced(r, false);
+  for (int64_t d : dims) {
+    if (d < 0)
+      d += r;
+    if (d < 0 || d >= int64_t(r))
+      I.fail("imc importer: mean '" + name.str() + "': bad dimension");
+    reduced[d] = true;
+  }
+  SmallVector<unsigned> kept;
+  SmallVector<int64_t> shape, keepShape;
+  SmallVector<utils::IteratorType> its;
+  double count = 1;
+  for (unsigned i = 0; i < r; ++i) {
+    its.push_back(reduced[i] ? utils::IteratorType::reduction
+                             : utils::IteratorType::parallel);
+    keepShape.push_back(reduced[i] ? 1 : xt.getDimSize(i));
+    if (reduced[i]) {
+      count *= double(xt.getDimSize(i));
+    } else {
+      kept.push_back(i);
+      shape.push_back(xt.getDimSize(i));
+    }
+  }
+  Value sum =
+      I.b.create<linalg::GenericOp>(
+             loc, TypeRange{I.tensorType(shape)}, ValueRange{I.get(x)},
+             ValueRange{I.fill(shape, 0.0, loc)},
+             ArrayRef<AffineMap>{I.dims(r, iota(r)), I.dims(r, kept)}, its,
+             [](OpBuilder &nb, Location l, ValueRange a) {
+               nb.create<linalg::YieldOp>(
+                   l, nb.create<arith::AddFOp>(l, a[0], a[1]).getResult());
+             })
+          .getResult(0);
+  Value m = I.generic(
+      {sum}, {I.dims(shape.size(), iota(shape.size()))}, shape, loc,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Value n = nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(count));
+        return nb.create<arith::DivFOp>(l, a[0], n);
+      });
+  Handle h = I.add(m);
+  return keepDim ? reshape(h, keepShape, name) : h;
 }
 
 OwningOpRef<ModuleOp> imc::Importer::finish(ArrayRef<Handle> outputs) {
@@ -469,7 +714,7 @@ OwningOpRef<ModuleOp> imc::Importer::finish(ArrayRef<Handle> outputs) {
     results.push_back(I.get(h));
   I.b.create<func::ReturnOp>(UnknownLoc::get(&I.ctx), results);
   Block &entry = I.func.getBody().front();
-  I.func.setFunctionType(I.b.getFunctionType(
-      entry.getArgumentTypes(), ValueRange(results).getTypes()));
+  I.func.setFunctionType(I.b.getFunctionType(entry.getArgumentTypes(),
+                                             ValueRange(results).getTypes()));
   return std::move(I.module);
 }

@@ -10,12 +10,56 @@ from . import _imc
 from ._imc import ImcError
 
 _UNARY_MODULES = {"ReLU": "relu", "ReLU6": "relu6", "Sigmoid": "sigmoid",
-                  "Tanh": "tanh", "SiLU": "silu", "Hardswish": "hardswish"}
+                  "Tanh": "tanh", "SiLU": "silu", "Hardswish": "hardswish",
+                  "Hardsigmoid": "hardsigmoid"}
+
+
+class _Leaves:
+    """Tracer that keeps attention and encoder layers whole (their forward
+    branches on runtime checks torch.fx cannot trace); export decomposes
+    them itself."""
+
+    LEAVES = ("MultiheadAttention", "TransformerEncoderLayer")
+
+    @staticmethod
+    def tracer():
+        import torch.fx
+
+        class Tracer(torch.fx.Tracer):
+            def is_leaf_module(self, m, qualname):
+                return (type(m).__name__ in _Leaves.LEAVES or
+                        super().is_leaf_module(m, qualname))
+        return Tracer()
 _IDENTITY_MODULES = {"Dropout", "Dropout2d", "Identity"}
 
 
 def _pair(v):
     return [v, v] if isinstance(v, int) else list(v)
+
+
+def _perm(node, rank):
+    """The permutation of a permute/transpose node (result dim d = input dim
+    perm[d])."""
+    target = getattr(node.target, "__name__", node.target)
+    args = list(node.args[1:])
+    if target == "transpose":
+        a, b = (d % rank for d in args[:2])
+        perm = list(range(rank))
+        perm[a], perm[b] = perm[b], perm[a]
+        return perm
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = list(args[0])
+    return [d % rank for d in args]
+
+
+def _mean(imp, node, x, name, shape):
+    dims = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim")
+    keep = node.args[2] if len(node.args) > 2 else node.kwargs.get("keepdim", False)
+    rank = len(shape(node.args[0]))
+    if dims is None:
+        dims = list(range(rank))
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    return imp.mean(x, [d % rank for d in dims], bool(keep), name)
 
 
 def export(model, *example_inputs):
@@ -36,8 +80,21 @@ def export(model, *example_inputs):
             raise ImcError("imc.export: example input %d must be a float32 "
                            "torch.Tensor, got %s" % (i, type(x).__name__))
     model = model.eval()
+    if type(model).__name__ == "TransformerEncoderLayer":
+        # A leaf at the root: trace a wrapper whose one child is the model
+        # (its layers are then named "model.*").
+        class _Root(torch.nn.Module):
+            def __init__(self, inner):
+                super().__init__()
+                self.model = inner
+
+            def forward(self, x):
+                return self.model(x)
+
+        model = _Root(model)
     try:
-        gm = torch.fx.symbolic_trace(model)
+        graph = _Leaves.tracer().trace(model)
+        gm = torch.fx.GraphModule(model, graph)
     except Exception as e:  # control flow on values, etc.
         raise ImcError("imc.export: torch.fx cannot trace %s: %s"
                        % (type(model).__name__, e)) from e
@@ -49,10 +106,14 @@ def export(model, *example_inputs):
     consts = {}
 
     def const(t):
-        key = id(t)
-        if key not in consts:
-            consts[key] = imp.constant(t.detach().float().contiguous().numpy())
-        return consts[key]
+        # Keyed by identity; the tensor is kept alive in the cache so that a
+        # temporary (a weight slice) cannot hand its id to another one.
+        hit = consts.get(id(t))
+        if hit is not None and hit[0] is t:
+            return hit[1]
+        h = imp.constant(t.detach().float().contiguous().numpy())
+        consts[id(t)] = (t, h)
+        return h
 
     def shape(node):
         meta = node.meta.get("tensor_meta")
@@ -72,8 +133,97 @@ def export(model, *example_inputs):
         raise ImcError("imc.export: unsupported %s at graph node '%s' "
                        "(target '%s')" % (what, node.name, node.target))
 
+    def attention(mod, x, shp, name):
+        """nn.MultiheadAttention (batch_first, self-attention, no masks) on
+        x of shape [B, S, D]: projections on crossbars, the rest on the DPU."""
+        if not mod.batch_first or not mod._qkv_same_embed_dim or mod.bias_k is not None:
+            raise ImcError("imc.export: '%s': only batch_first self-attention with "
+                           "packed in_proj and no bias_k/bias_v is supported" % name)
+        bsz, s, d = shp
+        h = mod.num_heads
+        dh = d // h
+        x2 = imp.reshape(x, [bsz * s, d], name + ".flatten")
+        w, b = mod.in_proj_weight, mod.in_proj_bias
+        heads = []
+        for i, (part, perm) in enumerate((("q", [0, 2, 1, 3]), ("k", [0, 2, 3, 1]),
+                                          ("v", [0, 2, 1, 3]))):
+            p = imp.linear(x2, const(w[i * d:(i + 1) * d]),
+                           const(b[i * d:(i + 1) * d]) if b is not None else None,
+                           "%s.%s_proj" % (name, part))
+            p = imp.reshape(p, [bsz, s, h, dh], name + ".heads")
+            p = imp.permute(p, perm, name + ".heads")
+            p = imp.reshape(p, [bsz * h] + ([dh, s] if part == "k" else [s, dh]),
+                            name + ".heads")
+            heads.append(p)
+        q, kt, v = heads
+        scores = imp.scalar("mul", imp.matmul(q, kt, name + ".scores"),
+                            1.0 / dh ** 0.5, False, name + ".scale")
+        probs = imp.softmax(scores, name + ".softmax")
+        o = imp.matmul(probs, v, name + ".attn_v")
+        o = imp.permute(imp.reshape(o, [bsz, h, s, dh], name + ".merge"),
+                        [0, 2, 1, 3], name + ".merge")
+        o = imp.reshape(o, [bsz * s, d], name + ".merge")
+        ob = mod.out_proj.bias
+        o = imp.linear(o, const(mod.out_proj.weight),
+                       const(ob) if ob is not None else None, name + ".out_proj")
+        return imp.reshape(o, [bsz, s, d], name + ".out")
+
+    def encoder_layer(mod, x, shp, name):
+        """nn.TransformerEncoderLayer (post- or pre-norm, relu or gelu)."""
+        act = mod.activation
+        act = getattr(act, "__name__", act)
+        if act not in ("relu", "gelu"):
+            raise ImcError("imc.export: '%s': activation %r is not supported"
+                           % (name, act))
+        bsz, s, d = shp
+
+        def ln(t, m, n):
+            return imp.layer_norm(t, const(m.weight), const(m.bias),
+                                  float(m.eps), "%s.%s" % (name, n))
+
+        def ff(t):
+            t2 = imp.reshape(t, [bsz * s, d], name + ".ff")
+            l1, l2 = mod.linear1, mod.linear2
+            y = imp.linear(t2, const(l1.weight), const(l1.bias), name + ".linear1")
+            y = imp.unary(act, y, name + "." + act)
+            y = imp.linear(y, const(l2.weight), const(l2.bias), name + ".linear2")
+            return imp.reshape(y, [bsz, s, d], name + ".ff")
+
+        sa = lambda t: attention(mod.self_attn, t, shp, name + ".self_attn")
+        if mod.norm_first:
+            x = imp.binary("add", x, sa(ln(x, mod.norm1, "norm1")), name + ".residual1")
+            return imp.binary("add", x, ff(ln(x, mod.norm2, "norm2")), name + ".residual2")
+        x = ln(imp.binary("add", x, sa(x), name + ".residual1"), mod.norm1, "norm1")
+        return ln(imp.binary("add", x, ff(x), name + ".residual2"), mod.norm2, "norm2")
+
     def call_module(node, mod, x, name):
         kind = type(mod).__name__
+        if kind == "MultiheadAttention":
+            return attention(mod, x, shape(node.args[0]), name)
+        if kind == "TransformerEncoderLayer":
+            return encoder_layer(mod, x, shape(node.args[0]), name)
+        if kind == "LayerNorm":
+            if len(mod.normalized_shape) != 1:
+                unsupported(node, "LayerNorm over more than the last dimension")
+            g = const(mod.weight) if mod.elementwise_affine else None
+            b = const(mod.bias) if mod.elementwise_affine else None
+            return imp.layer_norm(x, g, b, float(mod.eps), name)
+        if kind == "Softmax":
+            if mod.dim not in (-1, len(shape(node)) - 1):
+                unsupported(node, "Softmax over dim %s (only the last)" % mod.dim)
+            return imp.softmax(x, name)
+        if kind == "Conv1d":
+            n, c, length = shape(node.args[0])
+            if isinstance(mod.padding, str) or mod.padding_mode != "zeros":
+                unsupported(node, "Conv1d padding '%s'" % (mod.padding,))
+            x4 = imp.reshape(x, [n, c, 1, length], name)
+            w = mod.weight
+            w4 = imp.constant(w.detach().float().reshape(w.shape[0], w.shape[1], 1,
+                                                         w.shape[2]).contiguous().numpy())
+            b = const(mod.bias) if mod.bias is not None else None
+            y = imp.conv2d(x4, w4, b, [1, mod.stride[0]], [0, mod.padding[0]],
+                           [1, mod.dilation[0]], mod.groups, name)
+            return imp.reshape(y, shape(node), name)
         if kind == "Linear":
             b = const(mod.bias) if mod.bias is not None else None
             return imp.linear(x, const(mod.weight), b, name)
@@ -119,7 +269,10 @@ def export(model, *example_inputs):
                  torch.sigmoid: "sigmoid", torch.tanh: "tanh", F.silu: "silu",
                  F.hardswish: "hardswish", F.gelu: "gelu"}
     binaries = {operator.add: "add", torch.add: "add", operator.sub: "sub",
-                torch.sub: "sub", operator.mul: "mul", torch.mul: "mul"}
+                torch.sub: "sub", operator.mul: "mul", torch.mul: "mul",
+                operator.truediv: "div", torch.div: "div"}
+    functions[F.hardsigmoid] = "hardsigmoid"
+    matmuls = {torch.matmul, torch.bmm, operator.matmul}
     methods = {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh"}
     reshapes = {torch.flatten, torch.reshape}
     reshape_methods = {"flatten", "view", "reshape", "contiguous"}
@@ -143,15 +296,45 @@ def export(model, *example_inputs):
                 env[node] = imp.unary(functions[fn], arg(node.args[0]), name)
             elif fn in binaries:
                 a, b = node.args[0], node.args[1]
-                if not (isinstance(a, torch.fx.Node) and isinstance(b, torch.fx.Node)):
-                    unsupported(node, "%s with a scalar operand" % getattr(fn, "__name__", fn))
-                env[node] = imp.binary(binaries[fn], arg(a), arg(b), name)
+                an, bn = isinstance(a, torch.fx.Node), isinstance(b, torch.fx.Node)
+                if an and bn:
+                    if shape(a) != shape(b):
+                        unsupported(node, "broadcasting %s of %s and %s" % (
+                            binaries[fn], shape(a), shape(b)))
+                    env[node] = imp.binary(binaries[fn], arg(a), arg(b), name)
+                elif (an or bn) and isinstance(b if an else a, (int, float)):
+                    env[node] = imp.scalar(binaries[fn], arg(a if an else b),
+                                           float(b if an else a), not an, name)
+                else:
+                    unsupported(node, "%s of %r and %r" % (binaries[fn], a, b))
+            elif fn in matmuls:
+                env[node] = imp.matmul(arg(node.args[0]), arg(node.args[1]), name)
+            elif fn is torch.cat:
+                dim = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim", 0)
+                xs = node.args[0]
+                dim = dim % len(shape(xs[0]))
+                env[node] = imp.concat([arg(t) for t in xs], dim, name)
+            elif fn in (torch.softmax, F.softmax):
+                dim = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim")
+                if dim not in (-1, len(shape(node)) - 1):
+                    unsupported(node, "softmax over dim %s (only the last)" % dim)
+                env[node] = imp.softmax(arg(node.args[0]), name)
+            elif fn in (torch.transpose, torch.permute):
+                env[node] = imp.permute(arg(node.args[0]),
+                                        _perm(node, len(shape(node))), name)
+            elif fn is torch.mean:
+                env[node] = _mean(imp, node, arg(node.args[0]), name, shape)
             elif fn in reshapes:
                 env[node] = imp.reshape(arg(node.args[0]), shape(node), name)
             elif fn is F.adaptive_avg_pool2d and _pair(node.args[1]) == [1, 1]:
                 env[node] = imp.global_avg_pool(arg(node.args[0]), name)
             elif fn is getattr:  # x.shape and the like: not a tensor
                 env[node] = None
+            elif (fn is operator.getitem and node.args[1] == 0 and
+                  node.args[0].op == "call_module" and
+                  type(gm.get_submodule(node.args[0].target)).__name__ ==
+                  "MultiheadAttention"):
+                env[node] = arg(node.args[0])  # the attention output
             else:
                 unsupported(node, "function %s" % getattr(fn, "__name__", fn))
         elif node.op == "call_method":
@@ -161,6 +344,16 @@ def export(model, *example_inputs):
                 env[node] = imp.reshape(arg(node.args[0]), shape(node), name)
             elif node.target == "size":
                 env[node] = None
+            elif node.target in ("permute", "transpose"):
+                env[node] = imp.permute(arg(node.args[0]),
+                                        _perm(node, len(shape(node))), name)
+            elif node.target == "mean":
+                env[node] = _mean(imp, node, arg(node.args[0]), name, shape)
+            elif node.target == "softmax":
+                dim = node.args[1] if len(node.args) > 1 else node.kwargs.get("dim")
+                if dim not in (-1, len(shape(node)) - 1):
+                    unsupported(node, "softmax over dim %s (only the last)" % dim)
+                env[node] = imp.softmax(arg(node.args[0]), name)
             else:
                 unsupported(node, "method .%s()" % node.target)
         elif node.op == "output":

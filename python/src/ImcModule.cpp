@@ -225,6 +225,19 @@ std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
   return sim->inputShapes();
 }
 
+imc::Importer::Binary binaryKind(const std::string &kind) {
+  using Binary = imc::Importer::Binary;
+  static const std::map<std::string, Binary> kinds = {
+      {"add", Binary::Add},
+      {"sub", Binary::Sub},
+      {"mul", Binary::Mul},
+      {"div", Binary::Div}};
+  auto it = kinds.find(kind);
+  if (it == kinds.end())
+    throw ImcError("unknown binary '" + kind + "'");
+  return it->second;
+}
+
 /// The importer, bound with the context it builds in.
 struct PyImporter {
   explicit PyImporter(std::shared_ptr<Context> c)
@@ -316,7 +329,8 @@ PYBIND11_MODULE(_imc, m) {
                  {"relu", Unary::Relu},       {"relu6", Unary::Relu6},
                  {"sigmoid", Unary::Sigmoid}, {"tanh", Unary::Tanh},
                  {"gelu", Unary::Gelu},       {"silu", Unary::Silu},
-                 {"hardswish", Unary::Hardswish}};
+                 {"hardswish", Unary::Hardswish},
+                 {"hardsigmoid", Unary::Hardsigmoid}};
              auto it = kinds.find(kind);
              if (it == kinds.end())
                throw ImcError("unknown unary '" + kind + "'");
@@ -325,13 +339,36 @@ PYBIND11_MODULE(_imc, m) {
       .def("binary",
            [](PyImporter &i, const std::string &kind, int64_t a, int64_t b,
               const std::string &name) {
-             static const std::map<std::string, Binary> kinds = {
-                 {"add", Binary::Add}, {"sub", Binary::Sub},
-                 {"mul", Binary::Mul}};
-             auto it = kinds.find(kind);
-             if (it == kinds.end())
-               throw ImcError("unknown binary '" + kind + "'");
-             return i.impl.binary(it->second, a, b, name);
+             return i.impl.binary(binaryKind(kind), a, b, name);
+           })
+      .def("scalar",
+           [](PyImporter &i, const std::string &kind, int64_t x, double v,
+              bool scalarFirst, const std::string &name) {
+             return i.impl.scalar(binaryKind(kind), x, v, scalarFirst, name);
+           })
+      .def("softmax", [](PyImporter &i, int64_t x,
+                         const std::string &name) {
+        return i.impl.softmax(x, name);
+      })
+      .def("layer_norm",
+           [](PyImporter &i, int64_t x, std::optional<int64_t> g,
+              std::optional<int64_t> b, double eps, const std::string &name) {
+             return i.impl.layerNorm(x, g, b, eps, name);
+           })
+      .def("permute",
+           [](PyImporter &i, int64_t x, std::vector<int64_t> perm,
+              const std::string &name) { return i.impl.permute(x, perm, name); })
+      .def("concat",
+           [](PyImporter &i, std::vector<int64_t> xs, int64_t dim,
+              const std::string &name) { return i.impl.concat(xs, dim, name); })
+      .def("matmul",
+           [](PyImporter &i, int64_t a, int64_t b, const std::string &name) {
+             return i.impl.matmul(a, b, name);
+           })
+      .def("mean",
+           [](PyImporter &i, int64_t x, std::vector<int64_t> dims, bool keep,
+              const std::string &name) {
+             return i.impl.mean(x, dims, keep, name);
            })
       .def("pool2d",
            [](PyImporter &i, bool max, int64_t x, std::vector<int64_t> k,

@@ -35,8 +35,17 @@ namespace imc {
 class Importer {
 public:
   using Handle = int64_t;
-  enum class Unary { Relu, Relu6, Sigmoid, Tanh, Gelu, Silu, Hardswish };
-  enum class Binary { Add, Sub, Mul };
+  enum class Unary {
+    Relu,
+    Relu6,
+    Sigmoid,
+    Tanh,
+    Gelu,
+    Silu,
+    Hardswish,
+    Hardsigmoid
+  };
+  enum class Binary { Add, Sub, Mul, Div };
 
   explicit Importer(mlir::MLIRContext &ctx);
   ~Importer();
@@ -68,6 +77,24 @@ public:
   Handle globalAvgPool(Handle x, llvm::StringRef name);
   /// Same elements, new static shape.
   Handle reshape(Handle x, llvm::ArrayRef<int64_t> shape, llvm::StringRef name);
+  /// x (op) scalar, or scalar (op) x when `scalarFirst`.
+  Handle scalar(Binary kind, Handle x, double value, bool scalarFirst,
+                llvm::StringRef name);
+  /// Softmax over the last dimension.
+  Handle softmax(Handle x, llvm::StringRef name);
+  /// Layer norm over the last dimension (gamma, beta: constants or absent).
+  Handle layerNorm(Handle x, std::optional<Handle> gamma,
+                   std::optional<Handle> beta, double eps,
+                   llvm::StringRef name);
+  /// Dimension permutation (result dim d = input dim perm[d]).
+  Handle permute(Handle x, llvm::ArrayRef<int64_t> perm, llvm::StringRef name);
+  Handle concat(llvm::ArrayRef<Handle> xs, int64_t dim, llvm::StringRef name);
+  /// 2-D matmul or 3-D batch matmul (a constant right operand is a
+  /// weight-stationary product).
+  Handle matmul(Handle a, Handle b, llvm::StringRef name);
+  /// Mean over `dims`, keeping them as size 1 if `keepDim`.
+  Handle mean(Handle x, llvm::ArrayRef<int64_t> dims, bool keepDim,
+              llvm::StringRef name);
 
   std::vector<int64_t> shape(Handle v) const;
 
