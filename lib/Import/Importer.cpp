@@ -506,6 +506,22 @@ Handle imc::Importer::reshape(Handle x, ArrayRef<int64_t> shape,
                                                  all(shape.size())));
 }
 
+Handle imc::Importer::biasAdd(Handle x, Handle bias, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x), bt = I.type(bias);
+  const unsigned r = xt.getRank();
+  if (bt.getRank() != 1 || bt.getDimSize(0) != xt.getShape().back())
+    I.fail("imc importer: bias add '" + name.str() +
+           "' needs a 1-D bias of the last dimension's size");
+  return I.add(I.generic({I.get(x), I.get(bias)},
+                         {I.dims(r, iota(r)), I.dims(r, {r - 1})},
+                         xt.getShape(), loc,
+                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+                           return nb.create<arith::AddFOp>(l, a[0], a[1]);
+                         }));
+}
+
 Handle imc::Importer::scalar(Binary kind, Handle x, double value,
                              bool scalarFirst, StringRef name) {
   Impl &I = *impl;

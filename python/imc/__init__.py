@@ -23,7 +23,7 @@ from ._imc import ImcError
 
 __all__ = ["ImcError", "Module", "Program", "SimResult", "parse", "load",
            "run_pipeline", "compile", "simulate", "load_target",
-           "target_path", "export"]
+           "target_path", "export", "import_onnx"]
 
 _TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
 
@@ -193,3 +193,4 @@ def simulate(prog, inputs, mode="ideal"):
 
 
 from .export import export  # noqa: E402  (needs Module defined above)
+from .onnx_import import import_onnx  # noqa: E402

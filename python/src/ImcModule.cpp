@@ -341,6 +341,10 @@ PYBIND11_MODULE(_imc, m) {
               const std::string &name) {
              return i.impl.binary(binaryKind(kind), a, b, name);
            })
+      .def("bias_add",
+           [](PyImporter &i, int64_t x, int64_t b, const std::string &name) {
+             return i.impl.biasAdd(x, b, name);
+           })
       .def("scalar",
            [](PyImporter &i, const std::string &kind, int64_t x, double v,
               bool scalarFirst, const std::string &name) {

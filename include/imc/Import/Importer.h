@@ -77,6 +77,8 @@ public:
   Handle globalAvgPool(Handle x, llvm::StringRef name);
   /// Same elements, new static shape.
   Handle reshape(Handle x, llvm::ArrayRef<int64_t> shape, llvm::StringRef name);
+  /// x + b with a 1-D b broadcast along the last dimension.
+  Handle biasAdd(Handle x, Handle b, llvm::StringRef name);
   /// x (op) scalar, or scalar (op) x when `scalarFirst`.
   Handle scalar(Binary kind, Handle x, double value, bool scalarFirst,
                 llvm::StringRef name);
