@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The demo behind `make demo`: compiles the bundled MLP (examples/mlp) for the
-# default target, translates it to a simulator program, runs it in ideal and
-# quantized mode, and prints the report summary. Usage: demo.sh BUILD_DIR
+# The demo behind `make demo`:
+#  1. from PyTorch (examples/pytorch_demo.py): train a small CNN on the bundled
+#     digits, imc.export, imc.compile, imc.simulate; accuracy + report summary;
+#  2. the command-line tools on the bundled MLP (examples/mlp): imc-opt,
+#     imc-translate, imc-sim in ideal and quantized mode.
+# Usage: demo.sh BUILD_DIR
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=$(cd "${1:-$root/build}" && pwd)
@@ -10,6 +13,11 @@ out=$build/demo
 target=$root/targets/default.json
 mkdir -p "$out/ideal" "$out/quantized"
 
+echo "######## 1. From PyTorch (examples/pytorch_demo.py)"
+PYTHONPATH="$build/python" /usr/bin/python3 "$root/examples/pytorch_demo.py" \
+  --out "$out"
+echo
+echo "######## 2. The command-line tools"
 echo "== imc demo: 64-128-64-10 MLP (examples/mlp) on $(basename "$target")"
 start=$(date +%s.%N)
 "$bin/imc-opt" "$root/examples/mlp/mlp.mlir" --imc-pipeline="target=$target" \

@@ -155,9 +155,14 @@ class SimResult:
     """What :func:`simulate` returns: ``outputs`` (numpy arrays, in result
     order) and ``report`` (the imc-sim report as a dict; docs/report.md)."""
 
-    def __init__(self, outputs, report):
+    def __init__(self, outputs, report, summary):
         self.outputs = outputs
         self.report = report
+        self._summary = summary
+
+    def summary(self):
+        """The report summary imc-sim prints (totals and per-layer rows)."""
+        return self._summary
 
     def __repr__(self):
         t = self.report["totals"]
@@ -188,8 +193,8 @@ def simulate(prog, inputs, mode="ideal"):
         inputs = [inputs[k] for k in names]
     arrays = [np.ascontiguousarray(np.asarray(a, dtype=np.float32))
               for a in inputs]
-    outputs, report = _imc.simulate(data, arrays, mode)
-    return SimResult(outputs, json.loads(report))
+    outputs, report, summary = _imc.simulate(data, arrays, mode)
+    return SimResult(outputs, json.loads(report), summary)
 
 
 from .export import export  # noqa: E402  (needs Module defined above)

@@ -196,6 +196,22 @@ def export(model, *example_inputs):
         x = ln(imp.binary("add", x, sa(x), name + ".residual1"), mod.norm1, "norm1")
         return ln(imp.binary("add", x, ff(x), name + ".residual2"), mod.norm2, "norm2")
 
+    def adaptive_avg(node, x, out_size, name):
+        """Adaptive average pooling: global (1x1), or an ordinary average
+        pool when the input divides evenly into the output (VGG's and
+        AlexNet's 7x7 / 6x6 at 224x224 inputs)."""
+        oh, ow = _pair(out_size)
+        _, _, h, w = shape(node.args[0])
+        if (oh, ow) == (1, 1):
+            return imp.global_avg_pool(x, name)
+        if h % oh or w % ow:
+            unsupported(node, "adaptive average pooling from %dx%d to %dx%d"
+                        % (h, w, oh, ow))
+        if (h, w) == (oh, ow):
+            return x
+        k = [h // oh, w // ow]
+        return imp.pool2d(False, x, k, k, [0, 0], name)
+
     def call_module(node, mod, x, name):
         kind = type(mod).__name__
         if kind == "MultiheadAttention":
@@ -257,9 +273,7 @@ def export(model, *example_inputs):
             return imp.pool2d(kind == "MaxPool2d", x, _pair(mod.kernel_size),
                               _pair(stride), _pair(mod.padding), name)
         if kind == "AdaptiveAvgPool2d":
-            if _pair(mod.output_size) != [1, 1]:
-                unsupported(node, "AdaptiveAvgPool2d to %s" % (mod.output_size,))
-            return imp.global_avg_pool(x, name)
+            return adaptive_avg(node, x, mod.output_size, name)
         if kind == "Flatten":
             return imp.reshape(x, shape(node), name)
         unsupported(node, "module nn.%s" % kind)
@@ -326,8 +340,8 @@ def export(model, *example_inputs):
                 env[node] = _mean(imp, node, arg(node.args[0]), name, shape)
             elif fn in reshapes:
                 env[node] = imp.reshape(arg(node.args[0]), shape(node), name)
-            elif fn is F.adaptive_avg_pool2d and _pair(node.args[1]) == [1, 1]:
-                env[node] = imp.global_avg_pool(arg(node.args[0]), name)
+            elif fn is F.adaptive_avg_pool2d:
+                env[node] = adaptive_avg(node, arg(node.args[0]), node.args[1], name)
             elif fn is getattr:  # x.shape and the like: not a tensor
                 env[node] = None
             elif (fn is operator.getitem and node.args[1] == 0 and

@@ -174,7 +174,7 @@ py::dict loadTarget(const std::string &path) {
 
 /// Simulates a program: numpy arrays in (argument order), numpy arrays and
 /// the report's JSON text out.
-std::pair<std::vector<py::array_t<float>>, std::string>
+std::tuple<std::vector<py::array_t<float>>, std::string, std::string>
 simulate(const py::bytes &program, const std::vector<py::array> &inputs,
          const std::string &modeName) {
   std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
@@ -211,7 +211,8 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
     std::copy(t.data.begin(), t.data.end(), a.mutable_data());
     arrays.push_back(std::move(a));
   }
-  return {std::move(arrays), report.toJson()};
+  return {std::move(arrays), report.toJson(),
+          imc::sim::formatSummary(report)};
 }
 
 std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
@@ -408,7 +409,7 @@ PYBIND11_MODULE(_imc, m) {
         "Loads and validates a target JSON file; returns it as a dict.");
   m.def("simulate", &simulate, py::arg("program"), py::arg("inputs"),
         py::arg("mode"),
-        "Runs program bytes; returns (list of numpy arrays, report JSON).");
+        "Runs program bytes; returns (numpy arrays, report JSON, summary).");
   m.def("program_input_shapes", &programInputShapes, py::arg("program"),
         "Shapes of the entry function's arguments.");
 }
