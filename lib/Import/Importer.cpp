@@ -360,6 +360,12 @@ Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
         }
         case Unary::Silu:
           return nb.create<arith::MulFOp>(l, v, sigmoid(v));
+        case Unary::Erf:
+          return nb.create<math::ErfOp>(l, v);
+        case Unary::Sqrt:
+          return nb.create<math::SqrtOp>(l, v);
+        case Unary::Exp:
+          return nb.create<math::ExpOp>(l, v);
         case Unary::Hardsigmoid: {
           Value q = nb.create<arith::DivFOp>(l, v, c(6.0));
           Value p = nb.create<arith::AddFOp>(l, q, c(0.5));
@@ -380,19 +386,47 @@ Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
       }));
 }
 
-Handle imc::Importer::binary(Binary kind, Handle a, Handle bb, StringRef name) {
+Handle imc::Importer::binary(Binary kind, Handle a, Handle bb,
+                             StringRef name) {
   Impl &I = *impl;
   Location loc = NameLoc::get(I.b.getStringAttr(name));
-  auto at = I.type(a);
-  if (at != I.type(bb))
-    I.fail("imc importer: '" + name.str() +
-           "' needs operands of the same shape (broadcasting is not "
-           "supported yet)");
-  SmallVector<unsigned> all;
-  for (unsigned i = 0; i < unsigned(at.getRank()); ++i)
-    all.push_back(i);
-  AffineMap id = I.dims(at.getRank(), all);
-  return I.add(I.generic({I.get(a), I.get(bb)}, {id, id}, at.getShape(), loc,
+  auto at = I.type(a), bt = I.type(bb);
+  // NumPy broadcasting: align on the right; a dimension of 1 stretches.
+  const int64_t r = std::max(at.getRank(), bt.getRank());
+  SmallVector<int64_t> out(r, 1);
+  for (int64_t i = 0; i < r; ++i) {
+    int64_t da = i < r - at.getRank() ? 1 : at.getDimSize(i - (r - at.getRank()));
+    int64_t db = i < r - bt.getRank() ? 1 : bt.getDimSize(i - (r - bt.getRank()));
+    if (da != db && da != 1 && db != 1)
+      I.fail("imc importer: '" + name.str() + "': shapes do not broadcast");
+    out[i] = std::max(da, db);
+  }
+  // Each operand without its broadcast dimensions (a reshape), indexed by
+  // the loops it keeps: a projected permutation, as dpu.generic needs.
+  auto operand = [&](Handle h, RankedTensorType t, Value &v, AffineMap &map) {
+    SmallVector<unsigned> loops;
+    SmallVector<int64_t> kept;
+    const int64_t off = r - t.getRank();
+    for (int64_t i = 0; i < t.getRank(); ++i)
+      if (t.getDimSize(i) == out[i + off]) {
+        loops.push_back(unsigned(i + off));
+        kept.push_back(t.getDimSize(i));
+      }
+    v = kept.size() == size_t(t.getRank())
+            ? I.get(h)
+            : I.get(reshape(h, kept.empty() ? SmallVector<int64_t>{1} : kept,
+                            name));
+    if (kept.empty()) { // a single element: index it at 0 through loop 0
+      v = I.get(reshape(h, {}, name));
+      loops.clear();
+    }
+    map = I.dims(r, loops);
+  };
+  Value va, vb;
+  AffineMap ma, mb;
+  operand(a, at, va, ma);
+  operand(bb, bt, vb, mb);
+  return I.add(I.generic({va, vb}, {ma, mb}, out, loc,
                          [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
                            switch (kind) {
                            case Binary::Add:
@@ -489,6 +523,9 @@ Handle imc::Importer::reshape(Handle x, ArrayRef<int64_t> shape,
            "' changes the number of elements");
   if (xt.getShape() == shape)
     return x;
+  if (shape.empty()) // a single element to a rank-0 tensor
+    return I.add(I.b.create<tensor::CollapseShapeOp>(
+        loc, I.tensorType({}), I.get(x), SmallVector<ReassociationIndices>{}));
   // Collapse to 1-D, then expand: both are plain dpu.reshapes later.
   auto all = [](int64_t rank) {
     ReassociationIndices r;

@@ -311,10 +311,7 @@ def export(model, *example_inputs):
             elif fn in binaries:
                 a, b = node.args[0], node.args[1]
                 an, bn = isinstance(a, torch.fx.Node), isinstance(b, torch.fx.Node)
-                if an and bn:
-                    if shape(a) != shape(b):
-                        unsupported(node, "broadcasting %s of %s and %s" % (
-                            binaries[fn], shape(a), shape(b)))
+                if an and bn:  # NumPy broadcasting, done by the importer
                     env[node] = imp.binary(binaries[fn], arg(a), arg(b), name)
                 elif (an or bn) and isinstance(b if an else a, (int, float)):
                     env[node] = imp.scalar(binaries[fn], arg(a if an else b),

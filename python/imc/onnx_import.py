@@ -138,9 +138,16 @@ def import_onnx(model_or_path):
             env[out] = imp.batch_norm(value(ins[0]), value(ins[3]), value(ins[4]),
                                       value(ins[1]), value(ins[2]),
                                       float(a.get("epsilon", 1e-5)), name)
-        elif op in ("Relu", "Sigmoid", "Tanh", "HardSwish"):
+        elif op in ("Relu", "Sigmoid", "Tanh", "HardSwish", "Erf", "Sqrt", "Exp"):
             env[out] = imp.unary({"Relu": "relu", "Sigmoid": "sigmoid", "Tanh": "tanh",
-                                  "HardSwish": "hardswish"}[op], value(ins[0]), name)
+                                  "HardSwish": "hardswish", "Erf": "erf", "Sqrt": "sqrt",
+                                  "Exp": "exp"}[op], value(ins[0]), name)
+        elif op == "Pow":
+            e = const(ins[1])
+            if e is None or e.size != 1 or float(np.asarray(e).reshape(-1)[0]) != 2.0:
+                unsupported(node, "only x ** 2")
+            x = value(ins[0])
+            env[out] = imp.binary("mul", x, x, name)
         elif op == "HardSigmoid":
             if abs(a.get("alpha", 0.2) - 1 / 6) > 1e-6 or a.get("beta", 0.5) != 0.5:
                 unsupported(node, "alpha/beta other than PyTorch's 1/6, 1/2")
@@ -160,7 +167,7 @@ def import_onnx(model_or_path):
             kind = op.lower()
             sa, sb = shapes.get(ins[0]), shapes.get(ins[1])
             ca, cb = const(ins[0]), const(ins[1])
-            if ca is None and cb is None and sa == sb:
+            if ca is None and cb is None:  # NumPy broadcasting in the importer
                 env[out] = imp.binary(kind, value(ins[0]), value(ins[1]), name)
             elif (ca is not None and ca.size == 1) or (cb is not None and cb.size == 1):
                 scalar_first = ca is not None and ca.size == 1
@@ -169,8 +176,8 @@ def import_onnx(model_or_path):
                                       float(np.asarray(c).reshape(-1)[0]), scalar_first, name)
             elif kind == "add" and cb is not None and cb.ndim == 1 and sa and sa[-1] == cb.size:
                 env[out] = imp.bias_add(value(ins[0]), value(ins[1]), name)
-            else:
-                unsupported(node, "broadcasting %s of %s and %s" % (op, sa, sb))
+            else:  # a constant tensor that broadcasts
+                env[out] = imp.binary(kind, value(ins[0]), value(ins[1]), name)
         elif op in ("MaxPool", "AveragePool"):
             if a.get("ceil_mode", 0) or list(a.get("dilations", [1, 1])) != [1, 1]:
                 unsupported(node, "ceil_mode or dilations")

@@ -331,7 +331,9 @@ PYBIND11_MODULE(_imc, m) {
                  {"sigmoid", Unary::Sigmoid}, {"tanh", Unary::Tanh},
                  {"gelu", Unary::Gelu},       {"silu", Unary::Silu},
                  {"hardswish", Unary::Hardswish},
-                 {"hardsigmoid", Unary::Hardsigmoid}};
+                 {"hardsigmoid", Unary::Hardsigmoid},
+                 {"erf", Unary::Erf},         {"sqrt", Unary::Sqrt},
+                 {"exp", Unary::Exp}};
              auto it = kinds.find(kind);
              if (it == kinds.end())
                throw ImcError("unknown unary '" + kind + "'");

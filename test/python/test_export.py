@@ -116,12 +116,23 @@ def test_bad_inputs_and_outputs():
     with pytest.raises(imc.ImcError, match="non-tensor output"):
         imc.export(NonTensorOutput(), torch.randn(2, 4))
 
-    class BroadcastAdd(nn.Module):
+    class Upsample(nn.Module):
         def forward(self, x):
-            return x + x.mean(dim=0)
+            return nn.functional.interpolate(x, scale_factor=2.0)
 
-    with pytest.raises(imc.ImcError, match=r"unsupported broadcasting add of \[2, 4\] and \[4\]"):
-        imc.export(BroadcastAdd(), torch.randn(2, 4))
+    with pytest.raises(imc.ImcError, match="unsupported function interpolate"):
+        imc.export(Upsample(), torch.randn(1, 1, 2, 2))
+
+
+def test_broadcasting_arithmetic():
+    class Broadcast(nn.Module):
+        def forward(self, x):
+            a = x + x.mean(dim=0)                      # [3, 4] + [4]
+            b = x * x.mean(dim=1, keepdim=True)        # [3, 4] * [3, 1]
+            return a - b / x.mean()                    # / [] (rank 0)
+
+    torch.manual_seed(7)
+    check(Broadcast(), torch.randn(3, 4))
 
 
 @pytest.mark.parametrize("norm_first", [False, True])
@@ -176,3 +187,14 @@ def test_exported_ir_verifies_upstream(build, tmp_path):
                           str(path), "-o", "/dev/null"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
+
+
+@pytest.mark.parametrize("name", ["vgg11", "alexnet"])
+def test_torchvision_exports(name):
+    """VGG-11 and AlexNet export at 224x224 (their adaptive pools are then
+    identities); their 100M-weight classifiers make a full compile and
+    simulation too heavy for the test suite."""
+    torchvision = pytest.importorskip("torchvision")
+    mod = imc.export(getattr(torchvision.models, name)(), torch.randn(1, 3, 224, 224))
+    text = mod.to_string()
+    assert "linalg.conv_2d_nchw_fchw" in text and "linalg.matmul_transpose_b" in text

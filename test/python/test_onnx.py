@@ -43,6 +43,14 @@ def test_mlp_and_cnn(tmp_path):
     assert "linalg" in str(imc.import_onnx(onnx.load(str(path))))
 
 
+def test_gelu_and_layernorm():
+    """torch.onnx decomposes LayerNorm (ReduceMean, Sub, Pow, Sqrt, Div) and
+    GELU (Div, Erf, Add, Mul): broadcasting arithmetic and special functions."""
+    torch.manual_seed(8)
+    check(nn.Sequential(nn.Linear(16, 32), nn.LayerNorm(32), nn.GELU(),
+                        nn.Linear(32, 8)), torch.randn(4, 16))
+
+
 @pytest.mark.parametrize("name", ["resnet18", "mobilenet_v2"])
 def test_torchvision_via_onnx(name):
     torchvision = pytest.importorskip("torchvision")

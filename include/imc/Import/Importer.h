@@ -43,7 +43,10 @@ public:
     Gelu,
     Silu,
     Hardswish,
-    Hardsigmoid
+    Hardsigmoid,
+    Erf,
+    Sqrt,
+    Exp
   };
   enum class Binary { Add, Sub, Mul, Div };
 
@@ -67,7 +70,7 @@ public:
   Handle batchNorm(Handle x, Handle mean, Handle var, Handle gamma,
                    Handle beta, double eps, llvm::StringRef name);
   Handle unary(Unary kind, Handle x, llvm::StringRef name);
-  /// Element-wise on equal shapes.
+  /// Element-wise with NumPy broadcasting (shapes aligned on the right).
   Handle binary(Binary kind, Handle a, Handle b, llvm::StringRef name);
   /// Max or average (count_include_pad) 2-D pooling, NCHW.
   Handle pool2d(bool max, Handle x, llvm::ArrayRef<int64_t> kernel,
