@@ -172,6 +172,18 @@ py::dict loadTarget(const std::string &path) {
   return json.attr("loads")(imc::hw::targetToJson(*t));
 }
 
+/// Decodes and validates program bytes (raises ImcError).
+imc::sim::Simulator loadProgram(const py::bytes &program) {
+  std::string raw = program;
+  std::vector<uint8_t> bytes(raw.begin(), raw.end());
+  std::string error;
+  std::optional<imc::sim::Simulator> sim =
+      imc::sim::Simulator::load(bytes, error);
+  if (!sim)
+    throw ImcError("invalid program: " + error);
+  return std::move(*sim);
+}
+
 /// Simulates a program: numpy arrays in (argument order), numpy arrays and
 /// the report's JSON text out.
 std::tuple<std::vector<py::array_t<float>>, std::string, std::string>
@@ -181,13 +193,8 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
   if (!mode)
     throw ImcError("mode must be 'ideal' or 'quantized', got '" + modeName +
                    "'");
-  std::string raw = program;
-  std::vector<uint8_t> bytes(raw.begin(), raw.end());
+  imc::sim::Simulator sim = loadProgram(program);
   std::string error;
-  std::optional<imc::sim::Simulator> sim =
-      imc::sim::Simulator::load(bytes, error);
-  if (!sim)
-    throw ImcError("invalid program: " + error);
   std::vector<imc::sim::Tensor> in;
   for (const py::array &a : inputs) {
     auto f = py::array_t<float, py::array::c_style | py::array::forcecast>(a);
@@ -201,7 +208,7 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
   bool ok;
   {
     py::gil_scoped_release release;
-    ok = sim->run(in, *mode, out, report, error);
+    ok = sim.run(in, *mode, out, report, error);
   }
   if (!ok)
     throw ImcError(error);
@@ -216,14 +223,7 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
 }
 
 std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
-  std::string raw = program;
-  std::vector<uint8_t> bytes(raw.begin(), raw.end());
-  std::string error;
-  std::optional<imc::sim::Simulator> sim =
-      imc::sim::Simulator::load(bytes, error);
-  if (!sim)
-    throw ImcError("invalid program: " + error);
-  return sim->inputShapes();
+  return loadProgram(program).inputShapes();
 }
 
 imc::Importer::Binary binaryKind(const std::string &kind) {
