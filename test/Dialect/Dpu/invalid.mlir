@@ -117,3 +117,69 @@ func.func @reshape_count(%x: tensor<2x3xf32>) -> tensor<7xf32> {
   %r = dpu.reshape %x : tensor<2x3xf32> -> tensor<7xf32>
   return %r : tensor<7xf32>
 }
+
+// -----
+
+func.func @generic_maps(%x: tensor<4x8xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dpu.generic' op expected 2 indexing maps, got 1}}
+  %s = dpu.generic ins(%x : tensor<4x8xf32>) init(%init : tensor<4xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "reduction"]} {
+  ^bb0(%in: f32, %acc: f32):
+    dpu.yield %in : f32
+  } -> tensor<4xf32>
+  return %s : tensor<4xf32>
+}
+
+// -----
+
+func.func @generic_reduction_result(%x: tensor<4x8xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'dpu.generic' op the result is indexed by reduction loop 1}}
+  %s = dpu.generic ins(%x : tensor<4x8xf32>) init(%init : tensor<8xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d1)>], iterator_types = ["parallel", "reduction"]} {
+  ^bb0(%in: f32, %acc: f32):
+    dpu.yield %in : f32
+  } -> tensor<8xf32>
+  return %s : tensor<8xf32>
+}
+
+// -----
+
+func.func @generic_sizes(%x: tensor<4x8xf32>, %init: tensor<5xf32>) -> tensor<5xf32> {
+  // expected-error @+1 {{'dpu.generic' op loop 0 has size 4 in one operand and 5 in another}}
+  %s = dpu.generic ins(%x : tensor<4x8xf32>) init(%init : tensor<5xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} {
+  ^bb0(%in: f32, %acc: f32):
+    dpu.yield %in : f32
+  } -> tensor<5xf32>
+  return %s : tensor<5xf32>
+}
+
+// -----
+
+func.func @generic_window(%x: tensor<5xf32>, %init: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'dpu.generic' op indexing map #0 must be a projected permutation of the 2 loops}}
+  %s = dpu.generic ins(%x : tensor<5xf32>) init(%init : tensor<2x4xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} {
+  ^bb0(%in: f32, %acc: f32):
+    dpu.yield %in : f32
+  } -> tensor<2x4xf32>
+  return %s : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @generic_iterator(%x: tensor<4xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dpu.generic' op iterator types must be 'parallel' or 'reduction', got 'window'}}
+  %s = dpu.generic ins(%x : tensor<4xf32>) init(%init : tensor<4xf32>) attributes {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["window"]} {
+  ^bb0(%in: f32, %acc: f32):
+    dpu.yield %in : f32
+  } -> tensor<4xf32>
+  return %s : tensor<4xf32>
+}
+
+// -----
+
+func.func @generic_args(%x: tensor<4xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'dpu.generic' op the body must take 2 f32 arguments (inputs, then the result)}}
+  %s = dpu.generic ins(%x : tensor<4xf32>) init(%init : tensor<4xf32>) attributes {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} {
+  ^bb0(%in: f32):
+    dpu.yield %in : f32
+  } -> tensor<4xf32>
+  return %s : tensor<4xf32>
+}

@@ -43,3 +43,17 @@ func.func @cnn_ops(%x: tensor<1x2x4x4xf32>, %s: tensor<2xf32>, %t: tensor<2xf32>
   %r = dpu.reshape %q : tensor<1x2x2x2xf32> -> tensor<1x8xf32>
   return %r : tensor<1x8xf32>
 }
+
+// CHECK-LABEL: func.func @generic_row_sum
+// CHECK: dpu.generic ins(%arg0 : tensor<4x8xf32>) init(%arg1 : tensor<4xf32>) attributes {indexing_maps = [#{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction"]} {
+// CHECK: ^bb0(%{{.*}}: f32, %{{.*}}: f32):
+// CHECK:   dpu.yield %{{.*}} : f32
+// CHECK: } -> tensor<4xf32>
+func.func @generic_row_sum(%x: tensor<4x8xf32>, %init: tensor<4xf32>) -> tensor<4xf32> {
+  %s = dpu.generic ins(%x : tensor<4x8xf32>) init(%init : tensor<4xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]} {
+  ^bb0(%in: f32, %acc: f32):
+    %0 = arith.addf %in, %acc : f32
+    dpu.yield %0 : f32
+  } -> tensor<4xf32>
+  return %s : tensor<4xf32>
+}
