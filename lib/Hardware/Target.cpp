@@ -148,6 +148,22 @@ Target readTarget(const json &root) {
   t.energy.dpuMulPJ = e.number("dpu_mul", 0, 1e6);
   e.finish();
 
+  if (root.contains("device")) {
+    ObjectReader d = top.object("device");
+    t.device.specified = true;
+    t.device.model = d.string("model");
+    if (t.device.model != "pcm" && t.device.model != "rram" &&
+        t.device.model != "ideal")
+      throw FieldError{fmt::format("field 'device.model' must be one of "
+                                   "pcm, rram, ideal, got '{}'",
+                                   t.device.model)};
+    t.device.gmaxUS = d.number("gmax_us", 0.1, 1e6);
+    t.device.rramSigma = d.number("rram_sigma", 0, 1);
+    t.device.stuckAt0 = d.number("stuck_at_0", 0, 1);
+    t.device.stuckAtMax = d.number("stuck_at_max", 0, 1);
+    d.finish();
+  }
+
   ObjectReader l = top.object("latency_ns");
   t.latency.arrayReadNs = l.number("array_read", 0, 1e9);
   t.latency.adcConvNs = l.number("adc_conversion", 0, 1e9);
@@ -232,6 +248,12 @@ std::string targetToJson(const Target &t) {
                     {"cell_write", t.energy.cellWritePJ},
                     {"dpu_add", t.energy.dpuAddPJ},
                     {"dpu_mul", t.energy.dpuMulPJ}};
+  if (t.device.specified) // the default device stays implicit
+    j["device"] = {{"model", t.device.model},
+                   {"gmax_us", t.device.gmaxUS},
+                   {"rram_sigma", t.device.rramSigma},
+                   {"stuck_at_0", t.device.stuckAt0},
+                   {"stuck_at_max", t.device.stuckAtMax}};
   j["latency_ns"] = {{"array_read", t.latency.arrayReadNs},
                      {"adc_conversion", t.latency.adcConvNs},
                      {"row_write", t.latency.rowWriteNs}};

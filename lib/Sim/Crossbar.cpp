@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Sim/Crossbar.h"
+#include "imc/Sim/Device.h"
 
 #include <algorithm>
 #include <cmath>
@@ -40,8 +41,9 @@ int64_t adcConvert(int64_t v, const XbarConfig &cfg) {
 }
 
 CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
-                           const XbarConfig &cfg, bool quantized)
-    : k(rows), n(cols), cfg(cfg), quantized(quantized) {
+                           const XbarConfig &cfg, bool quantized,
+                           const NoiseSpec *noise)
+    : k(rows), n(cols), cfg(cfg), quantized(quantized || noise) {
   if (!quantized) {
     weights.assign(w, w + rows * cols);
     return;
@@ -65,6 +67,39 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
             int16_t(((pos >> shift) & mask) - ((neg >> shift) & mask));
       }
     }
+  if (!noise)
+    return;
+
+  // Noisy: program every cell of both sides of each pair, read at t.
+  const DeviceModel &dev = *noise->model;
+  const double gStep = dev.gmax() / double(mask);
+  Rng rng(noise->seed);
+  levelDiff.assign(sliceDiff.size(), 0.0f);
+  std::vector<double> probe0(n, 0.0), probeT(n, 0.0);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c) {
+      const int64_t q = quantize(double(w[r * n + c]), scaleW[c], lw);
+      const int64_t pos = q > 0 ? q : 0, neg = q < 0 ? -q : 0;
+      for (int64_t sl = 0; sl < s; ++sl) {
+        const int64_t shift = sl * cfg.cellBits;
+        const Cell cp = dev.program(double((pos >> shift) & mask) * gStep, rng);
+        const Cell cn = dev.program(double((neg >> shift) & mask) * gStep, rng);
+        const double gp = dev.read(cp, noise->driftTime, rng);
+        const double gn = dev.read(cn, noise->driftTime, rng);
+        levelDiff[(sl * k + r) * n + c] = float((gp - gn) / gStep);
+        const double weight = double(int64_t(1) << shift);
+        probe0[c] += weight * (cp.gProg - cn.gProg) / gStep;
+        probeT[c] += weight * (gp - gn) / gStep;
+      }
+    }
+  if (noise->gdc) {
+    double m0 = 0, mt = 0;
+    for (int64_t c = 0; c < n; ++c) {
+      m0 += std::fabs(probe0[c]);
+      mt += std::fabs(probeT[c]);
+    }
+    gdc = mt > 0 ? m0 / mt : 1.0;
+  }
 }
 
 void CrossbarTile::mvm(const float *x, int64_t vectors, float *y) const {
@@ -103,6 +138,7 @@ void CrossbarTile::mvmQuantized(const float *x, float *y) const {
   const int64_t cycles = cfg.cycles(), slices = cfg.slices();
   const int64_t dmask = (int64_t(1) << cfg.dacBits) - 1;
   std::vector<int64_t> acc(n, 0), colSum(n);
+  std::vector<double> noisySum(n);
   std::vector<int64_t> drive(k);
   for (int64_t j = 0; j < cycles; ++j) {
     for (int64_t r = 0; r < k; ++r) {
@@ -113,6 +149,25 @@ void CrossbarTile::mvmQuantized(const float *x, float *y) const {
     for (int64_t g0 = 0; g0 < k; g0 += cfg.parallelRows) {
       const int64_t g1 = std::min(k, g0 + cfg.parallelRows);
       for (int64_t s = 0; s < slices; ++s) {
+        if (!levelDiff.empty()) { // noisy: real-valued sums, same ADC
+          std::fill(noisySum.begin(), noisySum.end(), 0.0);
+          for (int64_t r = g0; r < g1; ++r) {
+            if (!drive[r])
+              continue;
+            const float *d = levelDiff.data() + (s * k + r) * n;
+            for (int64_t c = 0; c < n; ++c)
+              noisySum[c] += double(drive[r]) * double(d[c]);
+          }
+          const int shift = int(j * cfg.dacBits + s * cfg.cellBits);
+          const int64_t l = cfg.adcMaxCode();
+          const double step = cfg.adcStep();
+          for (int64_t c = 0; c < n; ++c) {
+            const double code = std::clamp(roundHalfEven(noisySum[c] / step),
+                                           double(-l), double(l));
+            acc[c] += int64_t(code) * (int64_t(1) << shift);
+          }
+          continue;
+        }
         std::fill(colSum.begin(), colSum.end(), 0);
         for (int64_t r = g0; r < g1; ++r) {
           if (!drive[r])
@@ -129,7 +184,7 @@ void CrossbarTile::mvmQuantized(const float *x, float *y) const {
   }
   const double step = cfg.adcStep();
   for (int64_t c = 0; c < n; ++c)
-    y[c] = float(((double(acc[c]) * step) * scaleX) * scaleW[c]);
+    y[c] = float((((double(acc[c]) * step) * scaleX) * scaleW[c]) * gdc);
 }
 
 } // namespace imc::sim

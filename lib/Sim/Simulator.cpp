@@ -7,6 +7,7 @@
 #include "imc/Sim/Simulator.h"
 #include "imc/Format/Generic.h"
 #include "imc/Sim/Crossbar.h"
+#include "imc/Sim/Device.h"
 #include "imc/Support/Conv.h"
 
 #include <fmt/format.h>
@@ -38,11 +39,34 @@ std::optional<Mode> parseMode(const std::string &s) {
     return Mode::Ideal;
   if (s == "quantized")
     return Mode::Quantized;
+  if (s == "noisy")
+    return Mode::Noisy;
   return std::nullopt;
 }
 
 const char *modeName(Mode m) {
-  return m == Mode::Ideal ? "ideal" : "quantized";
+  return m == Mode::Ideal ? "ideal" : m == Mode::Quantized ? "quantized" : "noisy";
+}
+
+/// The device model a target names (docs/noise.md).
+static std::shared_ptr<DeviceModel> makeDevice(const hw::DeviceParams &d) {
+  std::shared_ptr<DeviceModel> m;
+  if (d.model == "pcm")
+    m = std::make_shared<PcmModel>(d.gmaxUS);
+  else
+    m = std::make_shared<RramModel>(d.gmaxUS,
+                                    d.model == "rram" ? d.rramSigma : 0.0);
+  if (d.stuckAt0 > 0 || d.stuckAtMax > 0)
+    m = std::make_shared<StuckAtModel>(m, d.stuckAt0, d.stuckAtMax);
+  return m;
+}
+
+/// SplitMix64: independent per-tile seeds from the run's seed.
+static uint64_t mixSeed(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
 }
 
 //===----------------------------------------------------------------------===//
@@ -116,12 +140,13 @@ void copyBox(const Tensor &src, const std::vector<int64_t> &srcOff,
 struct Executor {
   const Program &p;
   const hw::Target &t;
-  Mode mode;
+  RunOptions opts;
   std::vector<Tensor> tensors;
   std::vector<std::unique_ptr<CrossbarTile>> tiles;
   Report &report;
   std::map<uint32_t, size_t> layerIndex;
   std::map<uint32_t, int64_t> constantNnz; ///< non-zeros of each constant
+  std::shared_ptr<DeviceModel> device;     ///< noisy mode
 
   XbarConfig config() const {
     XbarConfig c;
@@ -316,9 +341,15 @@ struct Executor {
       const Tensor &w = tensors[in.operands[0]];
       if (tiles.size() <= in.result)
         tiles.resize(p.values.size());
+      NoiseSpec noise;
+      noise.model = device.get();
+      noise.seed = mixSeed(opts.seed ^ mixSeed(in.result));
+      noise.driftTime = opts.driftTime;
+      noise.gdc = opts.gdc;
       tiles[in.result] = std::make_unique<CrossbarTile>(
           w.data.data(), w.shape[0], w.shape[1], config(),
-          mode == Mode::Quantized);
+          opts.mode == Mode::Quantized,
+          opts.mode == Mode::Noisy ? &noise : nullptr);
       c = cost::crossbarProgram(t, w.shape[0], w.shape[1]);
       ++report.tilesProgrammed;
       ++ls.tiles;
@@ -560,9 +591,13 @@ struct Executor {
 
 } // namespace
 
-bool Simulator::run(const std::vector<Tensor> &inputs, Mode mode,
-                    std::vector<Tensor> &outputs, Report &report,
-                    std::string &error) const {
+bool Simulator::run(const std::vector<Tensor> &inputs,
+                    const RunOptions &options, std::vector<Tensor> &outputs,
+                    Report &report, std::string &error) const {
+  if (!(options.driftTime >= 0) || !std::isfinite(options.driftTime)) {
+    error = "the drift time must be a finite number of seconds >= 0";
+    return false;
+  }
   if (inputs.size() != prog.inputs.size()) {
     error = fmt::format("entry function '{}' takes {} argument(s), {} input(s) "
                         "given",
@@ -573,8 +608,13 @@ bool Simulator::run(const std::vector<Tensor> &inputs, Mode mode,
   report = Report();
   report.target = tgt.name;
   report.tilesAvailable = tgt.numTiles;
-  report.mode = mode;
-  Executor ex{prog, tgt, mode, {}, {}, report, {}};
+  report.mode = options.mode;
+  report.options = options;
+  Executor ex{prog, tgt, options, {}, {}, report, {}};
+  if (options.mode == Mode::Noisy) {
+    ex.device = makeDevice(tgt.device);
+    report.device = ex.device->name();
+  }
   ex.tensors.resize(prog.values.size());
   for (size_t i = 0; i < inputs.size(); ++i) {
     const auto &want = prog.values[prog.inputs[i]].shape;
@@ -651,6 +691,11 @@ std::string Report::toJson() const {
   j["version"] = 1;
   j["target"] = target;
   j["mode"] = modeName(mode);
+  if (mode == Mode::Noisy)
+    j["noise"] = {{"device", device},
+                  {"seed", options.seed},
+                  {"drift_time_s", options.driftTime},
+                  {"gdc", options.gdc}};
   nlohmann::ordered_json tot = statsToJson(total);
   tot.erase("name");
   tot.erase("engine");

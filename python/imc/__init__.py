@@ -171,12 +171,15 @@ class SimResult:
                    t["energy_pj"]))
 
 
-def simulate(prog, inputs, mode="ideal"):
+def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True):
     """Runs a compiled program.
 
     ``inputs`` is a list of arrays in argument order, or a dict by argument
     name (``"arg0"``, ``"arg1"``, ...); arrays are converted to float32.
-    ``mode`` is ``"ideal"`` (float) or ``"quantized"`` (the target's bits).
+    ``mode`` is ``"ideal"`` (float), ``"quantized"`` (the target's bits) or
+    ``"noisy"`` (quantized, on the target's noisy devices: programming noise,
+    drift after ``drift_time`` seconds, read noise; ``seed`` makes it
+    reproducible; ``gdc`` is global drift compensation; docs/noise.md).
     The GIL is released while the simulator runs.
     """
     data = prog.to_bytes() if isinstance(prog, Program) else bytes(prog)
@@ -193,7 +196,8 @@ def simulate(prog, inputs, mode="ideal"):
         inputs = [inputs[k] for k in names]
     arrays = [np.ascontiguousarray(np.asarray(a, dtype=np.float32))
               for a in inputs]
-    outputs, report, summary = _imc.simulate(data, arrays, mode)
+    outputs, report, summary = _imc.simulate(data, arrays, mode, int(seed),
+                                             float(drift_time), bool(gdc))
     return SimResult(outputs, json.loads(report), summary)
 
 

@@ -188,11 +188,17 @@ imc::sim::Simulator loadProgram(const py::bytes &program) {
 /// the report's JSON text out.
 std::tuple<std::vector<py::array_t<float>>, std::string, std::string>
 simulate(const py::bytes &program, const std::vector<py::array> &inputs,
-         const std::string &modeName) {
+         const std::string &modeName, uint64_t seed, double driftTime,
+         bool gdc) {
   std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
   if (!mode)
-    throw ImcError("mode must be 'ideal' or 'quantized', got '" + modeName +
-                   "'");
+    throw ImcError("mode must be 'ideal', 'quantized' or 'noisy', got '" +
+                   modeName + "'");
+  imc::sim::RunOptions options;
+  options.mode = *mode;
+  options.seed = seed;
+  options.driftTime = driftTime;
+  options.gdc = gdc;
   imc::sim::Simulator sim = loadProgram(program);
   std::string error;
   std::vector<imc::sim::Tensor> in;
@@ -208,7 +214,7 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
   bool ok;
   {
     py::gil_scoped_release release;
-    ok = sim.run(in, *mode, out, report, error);
+    ok = sim.run(in, options, out, report, error);
   }
   if (!ok)
     throw ImcError(error);
@@ -410,7 +416,8 @@ PYBIND11_MODULE(_imc, m) {
   m.def("load_target", &loadTarget, py::arg("path"),
         "Loads and validates a target JSON file; returns it as a dict.");
   m.def("simulate", &simulate, py::arg("program"), py::arg("inputs"),
-        py::arg("mode"),
+        py::arg("mode"), py::arg("seed") = 0, py::arg("drift_time") = 0.0,
+        py::arg("gdc") = true,
         "Runs program bytes; returns (numpy arrays, report JSON, summary).");
   m.def("program_input_shapes", &programInputShapes, py::arg("program"),
         "Shapes of the entry function's arguments.");

@@ -133,7 +133,7 @@ def test_targets(tmp_path, program, x):
         imc.load_target("nonexistent")
     with pytest.raises(imc.ImcError, match=r"input 0 has shape \[3, 64\]"):
         imc.simulate(program, [np.zeros((3, 64))])
-    with pytest.raises(imc.ImcError, match="mode must be 'ideal' or 'quantized'"):
-        imc.simulate(program, [x], mode="noisy")
+    with pytest.raises(imc.ImcError, match="mode must be 'ideal', 'quantized' or 'noisy'"):
+        imc.simulate(program, [x], mode="fuzzy")
     with pytest.raises(imc.ImcError, match="bad magic"):
         imc.simulate(b"not a program" * 4, [x])

@@ -44,9 +44,19 @@ static cl::opt<std::string> reportPath("report",
                                        cl::desc("Write the JSON report here"),
                                        cl::value_desc("report.json"));
 static cl::opt<std::string>
-    modeName("mode", cl::desc("ideal (float, no quantization) or quantized "
-                              "(the target's weight/DAC/ADC bits)"),
+    modeName("mode", cl::desc("ideal (float, no quantization), quantized "
+                              "(the target's weight/DAC/ADC bits) or noisy "
+                              "(quantized on noisy devices: docs/noise.md)"),
              cl::init("ideal"));
+static cl::opt<uint64_t> seed("seed",
+                              cl::desc("Noise seed (same seed, same output)"),
+                              cl::init(0));
+static cl::opt<double>
+    driftTime("drift-time",
+              cl::desc("Seconds between programming and inference (noisy)"),
+              cl::init(0.0));
+static cl::opt<bool> noGdc("no-gdc",
+                           cl::desc("Disable global drift compensation"));
 static cl::opt<bool> dump("dump",
                           cl::desc("Print the program listing and exit"));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"));
@@ -82,8 +92,18 @@ int main(int argc, char **argv) {
 static int run() {
   std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
   if (!mode)
-    return fail(fmt::format("--mode must be 'ideal' or 'quantized', got '{}'",
+    return fail(fmt::format("--mode must be 'ideal', 'quantized' or 'noisy', "
+                            "got '{}'",
                             modeName.getValue()));
+  if (*mode != imc::sim::Mode::Noisy &&
+      (seed.getNumOccurrences() || driftTime.getNumOccurrences() ||
+       noGdc.getNumOccurrences()))
+    return fail("--seed, --drift-time and --no-gdc apply to --mode noisy");
+  imc::sim::RunOptions options;
+  options.mode = *mode;
+  options.seed = seed;
+  options.driftTime = driftTime;
+  options.gdc = !noGdc;
 
   std::ifstream in(programPath, std::ios::binary);
   if (!in)
@@ -116,7 +136,7 @@ static int run() {
 
   std::vector<imc::sim::Tensor> outputs;
   imc::sim::Report report;
-  if (!sim->run(inputs, *mode, outputs, report, error))
+  if (!sim->run(inputs, options, outputs, report, error))
     return fail(error);
 
   // Write everything to temporaries first, then rename.

@@ -37,6 +37,17 @@ struct LatencyParams {
   double rowWriteNs = 0;  ///< programming one row of cells (row-parallel)
 };
 
+/// The memory device behind the crossbar cells (for --mode noisy).
+/// Optional in the JSON; the default is AIHWKIT's PCM model at 25 uS.
+struct DeviceParams {
+  std::string model = "pcm"; ///< pcm | rram | ideal
+  double gmaxUS = 25.0;      ///< largest programmable conductance
+  double rramSigma = 0.02;   ///< rram: programming noise / gmax
+  double stuckAt0 = 0.0;     ///< probability a cell is stuck at 0
+  double stuckAtMax = 0.0;   ///< probability a cell is stuck at gmax
+  bool specified = false;    ///< the JSON had a device section
+};
+
 struct Target {
   std::string name;
   // Crossbar array.
@@ -57,6 +68,7 @@ struct Target {
   double dpuClockMHz = 0;
   EnergyParams energy;
   LatencyParams latency;
+  DeviceParams device;
 
   /// Magnitude slices per weight: ceil((weightBits - 1) / cellBits). Signed
   /// weights are stored as a differential pair of magnitudes.

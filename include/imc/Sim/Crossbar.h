@@ -32,6 +32,21 @@
 
 namespace imc::sim {
 
+class DeviceModel;
+
+/// Device noise for --mode noisy (docs/noise.md): each slice cell of the
+/// differential pair is a device programmed to its level's conductance,
+/// level / (2^c - 1) x gmax, and read `driftTime` seconds after programming;
+/// column sums are then real-valued (in level units) before the same ADC.
+/// With `gdc`, global drift compensation scales the tile's outputs by the
+/// ratio of a probe response (all rows driven) before and after drift.
+struct NoiseSpec {
+  const DeviceModel *model = nullptr;
+  uint64_t seed = 0;
+  double driftTime = 0;
+  bool gdc = true;
+};
+
 /// Peripheral and precision settings of one tile.
 struct XbarConfig {
   int64_t weightBits = 8, cellBits = 2;
@@ -62,7 +77,8 @@ int64_t adcConvert(int64_t v, const XbarConfig &cfg);
 class CrossbarTile {
 public:
   CrossbarTile(const float *weights, int64_t rows, int64_t cols,
-               const XbarConfig &cfg, bool quantized);
+               const XbarConfig &cfg, bool quantized,
+               const NoiseSpec *noise = nullptr);
 
   /// y[m, :] = x[m, :] * W for `vectors` rows of x (row-major, rows() wide).
   void mvm(const float *x, int64_t vectors, float *y) const;
@@ -71,6 +87,8 @@ public:
   int64_t cols() const { return n; }
   /// Per-column weight scales (quantized mode).
   const std::vector<double> &weightScales() const { return scaleW; }
+  /// The drift-compensation factor applied to the outputs (noisy mode).
+  double gdcScale() const { return gdc; }
 
 private:
   void mvmIdeal(const float *x, float *y) const;
@@ -84,6 +102,8 @@ private:
   std::vector<int16_t> sliceDiff; // quantized: [slice][k][n] of
                                   // slice_s(q+) - slice_s(q-), which
                                   // needs 9 bits for 8-bit cells
+  std::vector<float> levelDiff;   // noisy: the same, from read conductances
+  double gdc = 1.0;
 };
 
 } // namespace imc::sim

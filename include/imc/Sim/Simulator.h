@@ -19,9 +19,17 @@
 
 namespace imc::sim {
 
-enum class Mode { Ideal, Quantized };
+enum class Mode { Ideal, Quantized, Noisy };
 
-/// Parses "ideal" / "quantized".
+/// How to run: the mode and, for noisy runs, the noise settings.
+struct RunOptions {
+  Mode mode = Mode::Ideal;
+  uint64_t seed = 0;      ///< same seed, same outputs
+  double driftTime = 0;   ///< seconds between programming and inference
+  bool gdc = true;        ///< global drift compensation
+};
+
+/// Parses "ideal" / "quantized" / "noisy".
 std::optional<Mode> parseMode(const std::string &s);
 const char *modeName(Mode m);
 
@@ -41,6 +49,8 @@ struct LayerStats {
 struct Report {
   std::string target;
   Mode mode = Mode::Ideal;
+  RunOptions options;
+  std::string device; ///< the device model of noisy runs
   LayerStats total;
   std::vector<LayerStats> layers; ///< in order of first execution
   int64_t tilesProgrammed = 0;
@@ -58,9 +68,16 @@ public:
                                        std::string &error);
 
   /// Runs the entry function on `inputs` (in argument order).
-  bool run(const std::vector<Tensor> &inputs, Mode mode,
+  bool run(const std::vector<Tensor> &inputs, const RunOptions &options,
            std::vector<Tensor> &outputs, Report &report,
            std::string &error) const;
+  bool run(const std::vector<Tensor> &inputs, Mode mode,
+           std::vector<Tensor> &outputs, Report &report,
+           std::string &error) const {
+    RunOptions o;
+    o.mode = mode;
+    return run(inputs, o, outputs, report, error);
+  }
 
   const format::Program &program() const { return prog; }
   const hw::Target &target() const { return tgt; }
