@@ -41,10 +41,10 @@ int64_t adcConvert(int64_t v, const XbarConfig &cfg) {
 }
 
 CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
-                           const XbarConfig &cfg, bool quantized,
+                           const XbarConfig &cfg, bool quantizedMode,
                            const NoiseSpec *noise)
-    : k(rows), n(cols), cfg(cfg), quantized(quantized || noise) {
-  if (!quantized) {
+    : k(rows), n(cols), cfg(cfg), quantized(quantizedMode || noise) {
+  if (!quantized) { // the member: noisy tiles are quantized too
     weights.assign(w, w + rows * cols);
     return;
   }
