@@ -37,6 +37,23 @@ class DigitsCNN(nn.Module):
         return self.fc(torch.flatten(self.gap(x), 1))
 
 
+def train(epochs=150):
+    """The demo's model trained on 80% of the digits; returns (model in eval
+    mode, test images, test labels)."""
+    digits = load_digits()
+    x = (digits.data / 16.0).astype(np.float32).reshape(-1, 1, 8, 8)
+    xtr, xte, ytr, yte = train_test_split(x, digits.target, test_size=0.2,
+                                          random_state=0, stratify=digits.target)
+    torch.manual_seed(0)
+    model = DigitsCNN()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    for _ in range(epochs):  # full batch
+        opt.zero_grad()
+        nn.functional.cross_entropy(model(torch.tensor(xtr)), torch.tensor(ytr)).backward()
+        opt.step()
+    return model.eval(), xte, yte
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="build/demo", help="where the program and reports go")
@@ -45,19 +62,8 @@ def main():
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
 
-    digits = load_digits()
-    x = (digits.data / 16.0).astype(np.float32).reshape(-1, 1, 8, 8)
-    xtr, xte, ytr, yte = train_test_split(x, digits.target, test_size=0.2,
-                                          random_state=0, stratify=digits.target)
-    torch.manual_seed(0)
-    model = DigitsCNN()
-    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
     start = time.time()
-    for _ in range(args.epochs):  # full batch
-        opt.zero_grad()
-        nn.functional.cross_entropy(model(torch.tensor(xtr)), torch.tensor(ytr)).backward()
-        opt.step()
-    model.eval()
+    model, xte, yte = train(args.epochs)
     with torch.no_grad():
         ref = model(torch.tensor(xte)).numpy()
     print("== trained a digits CNN in PyTorch (%.1f s): test accuracy %.4f"
