@@ -4,7 +4,7 @@
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build demo check clean
+.PHONY: all deps configure build demo check bench clean
 
 all: build
 
@@ -27,6 +27,10 @@ demo: build
 
 check: build
 	@bash scripts/check.sh $(BUILD)
+
+# Benchmarks print figures and are not part of check (bench/README.md).
+bench: build
+	PYTHONPATH=$(BUILD)/python /usr/bin/python3 bench/sim_speed.py
 
 clean:
 	rm -rf $(BUILD)
