@@ -9,8 +9,33 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
+#include <thread>
+#include <vector>
 
 namespace imc::sim {
+
+int simThreads() {
+  static const int threads = [] {
+    if (const char *env = std::getenv("IMC_NUM_THREADS")) {
+      const int v = std::atoi(env);
+      if (v >= 1)
+        return v;
+    }
+    return int(std::max(1u, std::thread::hardware_concurrency()));
+  }();
+  return threads;
+}
+
+namespace {
+/// SplitMix64's finalizer: decorrelates nearby seeds.
+uint64_t splitMix(uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+} // namespace
 
 double XbarConfig::adcStep() const {
   const int64_t fs = adcFullScale(), l = adcMaxCode();
@@ -70,28 +95,59 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   if (!noise)
     return;
 
-  // Noisy: program every cell of both sides of each pair, read at t.
+  // Noisy: program every cell of both sides of each pair, read at t. Each
+  // row draws from its own stream (seeded from the tile's seed and the row),
+  // so rows can be programmed on several threads and the result does not
+  // depend on how many.
   const DeviceModel &dev = *noise->model;
   const double gStep = dev.gmax() / double(mask);
-  Rng rng(noise->seed);
   levelDiff.assign(sliceDiff.size(), 0.0f);
-  std::vector<double> probe0(n, 0.0), probeT(n, 0.0);
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t c = 0; c < n; ++c) {
-      const int64_t q = quantize(double(w[r * n + c]), scaleW[c], lw);
-      const int64_t pos = q > 0 ? q : 0, neg = q < 0 ? -q : 0;
-      for (int64_t sl = 0; sl < s; ++sl) {
-        const int64_t shift = sl * cfg.cellBits;
-        const Cell cp = dev.program(double((pos >> shift) & mask) * gStep, rng);
-        const Cell cn = dev.program(double((neg >> shift) & mask) * gStep, rng);
-        const double gp = dev.read(cp, noise->driftTime, rng);
-        const double gn = dev.read(cn, noise->driftTime, rng);
-        levelDiff[(sl * k + r) * n + c] = float((gp - gn) / gStep);
-        const double weight = double(int64_t(1) << shift);
-        probe0[c] += weight * (cp.gProg - cn.gProg) / gStep;
-        probeT[c] += weight * (gp - gn) / gStep;
+  std::vector<double> prog0(sliceDiff.size()), progT(sliceDiff.size());
+  auto programRows = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      Rng rng(splitMix(noise->seed ^ splitMix(uint64_t(r) + 1)));
+      for (int64_t c = 0; c < n; ++c) {
+        const int64_t q = quantize(double(w[r * n + c]), scaleW[c], lw);
+        const int64_t pos = q > 0 ? q : 0, neg = q < 0 ? -q : 0;
+        for (int64_t sl = 0; sl < s; ++sl) {
+          const int64_t shift = sl * cfg.cellBits;
+          const Cell cp =
+              dev.program(double((pos >> shift) & mask) * gStep, rng);
+          const Cell cn =
+              dev.program(double((neg >> shift) & mask) * gStep, rng);
+          const double gp = dev.read(cp, noise->driftTime, rng);
+          const double gn = dev.read(cn, noise->driftTime, rng);
+          const int64_t at = (sl * k + r) * n + c;
+          levelDiff[at] = float((gp - gn) / gStep);
+          prog0[at] = (cp.gProg - cn.gProg) / gStep;
+          progT[at] = (gp - gn) / gStep;
+        }
       }
     }
+  };
+  const int64_t threads = std::min<int64_t>(simThreads(), k);
+  if (threads <= 1 || k * n * s < 4096) {
+    programRows(0, k);
+  } else {
+    std::vector<std::thread> pool;
+    const int64_t chunk = (k + threads - 1) / threads;
+    for (int64_t t = 1; t < threads; ++t)
+      pool.emplace_back(programRows, std::min(k, t * chunk),
+                        std::min(k, (t + 1) * chunk));
+    programRows(0, std::min(k, chunk));
+    for (std::thread &th : pool)
+      th.join();
+  }
+  // The drift-compensation probe, summed in a fixed order.
+  std::vector<double> probe0(n, 0.0), probeT(n, 0.0);
+  for (int64_t r = 0; r < k; ++r)
+    for (int64_t c = 0; c < n; ++c)
+      for (int64_t sl = 0; sl < s; ++sl) {
+        const double weight = double(int64_t(1) << (sl * cfg.cellBits));
+        const int64_t at = (sl * k + r) * n + c;
+        probe0[c] += weight * prog0[at];
+        probeT[c] += weight * progT[at];
+      }
   if (noise->gdc) {
     double m0 = 0, mt = 0;
     for (int64_t c = 0; c < n; ++c) {
@@ -103,12 +159,31 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
 }
 
 void CrossbarTile::mvm(const float *x, int64_t vectors, float *y) const {
-  for (int64_t m = 0; m < vectors; ++m) {
-    if (quantized)
-      mvmQuantized(x + m * k, y + m * n);
-    else
-      mvmIdeal(x + m * k, y + m * n);
-  }
+  auto run = [&](int64_t m0, int64_t m1) {
+    for (int64_t m = m0; m < m1; ++m) {
+      if (quantized)
+        mvmQuantized(x + m * k, y + m * n);
+      else
+        mvmIdeal(x + m * k, y + m * n);
+    }
+  };
+  // Vectors are independent and each writes its own output row, so splitting
+  // them over threads gives the same bits as one thread. Split only when
+  // there is enough work to pay for starting the threads.
+  const double work = double(vectors) * double(k) * double(n) *
+                      (quantized ? double(cfg.cycles() * cfg.slices()) : 1.0);
+  const int64_t threads =
+      std::min<int64_t>(simThreads(), work < 4e6 ? 1 : vectors);
+  if (threads <= 1)
+    return run(0, vectors);
+  std::vector<std::thread> pool;
+  const int64_t chunk = (vectors + threads - 1) / threads;
+  for (int64_t t = 1; t < threads; ++t)
+    pool.emplace_back(run, std::min(vectors, t * chunk),
+                      std::min(vectors, (t + 1) * chunk));
+  run(0, std::min(vectors, chunk));
+  for (std::thread &th : pool)
+    th.join();
 }
 
 void CrossbarTile::mvmIdeal(const float *x, float *y) const {

@@ -72,6 +72,10 @@ int64_t quantize(double x, double scale, int64_t maxCode);
 /// The ADC of step 3: returns the integer code for column sum `v`.
 int64_t adcConvert(int64_t v, const XbarConfig &cfg);
 
+/// Threads the functional engine uses: $IMC_NUM_THREADS if set (>= 1), else
+/// the hardware's concurrency.
+int simThreads();
+
 /// A programmed tile: weight codes and per-column scales (quantized mode), or
 /// the float weights (ideal mode).
 class CrossbarTile {
@@ -81,6 +85,8 @@ public:
                const NoiseSpec *noise = nullptr);
 
   /// y[m, :] = x[m, :] * W for `vectors` rows of x (row-major, rows() wide).
+  /// Large calls are split over simThreads() threads; results do not depend
+  /// on the thread count.
   void mvm(const float *x, int64_t vectors, float *y) const;
 
   int64_t rows() const { return k; }
