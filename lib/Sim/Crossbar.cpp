@@ -35,6 +35,23 @@ uint64_t splitMix(uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
 }
+
+/// Calls fn(begin, end) on `threads` contiguous pieces of [0, count), the
+/// first on the calling thread, and waits for all of them.
+template <typename Fn>
+void parallelRanges(int64_t count, int64_t threads, const Fn &fn) {
+  threads = std::max<int64_t>(1, std::min(threads, count));
+  if (threads == 1)
+    return fn(int64_t(0), count);
+  std::vector<std::thread> pool;
+  const int64_t chunk = (count + threads - 1) / threads;
+  for (int64_t t = 1; t < threads; ++t)
+    pool.emplace_back(fn, std::min(count, t * chunk),
+                      std::min(count, (t + 1) * chunk));
+  fn(int64_t(0), std::min(count, chunk));
+  for (std::thread &th : pool)
+    th.join();
+}
 } // namespace
 
 double XbarConfig::adcStep() const {
@@ -125,19 +142,7 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
       }
     }
   };
-  const int64_t threads = std::min<int64_t>(simThreads(), k);
-  if (threads <= 1 || k * n * s < 4096) {
-    programRows(0, k);
-  } else {
-    std::vector<std::thread> pool;
-    const int64_t chunk = (k + threads - 1) / threads;
-    for (int64_t t = 1; t < threads; ++t)
-      pool.emplace_back(programRows, std::min(k, t * chunk),
-                        std::min(k, (t + 1) * chunk));
-    programRows(0, std::min(k, chunk));
-    for (std::thread &th : pool)
-      th.join();
-  }
+  parallelRanges(k, k * n * s < 4096 ? 1 : simThreads(), programRows);
   // The drift-compensation probe, summed in a fixed order.
   std::vector<double> probe0(n, 0.0), probeT(n, 0.0);
   for (int64_t r = 0; r < k; ++r)
@@ -172,18 +177,7 @@ void CrossbarTile::mvm(const float *x, int64_t vectors, float *y) const {
   // there is enough work to pay for starting the threads.
   const double work = double(vectors) * double(k) * double(n) *
                       (quantized ? double(cfg.cycles() * cfg.slices()) : 1.0);
-  const int64_t threads =
-      std::min<int64_t>(simThreads(), work < 4e6 ? 1 : vectors);
-  if (threads <= 1)
-    return run(0, vectors);
-  std::vector<std::thread> pool;
-  const int64_t chunk = (vectors + threads - 1) / threads;
-  for (int64_t t = 1; t < threads; ++t)
-    pool.emplace_back(run, std::min(vectors, t * chunk),
-                      std::min(vectors, (t + 1) * chunk));
-  run(0, std::min(vectors, chunk));
-  for (std::thread &th : pool)
-    th.join();
+  parallelRanges(vectors, work < 4e6 ? 1 : simThreads(), run);
 }
 
 void CrossbarTile::mvmIdeal(const float *x, float *y) const {
