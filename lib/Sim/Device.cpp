@@ -14,10 +14,17 @@ namespace imc::sim {
 double gaussian(Rng &rng) {
   // Box-Muller on the engine's raw output: the same numbers on every
   // standard library (std::normal_distribution's algorithm is unspecified).
+  if (rng.hasSpare) {
+    rng.hasSpare = false;
+    return rng.spare;
+  }
   constexpr double kTwoPi = 6.283185307179586;
   const double u1 = (double(rng() >> 11) + 0.5) * 0x1.0p-53;
   const double u2 = double(rng() >> 11) * 0x1.0p-53;
-  return std::sqrt(-2.0 * std::log(u1)) * std::cos(kTwoPi * u2);
+  const double r = std::sqrt(-2.0 * std::log(u1));
+  rng.spare = r * std::sin(kTwoPi * u2);
+  rng.hasSpare = true;
+  return r * std::cos(kTwoPi * u2);
 }
 
 double PcmModel::programSigma(double x) const {

@@ -81,10 +81,14 @@ TEST(Noisy, DriftShrinksAndGdcRestores) {
   EXPECT_GT(m1 / m0, 0.2);
   EXPECT_NEAR(m2 / m0, 1.0, 0.15);
   // And the noisy result stays close to the noise-free one right after
-  // programming (relative to the output scale).
+  // programming: mean absolute error relative to the output scale (a mean,
+  // not a max, so the bound does not hinge on one unlucky sample; measured
+  // 0.067).
   std::vector<float> q = f.run(nullptr), y = f.run(&fresh);
   double err = 0;
   for (size_t i = 0; i < q.size(); ++i)
-    err = std::max(err, double(std::fabs(q[i] - y[i])));
-  EXPECT_LT(err / meanAbs(q), 0.5);
+    err += std::fabs(double(q[i]) - double(y[i]));
+  err /= double(q.size());
+  EXPECT_LT(err / meanAbs(q), 0.15);
+  EXPECT_GT(err, 0.0);
 }

@@ -23,8 +23,25 @@
 namespace imc::sim {
 
 /// The random source of noisy runs: a 64-bit Mersenne twister, seeded per
-/// tile from the run's seed so that results do not depend on order.
-using Rng = std::mt19937_64;
+/// tile row from the run's seed so that results do not depend on order, plus
+/// the spare sample of the last Box-Muller pair (gaussian() uses both).
+class Rng {
+public:
+  using result_type = std::mt19937_64::result_type;
+  explicit Rng(uint64_t seed) : engine(seed) {}
+  result_type operator()() { return engine(); }
+  static constexpr result_type min() { return std::mt19937_64::min(); }
+  static constexpr result_type max() { return std::mt19937_64::max(); }
+
+private:
+  friend double gaussian(Rng &rng);
+  std::mt19937_64 engine;
+  bool hasSpare = false;
+  double spare = 0;
+};
+
+/// A standard normal sample (Box-Muller on the engine's raw output; each pair
+/// of uniforms gives two samples, returned one after the other).
 double gaussian(Rng &rng);
 
 /// A programmed device: its programmed conductance and drift exponent.
