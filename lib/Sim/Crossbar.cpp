@@ -28,14 +28,6 @@ int simThreads() {
 }
 
 namespace {
-/// SplitMix64's finalizer: decorrelates nearby seeds.
-uint64_t splitMix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ull;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-  return x ^ (x >> 31);
-}
-
 /// Calls fn(begin, end) on `threads` contiguous pieces of [0, count), the
 /// first on the calling thread, and waits for all of them.
 template <typename Fn>
@@ -122,19 +114,15 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   std::vector<double> prog0(sliceDiff.size()), progT(sliceDiff.size());
   auto programRows = [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
-      Rng rng(splitMix(noise->seed ^ splitMix(uint64_t(r) + 1)));
+      Rng rng(mixSeed(noise->seed ^ mixSeed(uint64_t(r) + 1)));
       for (int64_t c = 0; c < n; ++c) {
-        const int64_t q = quantize(double(w[r * n + c]), scaleW[c], lw);
-        const int64_t pos = q > 0 ? q : 0, neg = q < 0 ? -q : 0;
         for (int64_t sl = 0; sl < s; ++sl) {
-          const int64_t shift = sl * cfg.cellBits;
-          const Cell cp =
-              dev.program(double((pos >> shift) & mask) * gStep, rng);
-          const Cell cn =
-              dev.program(double((neg >> shift) & mask) * gStep, rng);
+          // One side of each pair holds the slice's level, the other 0.
+          const int64_t at = (sl * k + r) * n + c, d = sliceDiff[at];
+          const Cell cp = dev.program(double(d > 0 ? d : 0) * gStep, rng);
+          const Cell cn = dev.program(double(d < 0 ? -d : 0) * gStep, rng);
           const double gp = dev.read(cp, noise->driftTime, rng);
           const double gn = dev.read(cn, noise->driftTime, rng);
-          const int64_t at = (sl * k + r) * n + c;
           levelDiff[at] = float((gp - gn) / gStep);
           prog0[at] = (cp.gProg - cn.gProg) / gStep;
           progT[at] = (gp - gn) / gStep;

@@ -11,6 +11,13 @@
 
 namespace imc::sim {
 
+uint64_t mixSeed(uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
 double gaussian(Rng &rng) {
   // Box-Muller on the engine's raw output: the same numbers on every
   // standard library (std::normal_distribution's algorithm is unspecified).

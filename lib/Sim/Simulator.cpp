@@ -61,14 +61,6 @@ static std::shared_ptr<DeviceModel> makeDevice(const hw::DeviceParams &d) {
   return m;
 }
 
-/// SplitMix64: independent per-tile seeds from the run's seed.
-static uint64_t mixSeed(uint64_t x) {
-  x += 0x9E3779B97F4A7C15ull;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
-  return x ^ (x >> 31);
-}
-
 //===----------------------------------------------------------------------===//
 // Loading
 //===----------------------------------------------------------------------===//

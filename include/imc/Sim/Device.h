@@ -40,6 +40,10 @@ private:
   double spare = 0;
 };
 
+/// SplitMix64's finalizer: decorrelated seeds from nearby ones (per tile from
+/// the run's seed, per row from the tile's).
+uint64_t mixSeed(uint64_t x);
+
 /// A standard normal sample (Box-Muller on the engine's raw output; each pair
 /// of uniforms gives two samples, returned one after the other).
 double gaussian(Rng &rng);
