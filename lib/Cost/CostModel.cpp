@@ -1,4 +1,4 @@
-//===- CostModel.cpp - imc latency / energy model -------------------------===//
+//===- CostModel.cpp - imc latency / energy / area model ------------------===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -12,6 +12,8 @@
 #include "imc/Cost/CostModel.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 
 namespace imc::cost {
 
@@ -22,6 +24,7 @@ Energy &Energy::operator+=(const Energy &o) {
   array += o.array;
   adc += o.adc;
   shiftAdd += o.shiftAdd;
+  buffer += o.buffer;
   write += o.write;
   dpu += o.dpu;
   return *this;
@@ -36,13 +39,210 @@ Cost &Cost::operator+=(const Cost &o) {
   return *this;
 }
 
+//===----------------------------------------------------------------------===//
+// Technology models
+//===----------------------------------------------------------------------===//
+
+namespace {
+// Stillmaker & Baas, "Scaling equations for the accurate prediction of CMOS
+// device performance from 180 nm to 7 nm", Integration 58 (2017), as
+// tabulated by Accelergy/CiMLoop: per node, energy ~ a Vdd^2 + b Vdd + c, and
+// area relative to 45 nm.
+constexpr std::array<double, 10> kNodes = {130, 90, 65, 45, 32,
+                                           20,  16, 14, 10, 7};
+constexpr std::array<std::array<double, 3>, 10> kEnergyFit = {{
+    {7.171, -6.709, 2.904},
+    {4.762, -4.781, 2.092},
+    {3.755, -4.398, 1.975},
+    {1.103, -0.362, 0.2767},
+    {0.9559, -0.7823, 0.471},
+    {0.373, -0.1582, 0.04104},
+    {0.2958, -0.1241, 0.03024},
+    {0.2363, -0.09675, 0.02239},
+    {0.2068, -0.09311, 0.02375},
+    {0.1776, -0.09097, 0.02447},
+}};
+constexpr std::array<double, 10> kAreaVs45 = {6.4,  2.8,  1.5,  1,   0.46,
+                                              0.21, 0.19, 0.17, 0.1, 0.059};
+
+/// Fractional index of `nm` in kNodes (clamped to the table), for linear
+/// interpolation between the two neighbouring nodes.
+double nodeIndex(double nm) {
+  nm = std::clamp(nm, kNodes.back(), kNodes.front());
+  for (size_t i = 0; i + 1 < kNodes.size(); ++i)
+    if (nm <= kNodes[i] && nm >= kNodes[i + 1])
+      return double(i) + (kNodes[i] - nm) / (kNodes[i] - kNodes[i + 1]);
+  return double(kNodes.size() - 1);
+}
+
+template <typename F> double interpolate(double nm, F valueAt) {
+  const double x = nodeIndex(nm);
+  const size_t lo = size_t(std::floor(x));
+  const size_t hi = std::min(lo + 1, kNodes.size() - 1);
+  const double f = x - double(lo);
+  return valueAt(lo) * (1 - f) + valueAt(hi) * f;
+}
+
+double energyFactor(double nm, double vdd) {
+  return interpolate(nm, [&](size_t i) {
+    const auto &c = kEnergyFit[i];
+    return c[0] * vdd * vdd + c[1] * vdd + c[2];
+  });
+}
+
+// Reference designs the derived constants scale from.
+// ISAAC (Shafiee et al., ISCA 2016, Table 6), 32 nm. Its supply voltage is
+// not published; kIsaacVdd is an ASSUMPTION (the 32 nm nominal 0.9 V).
+constexpr double kIsaacNm = 32, kIsaacVdd = 0.9;
+constexpr double kIsaacDacPJ = 4e-3 / 1024 * 100e-9 * 1e12;  // 1-bit DAC
+constexpr double kIsaacDacAreaMm2 = 0.00017 / 1024;           // per DAC
+constexpr double kIsaacShiftAddPJ = 0.2e-3 / 4 / 1.28e9 * 1e12; // per op
+constexpr double kIsaacShiftAddAreaMm2 = 0.00024 / 4;           // per unit
+constexpr double kIsaacBufferAreaMm2PerBit = 0.0021 / (2048 * 8); // IR 2 KB
+// Horowitz, "Computing's energy problem", ISSCC 2014: 45 nm, 0.9 V.
+constexpr double kHorowitzNm = 45, kHorowitzVdd = 0.9;
+constexpr double kHorowitzSramPJPerBit = 10.0 / 64; // 64-bit read, 8 KB SRAM
+
+struct AluRef {
+  const char *precision;
+  int64_t bits;
+  double addPJ, mulPJ, addUm2, mulUm2;
+};
+// Horowitz's table (45 nm). The 8-bit and 32-bit integer rows; fp16/fp32.
+constexpr std::array<AluRef, 4> kAlu = {{
+    {"int8", 8, 0.03, 0.2, 36, 282},
+    {"int32", 32, 0.1, 3.1, 137, 3495},
+    {"fp16", 16, 0.4, 1.1, 1360, 1640},
+    {"fp32", 32, 0.9, 3.7, 4184, 7700},
+}};
+
+const AluRef &alu(const std::string &precision) {
+  for (const AluRef &a : kAlu)
+    if (precision == a.precision)
+      return a;
+  return kAlu.back();
+}
+} // namespace
+
+double energyScale(double fromNm, double fromVdd, double toNm, double toVdd) {
+  return energyFactor(toNm, toVdd) / energyFactor(fromNm, fromVdd);
+}
+
+double areaScale(double fromNm, double toNm) {
+  auto a = [](double nm) {
+    return interpolate(nm, [](size_t i) { return kAreaVs45[i]; });
+  };
+  return a(toNm) / a(fromNm);
+}
+
+double adcEnergyPJ(int64_t bits, double sampleRateHz) {
+  // Accelergy ADC plug-in (adc_data/model.yaml), fit to B. Murmann, "ADC
+  // Performance Survey 1997-2021": the best Schreier figure of merit
+  // reachable at a sample rate, then the energy that FOM gives at the
+  // resolution's ideal SNDR.
+  const double foms =
+      std::min(302.7387019052544 - 6.460790934271676 * std::log(sampleRateHz),
+               180.14159078904734);
+  const double sndr = 6.020599913279624 * double(bits) + 1.7609125905568124;
+  return 1e12 / (2.0 * std::pow(10.0, (foms - sndr) / 10.0));
+}
+
+double adcAreaUm2(int64_t bits, double sampleRateHz, double nodeNm,
+                  double energyPJ) {
+  return std::exp(0.06665851895885958 * std::log(sampleRateHz) +
+                  0.797323960429599 * std::log(nodeNm) -
+                  0.13437278622014803 * double(bits) +
+                  0.4236571760437834 * std::log(energyPJ) +
+                  4.850567073004403);
+}
+
+//===----------------------------------------------------------------------===//
+// Model
+//===----------------------------------------------------------------------===//
+
+Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
+  const AluRef &a = alu(t.dpuPrecision);
+  dpuPrecBits = a.bits;
+  auto resolve = [&](const char *name, double &field, double derived,
+                     const char *origin) {
+    if (std::isnan(field)) {
+      field = derived;
+      table.push_back({name, field, origin});
+    } else {
+      table.push_back({name, field, "target"});
+    }
+  };
+  const std::optional<hw::Technology> &tech = t.technology;
+  if (!tech) {
+    // Every constant is given (the parser requires it); nothing to derive.
+    resolve("energy_pj.dac_per_row", e.dacPerRowPJ, 0, "");
+    resolve("energy_pj.cell_read", e.cellReadPJ, 0, "");
+    resolve("energy_pj.adc_per_conversion", e.adcPerConvPJ, 0, "");
+    resolve("energy_pj.shift_add", e.shiftAddPJ, 0, "");
+    resolve("energy_pj.cell_write", e.cellWritePJ, 0, "");
+    resolve("energy_pj.dpu_add", e.dpuAddPJ, 0, "");
+    resolve("energy_pj.dpu_mul", e.dpuMulPJ, 0, "");
+    resolve("latency_ns.array_read", l.arrayReadNs, 0, "");
+    resolve("latency_ns.adc_conversion", l.adcConvNs, 0, "");
+    resolve("latency_ns.row_write", l.rowWriteNs, 0, "");
+    return;
+  }
+  const hw::Technology &y = *tech;
+  const double fs = y.adcGsps * 1e9;
+  const double fromIsaac = energyScale(kIsaacNm, kIsaacVdd, y.nodeNm, y.vdd);
+  const double fromHorowitz =
+      energyScale(kHorowitzNm, kHorowitzVdd, y.nodeNm, y.vdd);
+  // Accelergy's resolution rule: a d-bit DAC costs 2^(d-1) 1-bit DACs.
+  const double dacRes = std::pow(2.0, double(t.dacBits - 1));
+  resolve("energy_pj.dac_per_row", e.dacPerRowPJ,
+          kIsaacDacPJ * dacRes * fromIsaac, "ISAAC 1-bit DAC, scaled");
+  // V^2 G t at the mean of the conductance range.
+  resolve("energy_pj.cell_read", e.cellReadPJ,
+          y.readVoltage * y.readVoltage * 0.5 * (y.gOnUS + y.gOffUS) *
+              y.readPulseNs * 1e-3,
+          "V_read^2 x mean(g_on, g_off) x read pulse");
+  resolve("energy_pj.adc_per_conversion", e.adcPerConvPJ,
+          adcEnergyPJ(t.adcBits, fs), "Murmann-survey ADC fit");
+  resolve("energy_pj.shift_add", e.shiftAddPJ, kIsaacShiftAddPJ * fromIsaac,
+          "ISAAC shift-and-add, scaled");
+  resolve("energy_pj.cell_write", e.cellWritePJ, y.writeEnergyPJ,
+          "technology.write_energy_pj");
+  resolve("energy_pj.dpu_add", e.dpuAddPJ, a.addPJ * fromHorowitz,
+          "Horowitz ISSCC'14 add, scaled");
+  resolve("energy_pj.dpu_mul", e.dpuMulPJ, a.mulPJ * fromHorowitz,
+          "Horowitz ISSCC'14 multiply, scaled");
+  resolve("latency_ns.array_read", l.arrayReadNs, y.readPulseNs,
+          "technology.read_pulse_ns");
+  resolve("latency_ns.adc_conversion", l.adcConvNs, 1.0 / y.adcGsps,
+          "1 / technology.adc_gsps");
+  resolve("latency_ns.row_write", l.rowWriteNs, y.writeLatencyNs,
+          "technology.write_latency_ns");
+  bufBit = kHorowitzSramPJPerBit * fromHorowitz;
+  table.push_back({"buffer_pj_per_bit", bufBit, "Horowitz 8 KB SRAM, scaled"});
+
+  // Area, mm^2.
+  const double f = y.nodeNm * 1e-6; // feature size in mm
+  const double tiles = double(t.numTiles);
+  ar.arrays = tiles * double(t.rows * t.cols) * y.cellAreaF2 * f * f;
+  ar.adcs = tiles * double(t.adcsPerArray) *
+            adcAreaUm2(t.adcBits, fs, y.nodeNm, e.adcPerConvPJ) * 1e-6;
+  const double fromIsaacArea = areaScale(kIsaacNm, y.nodeNm);
+  ar.dacs = tiles * double(t.rows) * kIsaacDacAreaMm2 * dacRes * fromIsaacArea;
+  ar.shiftAdd =
+      tiles * double(t.adcsPerArray) * kIsaacShiftAddAreaMm2 * fromIsaacArea;
+  ar.dpu = double(t.dpuLanes) * (a.addUm2 + a.mulUm2) * 1e-6 *
+           areaScale(kHorowitzNm, y.nodeNm);
+  ar.buffers =
+      y.bufferKiB * 8192.0 * kIsaacBufferAreaMm2PerBit * fromIsaacArea;
+}
+
 /// DPU cycles -> nanoseconds.
 static double dpuNs(const hw::Target &t, int64_t cycles) {
   return double(cycles) * 1000.0 / t.dpuClockMHz;
 }
 
-Cost crossbarMvm(const hw::Target &t, int64_t vectors, int64_t rows,
-                 int64_t weightCols) {
+Cost Model::crossbarMvm(int64_t vectors, int64_t rows,
+                        int64_t weightCols) const {
   const int64_t cycles = t.inputCycles();
   const int64_t slices = t.weightSlices();
   const int64_t groups = ceilDiv(rows, t.parallelRows);
@@ -55,49 +255,59 @@ Cost crossbarMvm(const hw::Target &t, int64_t vectors, int64_t rows,
   Cost c;
   c.adcConversions = conversions;
   c.macs = vectors * rows * weightCols;
-  c.energy.dac = double(vectors * cycles * rows) * t.energy.dacPerRowPJ;
-  c.energy.array = double(vectors * cycles * cellsRead) * t.energy.cellReadPJ;
-  c.energy.adc = double(conversions) * t.energy.adcPerConvPJ;
-  c.energy.shiftAdd = double(conversions) * t.energy.shiftAddPJ;
+  c.energy.dac = double(vectors * cycles * rows) * e.dacPerRowPJ;
+  c.energy.array = double(vectors * cycles * cellsRead) * e.cellReadPJ;
+  c.energy.adc = double(conversions) * e.adcPerConvPJ;
+  c.energy.shiftAdd = double(conversions) * e.shiftAddPJ;
+  // Inputs are read from the buffer at activation precision, results
+  // written back at the DPU's.
+  c.energy.buffer = double(vectors * (rows * t.activationBits +
+                                      weightCols * dpuPrecBits)) *
+                    bufBit;
   // A row group's array read overlaps with the conversions of its columns
   // (the ADCs of an array are pipelined behind the read, as in ISAAC).
   const double convNs =
-      double(ceilDiv(convPerGroup, t.adcsPerArray)) * t.latency.adcConvNs;
-  c.latencyNs = double(vectors * cycles * groups) *
-                std::max(t.latency.arrayReadNs, convNs);
+      double(ceilDiv(convPerGroup, t.adcsPerArray)) * l.adcConvNs;
+  c.latencyNs =
+      double(vectors * cycles * groups) * std::max(l.arrayReadNs, convNs);
   return c;
 }
 
-Cost crossbarProgram(const hw::Target &t, int64_t rows, int64_t weightCols) {
+Cost Model::crossbarProgram(int64_t rows, int64_t weightCols) const {
   Cost c;
   c.cellWrites = rows * t.cellsPerWeight() * weightCols;
-  c.energy.write = double(c.cellWrites) * t.energy.cellWritePJ;
-  c.latencyNs = double(rows) * t.latency.rowWriteNs; // row-parallel writes
+  c.energy.write = double(c.cellWrites) * e.cellWritePJ;
+  c.latencyNs = double(rows) * l.rowWriteNs; // row-parallel writes
   return c;
 }
 
-Cost dpuElementwise(const hw::Target &t, DpuOpKind kind, int64_t elements) {
+Cost Model::dpuElementwise(DpuOpKind kind, int64_t elements) const {
   Cost c;
-  const double perOp =
-      kind == DpuOpKind::Mul      ? t.energy.dpuMulPJ
-      : kind == DpuOpKind::MulAdd ? t.energy.dpuMulPJ + t.energy.dpuAddPJ
-                                  : t.energy.dpuAddPJ;
+  const double perOp = kind == DpuOpKind::Mul      ? e.dpuMulPJ
+                       : kind == DpuOpKind::MulAdd ? e.dpuMulPJ + e.dpuAddPJ
+                                                   : e.dpuAddPJ;
   c.energy.dpu = double(elements) * perOp;
   c.latencyNs = dpuNs(t, ceilDiv(elements, t.dpuLanes));
   return c;
 }
 
-Cost dpuMove(const hw::Target &t, int64_t elements) {
+Cost Model::dpuMove(int64_t elements) const {
   Cost c;
   c.latencyNs = dpuNs(t, ceilDiv(elements, t.dpuLanes));
   return c;
 }
 
-Cost dpuMatmul(const hw::Target &t, int64_t m, int64_t k, int64_t n) {
+Cost Model::dpuMatmul(int64_t m, int64_t k, int64_t n) const {
   Cost c;
   c.macs = m * k * n;
-  c.energy.dpu = double(c.macs) * (t.energy.dpuMulPJ + t.energy.dpuAddPJ);
+  c.energy.dpu = double(c.macs) * (e.dpuMulPJ + e.dpuAddPJ);
   c.latencyNs = dpuNs(t, ceilDiv(c.macs, t.dpuLanes));
+  return c;
+}
+
+Cost Model::bufferTraffic(int64_t elements) const {
+  Cost c;
+  c.energy.buffer = double(elements * dpuPrecBits) * bufBit;
   return c;
 }
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -83,6 +84,17 @@ public:
     return v.get<std::string>();
   }
 
+  /// An optional number: kDerived when absent.
+  double optNumber(const char *key, double lo, double hi) {
+    if (!obj.contains(key)) {
+      seen.insert(key);
+      return kDerived;
+    }
+    return number(key, lo, hi);
+  }
+
+  bool has(const char *key) const { return obj.contains(key); }
+
   ObjectReader object(const char *key) {
     return ObjectReader(field(key), name(key));
   }
@@ -136,17 +148,70 @@ Target readTarget(const json &root) {
   ObjectReader dpu = top.object("dpu");
   t.dpuLanes = dpu.integer("lanes", 1, 1 << 16);
   t.dpuClockMHz = dpu.number("clock_mhz", 1, 1e5);
+  if (dpu.has("precision")) {
+    t.dpuPrecision = dpu.string("precision");
+    t.dpuPrecisionSpecified = true;
+    if (t.dpuPrecision != "fp32" && t.dpuPrecision != "fp16" &&
+        t.dpuPrecision != "int32" && t.dpuPrecision != "int8")
+      throw FieldError{fmt::format("field 'dpu.precision' must be one of "
+                                   "fp32, fp16, int32, int8, got '{}'",
+                                   t.dpuPrecision)};
+  }
   dpu.finish();
 
-  ObjectReader e = top.object("energy_pj");
-  t.energy.dacPerRowPJ = e.number("dac_per_row", 0, 1e6);
-  t.energy.cellReadPJ = e.number("cell_read", 0, 1e6);
-  t.energy.adcPerConvPJ = e.number("adc_per_conversion", 0, 1e6);
-  t.energy.shiftAddPJ = e.number("shift_add", 0, 1e6);
-  t.energy.cellWritePJ = e.number("cell_write", 0, 1e6);
-  t.energy.dpuAddPJ = e.number("dpu_add", 0, 1e6);
-  t.energy.dpuMulPJ = e.number("dpu_mul", 0, 1e6);
-  e.finish();
+  // With a technology section, every energy and latency constant may be left
+  // out (and is then derived, docs/cost-model.md); without one, all of them
+  // are required.
+  const bool tech = root.is_object() && root.contains("technology");
+  if (tech) {
+    ObjectReader x = top.object("technology");
+    Technology &y = t.technology.emplace();
+    y.nodeNm = x.number("node_nm", 7, 130);
+    y.vdd = x.number("vdd", 0.5, 1.5);
+    y.cell = x.string("cell");
+    if (y.cell != "sram" && y.cell != "rram" && y.cell != "pcm")
+      throw FieldError{fmt::format("field 'technology.cell' must be one of "
+                                   "sram, rram, pcm, got '{}'",
+                                   y.cell)};
+    y.cellAreaF2 = x.number("cell_area_f2", 1, 1e4);
+    y.gOnUS = x.number("g_on_us", 1e-3, 1e6);
+    y.gOffUS = x.number("g_off_us", 0, 1e6);
+    y.readVoltage = x.number("read_voltage", 0.01, 5);
+    y.readPulseNs = x.number("read_pulse_ns", 0.01, 1e6);
+    y.writeEnergyPJ = x.number("write_energy_pj", 0, 1e6);
+    y.writeLatencyNs = x.number("write_latency_ns", 0, 1e9);
+    y.endurance = x.number("endurance", 1, 1e20);
+    y.adcGsps = x.number("adc_gsps", 1e-6, 100);
+    y.bufferKiB = x.number("buffer_kib", 0, 1 << 20);
+    x.finish();
+    if (y.gOffUS > y.gOnUS)
+      throw FieldError{fmt::format(
+          "field 'technology.g_off_us' must be at most technology.g_on_us "
+          "({}), got {}",
+          y.gOnUS, y.gOffUS)};
+  }
+  auto section = [&](const char *key) -> std::optional<ObjectReader> {
+    if (tech && !top.has(key))
+      return std::nullopt;
+    return top.object(key);
+  };
+  auto num = [&](ObjectReader &r, const char *key, double hi) {
+    return tech ? r.optNumber(key, 0, hi) : r.number(key, 0, hi);
+  };
+
+  if (std::optional<ObjectReader> e = section("energy_pj")) {
+    t.energy.dacPerRowPJ = num(*e, "dac_per_row", 1e6);
+    t.energy.cellReadPJ = num(*e, "cell_read", 1e6);
+    t.energy.adcPerConvPJ = num(*e, "adc_per_conversion", 1e6);
+    t.energy.shiftAddPJ = num(*e, "shift_add", 1e6);
+    t.energy.cellWritePJ = num(*e, "cell_write", 1e6);
+    t.energy.dpuAddPJ = num(*e, "dpu_add", 1e6);
+    t.energy.dpuMulPJ = num(*e, "dpu_mul", 1e6);
+    e->finish();
+  } else {
+    t.energy = {kDerived, kDerived, kDerived, kDerived,
+                kDerived, kDerived, kDerived};
+  }
 
   if (root.contains("device")) {
     ObjectReader d = top.object("device");
@@ -164,11 +229,14 @@ Target readTarget(const json &root) {
     d.finish();
   }
 
-  ObjectReader l = top.object("latency_ns");
-  t.latency.arrayReadNs = l.number("array_read", 0, 1e9);
-  t.latency.adcConvNs = l.number("adc_conversion", 0, 1e9);
-  t.latency.rowWriteNs = l.number("row_write", 0, 1e9);
-  l.finish();
+  if (std::optional<ObjectReader> l = section("latency_ns")) {
+    t.latency.arrayReadNs = num(*l, "array_read", 1e9);
+    t.latency.adcConvNs = num(*l, "adc_conversion", 1e9);
+    t.latency.rowWriteNs = num(*l, "row_write", 1e9);
+    l->finish();
+  } else {
+    t.latency = {kDerived, kDerived, kDerived};
+  }
   top.finish();
 
   // Cross-field constraints.
@@ -241,22 +309,49 @@ std::string targetToJson(const Target &t) {
   j["precision"] = {{"weight_bits", t.weightBits},
                     {"activation_bits", t.activationBits}};
   j["dpu"] = {{"lanes", t.dpuLanes}, {"clock_mhz", t.dpuClockMHz}};
-  j["energy_pj"] = {{"dac_per_row", t.energy.dacPerRowPJ},
-                    {"cell_read", t.energy.cellReadPJ},
-                    {"adc_per_conversion", t.energy.adcPerConvPJ},
-                    {"shift_add", t.energy.shiftAddPJ},
-                    {"cell_write", t.energy.cellWritePJ},
-                    {"dpu_add", t.energy.dpuAddPJ},
-                    {"dpu_mul", t.energy.dpuMulPJ}};
+  if (t.dpuPrecisionSpecified)
+    j["dpu"]["precision"] = t.dpuPrecision;
+  // Derived constants (NaN) stay out, so they are derived again on reading.
+  auto put = [](json &obj, const char *key, double v) {
+    if (!std::isnan(v))
+      obj[key] = v;
+  };
+  json e = json::object();
+  put(e, "dac_per_row", t.energy.dacPerRowPJ);
+  put(e, "cell_read", t.energy.cellReadPJ);
+  put(e, "adc_per_conversion", t.energy.adcPerConvPJ);
+  put(e, "shift_add", t.energy.shiftAddPJ);
+  put(e, "cell_write", t.energy.cellWritePJ);
+  put(e, "dpu_add", t.energy.dpuAddPJ);
+  put(e, "dpu_mul", t.energy.dpuMulPJ);
+  if (!e.empty() || !t.technology)
+    j["energy_pj"] = e;
+  if (const auto &y = t.technology)
+    j["technology"] = {{"node_nm", y->nodeNm},
+                       {"vdd", y->vdd},
+                       {"cell", y->cell},
+                       {"cell_area_f2", y->cellAreaF2},
+                       {"g_on_us", y->gOnUS},
+                       {"g_off_us", y->gOffUS},
+                       {"read_voltage", y->readVoltage},
+                       {"read_pulse_ns", y->readPulseNs},
+                       {"write_energy_pj", y->writeEnergyPJ},
+                       {"write_latency_ns", y->writeLatencyNs},
+                       {"endurance", y->endurance},
+                       {"adc_gsps", y->adcGsps},
+                       {"buffer_kib", y->bufferKiB}};
   if (t.device.specified) // the default device stays implicit
     j["device"] = {{"model", t.device.model},
                    {"gmax_us", t.device.gmaxUS},
                    {"rram_sigma", t.device.rramSigma},
                    {"stuck_at_0", t.device.stuckAt0},
                    {"stuck_at_max", t.device.stuckAtMax}};
-  j["latency_ns"] = {{"array_read", t.latency.arrayReadNs},
-                     {"adc_conversion", t.latency.adcConvNs},
-                     {"row_write", t.latency.rowWriteNs}};
+  json l = json::object();
+  put(l, "array_read", t.latency.arrayReadNs);
+  put(l, "adc_conversion", t.latency.adcConvNs);
+  put(l, "row_write", t.latency.rowWriteNs);
+  if (!l.empty() || !t.technology)
+    j["latency_ns"] = l;
   return j.dump(2);
 }
 

@@ -8,6 +8,7 @@
 #include "imc/Format/Generic.h"
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
+#include "imc/Sim/ProgramCost.h"
 #include "imc/Support/Conv.h"
 
 #include <fmt/format.h>
@@ -137,8 +138,9 @@ struct Executor {
   std::vector<std::unique_ptr<CrossbarTile>> tiles;
   Report &report;
   std::map<uint32_t, size_t> layerIndex;
-  std::map<uint32_t, int64_t> constantNnz; ///< non-zeros of each constant
-  std::shared_ptr<DeviceModel> device;     ///< noisy mode
+  const ProgramCoster &coster;
+  Scheduler &sched;
+  std::shared_ptr<DeviceModel> device; ///< noisy mode
 
   XbarConfig config() const {
     XbarConfig c;
@@ -151,13 +153,13 @@ struct Executor {
     return c;
   }
 
-  LayerStats &layer(uint32_t id) {
+  size_t layer(uint32_t id) {
     auto [it, inserted] = layerIndex.try_emplace(id, report.layers.size());
     if (inserted) {
       report.layers.emplace_back();
       report.layers.back().name = p.strings[id];
     }
-    return report.layers[it->second];
+    return it->second;
   }
 
   template <typename F> void elementwise(const Instr &in, F f) {
@@ -170,8 +172,7 @@ struct Executor {
   }
 
   /// dpu.generic: the loop nest of imc/Format/Generic.h, body in f32.
-  void runGeneric(const Instr &in, const std::vector<int64_t> &resShape,
-                  cost::Cost &c, int64_t &dpuOps, LayerStats &ls) {
+  void runGeneric(const Instr &in) {
     using format::BodyOp;
     const size_t nOps = in.operands.size();
     std::vector<std::vector<int64_t>> shapes;
@@ -263,53 +264,11 @@ struct Executor {
         idx[l] = 0;
       }
     }
-    // Each body op is one lane operation per point of the iteration space;
-    // a special function (exp, log, sqrt, rsqrt, tanh, erf) is charged as 4
-    // fused multiply-adds (docs/cost-model.md).
-    for (const format::BodyInstr &bi : spec.body) {
-      if (bi.op == BodyOp::Const)
-        continue;
-      cost::DpuOpKind kind = cost::DpuOpKind::Add;
-      int64_t count = points;
-      if (bi.op == BodyOp::Mul || bi.op == BodyOp::Div)
-        kind = cost::DpuOpKind::Mul;
-      if (format::isSpecialFunction(bi.op)) {
-        kind = cost::DpuOpKind::MulAdd;
-        count = 4 * points;
-      }
-      c += cost::dpuElementwise(t, kind, count);
-      dpuOps += count;
-    }
-    // A contraction (acc + a * b over a reduction loop: batch_matmul,
-    // attention) counts one digital MAC per point, like dpu.matmul.
-    if (spec.reductionMask) {
-      const int64_t acc = int64_t(nOps) - 1;
-      for (const format::BodyInstr &bi : spec.body) {
-        if (bi.op != BodyOp::Add)
-          continue;
-        const bool hasAcc = bi.args[0] == acc || bi.args[1] == acc;
-        const int64_t other = bi.args[0] == acc ? bi.args[1] : bi.args[0];
-        if (hasAcc && other >= int64_t(nOps) &&
-            spec.body[other - nOps].op == BodyOp::Mul) {
-          c.macs += points;
-          ls.digitalMacs += points;
-          break;
-        }
-      }
-    }
-    (void)resShape;
     tensors[in.result] = std::move(r);
   }
 
   void exec(const Instr &in) {
     const auto &resShape = p.values[in.result].shape;
-    LayerStats &ls = layer(in.layer);
-    cost::Cost c;
-    int64_t dpuOps = 0;
-    auto dpu = [&](cost::DpuOpKind kind, int64_t n) {
-      c = cost::dpuElementwise(t, kind, n);
-      dpuOps = n;
-    };
     switch (in.op) {
     case Opcode::Empty:
       tensors[in.result] = Tensor(resShape);
@@ -342,9 +301,6 @@ struct Executor {
           w.data.data(), w.shape[0], w.shape[1], config(),
           opts.mode == Mode::Quantized,
           opts.mode == Mode::Noisy ? &noise : nullptr);
-      c = cost::crossbarProgram(t, w.shape[0], w.shape[1]);
-      ++report.tilesProgrammed;
-      ++ls.tiles;
       break;
     }
     case Opcode::XbarMvm: {
@@ -353,9 +309,6 @@ struct Executor {
       Tensor r(resShape);
       tile.mvm(x.data.data(), x.shape[0], r.data.data());
       tensors[in.result] = std::move(r);
-      c = cost::crossbarMvm(t, x.shape[0], tile.rows(), tile.cols());
-      ls.mvms += x.shape[0];
-      ls.analogMacs += c.macs;
       break;
     }
     case Opcode::XbarAccumulate: {
@@ -365,32 +318,25 @@ struct Executor {
         for (size_t e = 0; e < r.data.size(); ++e)
           r.data[e] += o.data[e];
       }
-      dpu(cost::DpuOpKind::Add,
-          int64_t(r.data.size()) * int64_t(in.operands.size() - 1));
       tensors[in.result] = std::move(r);
       break;
     }
     case Opcode::DpuAdd:
       elementwise(in, [](float a, float b) { return a + b; });
-      dpu(cost::DpuOpKind::Add, Tensor::numElements(resShape));
       break;
     case Opcode::DpuSub:
       elementwise(in, [](float a, float b) { return a - b; });
-      dpu(cost::DpuOpKind::Add, Tensor::numElements(resShape));
       break;
     case Opcode::DpuMul:
       elementwise(in, [](float a, float b) { return a * b; });
-      dpu(cost::DpuOpKind::Mul, Tensor::numElements(resShape));
       break;
     case Opcode::DpuMax:
       elementwise(in, [](float a, float b) { return std::max(a, b); });
-      dpu(cost::DpuOpKind::Max, Tensor::numElements(resShape));
       break;
     case Opcode::DpuRelu: {
       Tensor r = tensors[in.operands[0]];
       for (float &v : r.data)
         v = v > 0.0f ? v : 0.0f;
-      dpu(cost::DpuOpKind::Max, int64_t(r.data.size()));
       tensors[in.result] = std::move(r);
       break;
     }
@@ -400,7 +346,6 @@ struct Executor {
       const size_t n = b.data.size();
       for (size_t i = 0; i < r.data.size(); ++i)
         r.data[i] += b.data[i % n];
-      dpu(cost::DpuOpKind::Add, int64_t(r.data.size()));
       tensors[in.result] = std::move(r);
       break;
     }
@@ -420,14 +365,6 @@ struct Executor {
         for (int64_t j = 0; j < n; ++j)
           r.data[i * n + j] = float(acc[j]);
       }
-      c = cost::dpuMatmul(t, m, k, n);
-      // With a constant right operand (weights the mapper kept digital, such
-      // as a block-diagonal depthwise matrix) the DPU skips the zeros, which
-      // are known at compile time: charge M x nnz MACs instead of M K N.
-      if (auto it = constantNnz.find(in.operands[1]); it != constantNnz.end())
-        c = cost::dpuMatmul(t, m, it->second, 1);
-      dpuOps = 2 * c.macs;
-      ls.digitalMacs += c.macs;
       tensors[in.result] = std::move(r);
       break;
     }
@@ -448,7 +385,6 @@ struct Executor {
             s += x.data[(o * len + l) * inner + i];
           r.data[o * inner + i] = float(s);
         }
-      dpu(cost::DpuOpKind::Add, int64_t(x.data.size()));
       tensors[in.result] = std::move(r);
       break;
     }
@@ -478,7 +414,6 @@ struct Executor {
                 }
               }
           }
-      c = cost::dpuMove(t, int64_t(r.data.size()));
       tensors[in.result] = std::move(r);
       break;
     }
@@ -504,7 +439,6 @@ struct Executor {
           idx[d] = 0;
         }
       }
-      c = cost::dpuMove(t, int64_t(r.data.size()));
       tensors[in.result] = std::move(r);
       break;
     }
@@ -520,7 +454,6 @@ struct Executor {
         const int64_t ch = (int64_t(e) / inner) % len;
         r.data[e] = r.data[e] * s.data[ch] + b.data[ch];
       }
-      dpu(cost::DpuOpKind::MulAdd, int64_t(r.data.size()));
       tensors[in.result] = std::move(r);
       break;
     }
@@ -549,18 +482,11 @@ struct Executor {
             r.data[(p * oh + i) * ow + j] =
                 float(isMax ? acc : acc / double(a[0] * a[1]));
           }
-      const int64_t windowOps = int64_t(r.data.size()) * a[0] * a[1];
-      dpu(isMax ? cost::DpuOpKind::Max : cost::DpuOpKind::Add, windowOps);
-      if (!isMax) { // the division of each window sum
-        c += cost::dpuElementwise(t, cost::DpuOpKind::Mul,
-                                  int64_t(r.data.size()));
-        dpuOps += int64_t(r.data.size());
-      }
       tensors[in.result] = std::move(r);
       break;
     }
     case Opcode::DpuGeneric:
-      runGeneric(in, resShape, c, dpuOps, ls);
+      runGeneric(in);
       break;
     case Opcode::DpuRequantize: {
       Tensor r = tensors[in.operands[0]];
@@ -571,13 +497,16 @@ struct Executor {
       const double s = absMax / double(l);
       for (float &v : r.data)
         v = float(double(quantize(double(v), s, l)) * s);
-      dpu(cost::DpuOpKind::Mul, 2 * int64_t(r.data.size()));
       tensors[in.result] = std::move(r);
       break;
     }
     }
-    ls.cost += c;
-    ls.dpuOps += dpuOps;
+    const Charge c = coster.charge(in);
+    const size_t li = layer(in.layer);
+    report.layers[li].add(c);
+    if (in.op == Opcode::XbarProgram)
+      ++report.tilesProgrammed;
+    sched.add(in, c, li);
   }
 };
 
@@ -602,7 +531,10 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
   report.tilesAvailable = tgt.numTiles;
   report.mode = options.mode;
   report.options = options;
-  Executor ex{prog, tgt, options, {}, {}, report, {}};
+  const cost::Model model(tgt);
+  const ProgramCoster coster(prog, model);
+  Scheduler sched(prog, model);
+  Executor ex{prog, tgt, options, {}, {}, report, {}, coster, sched, {}};
   if (options.mode == Mode::Noisy) {
     ex.device = makeDevice(tgt.device);
     report.device = ex.device->name();
@@ -620,42 +552,58 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
     }
     ex.tensors[prog.inputs[i]] = inputs[i];
   }
-  for (const format::Constant &c : prog.constants) {
+  for (const format::Constant &c : prog.constants)
     ex.tensors[c.value] = Tensor{prog.values[c.value].shape, c.data};
-    ex.constantNnz[c.value] = std::count_if(
-        c.data.begin(), c.data.end(), [](float v) { return v != 0.0f; });
-  }
   for (const Instr &in : prog.code)
     ex.exec(in);
   outputs.clear();
   for (uint32_t id : prog.outputs)
     outputs.push_back(ex.tensors[id]);
-  for (const LayerStats &ls : report.layers) {
-    report.total.cost += ls.cost;
-    report.total.mvms += ls.mvms;
-    report.total.dpuOps += ls.dpuOps;
-    report.total.analogMacs += ls.analogMacs;
-    report.total.digitalMacs += ls.digitalMacs;
-    report.total.tiles += ls.tiles;
-  }
-  report.total.name = "total";
-  // Bookkeeping (empty tensors, reshapes, constant fills at no cost) is not a
-  // layer anybody needs to see; totals are unchanged.
-  auto &ls = report.layers;
-  ls.erase(std::remove_if(ls.begin(), ls.end(),
-                          [](const LayerStats &l) {
-                            return l.cost.latencyNs == 0 &&
-                                   l.cost.energy.total() == 0 &&
-                                   l.dpuOps == 0 && l.mvms == 0 &&
-                                   l.tiles == 0;
-                          }),
-           ls.end());
+  report.finalize(sched);
   return true;
 }
 
 //===----------------------------------------------------------------------===//
 // Report and listing
 //===----------------------------------------------------------------------===//
+
+void LayerStats::add(const Charge &c) {
+  cost += c.cost;
+  dpuOps += c.dpuOps;
+  mvms += c.mvms;
+  analogMacs += c.analogMacs;
+  digitalMacs += c.digitalMacs;
+  tiles += c.tiles;
+}
+
+void Report::finalize(const Scheduler &s) {
+  total = LayerStats();
+  for (const LayerStats &ls : layers) {
+    total.cost += ls.cost;
+    total.mvms += ls.mvms;
+    total.dpuOps += ls.dpuOps;
+    total.analogMacs += ls.analogMacs;
+    total.digitalMacs += ls.digitalMacs;
+    total.tiles += ls.tiles;
+  }
+  total.name = "total";
+  s.finish(*this);
+  // Bookkeeping (empty tensors, reshapes, constant fills at no cost) is not a
+  // layer anybody needs to see; totals are unchanged.
+  layers.erase(std::remove_if(layers.begin(), layers.end(),
+                              [](const LayerStats &l) {
+                                return l.cost.latencyNs == 0 &&
+                                       l.cost.energy.total() == 0 &&
+                                       l.dpuOps == 0 && l.mvms == 0 &&
+                                       l.tiles == 0;
+                              }),
+               layers.end());
+}
+
+/// Operations (2 per MAC) per nanosecond / 1000 = TOPS; per pJ = TOPS/W.
+static double opsOf(const LayerStats &t) {
+  return 2.0 * double(t.analogMacs + t.digitalMacs);
+}
 
 static nlohmann::ordered_json statsToJson(const LayerStats &s) {
   nlohmann::ordered_json j;
@@ -670,10 +618,13 @@ static nlohmann::ordered_json statsToJson(const LayerStats &s) {
   j["analog_macs"] = s.analogMacs;
   j["digital_macs"] = s.digitalMacs;
   j["latency_ns"] = s.cost.latencyNs;
+  j["start_ns"] = s.startNs;
+  j["end_ns"] = s.endNs;
   j["energy_pj"] = e.total();
-  j["energy_breakdown_pj"] = {{"dac", e.dac},   {"array", e.array},
-                              {"adc", e.adc},   {"shift_add", e.shiftAdd},
-                              {"write", e.write}, {"dpu", e.dpu}};
+  j["energy_breakdown_pj"] = {
+      {"dac", e.dac},           {"array", e.array},   {"adc", e.adc},
+      {"shift_add", e.shiftAdd}, {"buffer", e.buffer}, {"write", e.write},
+      {"dpu", e.dpu}};
   return j;
 }
 
@@ -688,19 +639,84 @@ std::string Report::toJson() const {
                   {"seed", options.seed},
                   {"drift_time_s", options.driftTime},
                   {"gdc", options.gdc}};
+  if (costOnly)
+    j["cost_only"] = true;
+  if (!technology.empty())
+    j["technology"] = technology;
   nlohmann::ordered_json tot = statsToJson(total);
   tot.erase("name");
   tot.erase("engine");
   tot.erase("tiles"); // tiles_programmed below
+  tot.erase("start_ns");
+  tot.erase("end_ns");
+  // The run's latency is the schedule's, not the sum of the layers'.
+  tot["latency_ns"] = schedule.latencyNs;
   const int64_t macs = total.analogMacs + total.digitalMacs;
   tot["analog_mac_ratio"] = macs ? double(total.analogMacs) / double(macs) : 0.0;
   tot["tiles_programmed"] = tilesProgrammed;
   tot["tiles_available"] = tilesAvailable;
+  tot["reprograms"] = schedule.reprograms;
+  tot["serial_latency_ns"] = schedule.serialLatencyNs;
+  tot["inference_latency_ns"] = schedule.inferenceLatencyNs;
+  tot["inference_energy_pj"] = schedule.inferenceEnergyPJ;
+  const double ops = opsOf(total);
+  tot["tops"] = schedule.inferenceLatencyNs > 0
+                    ? ops / schedule.inferenceLatencyNs / 1000.0
+                    : 0.0;
+  tot["tops_per_w"] = schedule.inferenceEnergyPJ > 0
+                          ? ops / schedule.inferenceEnergyPJ
+                          : 0.0;
+  if (area.total() > 0) {
+    tot["area_mm2"] = area.total();
+    tot["tops_per_mm2"] = tot["tops"].get<double>() / area.total();
+    tot["area_breakdown_mm2"] = {{"arrays", area.arrays},
+                                 {"adcs", area.adcs},
+                                 {"dacs", area.dacs},
+                                 {"shift_add", area.shiftAdd},
+                                 {"dpu", area.dpu},
+                                 {"buffers", area.buffers}};
+  }
+  tot["max_writes_per_cell"] = schedule.maxProgramsPerArray;
+  if (endurance > 0)
+    tot["runs_to_wear_out"] =
+        schedule.maxProgramsPerArray
+            ? endurance / double(schedule.maxProgramsPerArray)
+            : 0.0;
   j["totals"] = tot;
+  j["constants"] = nlohmann::ordered_json::array();
+  for (const cost::Constant &c : constants)
+    j["constants"].push_back(
+        {{"name", c.name}, {"value", c.value}, {"origin", c.origin}});
   j["layers"] = nlohmann::ordered_json::array();
   for (const LayerStats &l : layers)
     j["layers"].push_back(statsToJson(l));
   return j.dump(2);
+}
+
+std::string Report::toCsv() const {
+  std::string out = "layer,engine,tiles,mvms,analog_macs,digital_macs,"
+                    "dpu_ops,adc_conversions,cell_writes,latency_ns,start_ns,"
+                    "end_ns,energy_pj,dac_pj,array_pj,adc_pj,shift_add_pj,"
+                    "buffer_pj,write_pj,dpu_pj\n";
+  auto row = [&](const LayerStats &l, const char *engine, double latency,
+                 double start, double end) {
+    const cost::Energy &e = l.cost.energy;
+    // Layer names are identifiers; quote them anyway (CSV-safe).
+    std::string name = l.name;
+    for (size_t i = 0; (i = name.find('"', i)) != std::string::npos; i += 2)
+      name.insert(i, "\"");
+    out += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
+                       "{},{},{},{}\n",
+                       name, engine, l.tiles, l.mvms, l.analogMacs,
+                       l.digitalMacs, l.dpuOps, l.cost.adcConversions,
+                       l.cost.cellWrites, latency, start, end, e.total(),
+                       e.dac, e.array, e.adc, e.shiftAdd, e.buffer, e.write,
+                       e.dpu);
+  };
+  for (const LayerStats &l : layers)
+    row(l, l.engine(), l.cost.latencyNs, l.startNs, l.endNs);
+  row(total, "total", schedule.latencyNs, 0.0, schedule.latencyNs);
+  return out;
 }
 
 std::string formatSummary(const Report &r) {
@@ -722,12 +738,32 @@ std::string formatSummary(const Report &r) {
                      r.tilesProgrammed > r.tilesAvailable
                          ? " (over capacity: tiles are re-programmed)"
                          : "");
-  out += fmt::format("  latency        {:>14.1f} ns\n", t.cost.latencyNs);
+  const ScheduleStats &s = r.schedule;
+  out += fmt::format("  latency        {:>14.1f} ns  (inference with resident "
+                     "weights {:.1f} ns; serial {:.1f} ns)\n",
+                     s.latencyNs, s.inferenceLatencyNs, s.serialLatencyNs);
   out += fmt::format("  energy         {:>14.1f} pJ  (dac {:.1f}, array "
-                     "{:.1f}, adc {:.1f}, shift-add {:.1f}, write {:.1f}, dpu "
-                     "{:.1f})\n",
-                     e.total(), e.dac, e.array, e.adc, e.shiftAdd, e.write,
-                     e.dpu);
+                     "{:.1f}, adc {:.1f}, shift-add {:.1f}, buffer {:.1f}, "
+                     "write {:.1f}, dpu {:.1f})\n",
+                     e.total(), e.dac, e.array, e.adc, e.shiftAdd, e.buffer,
+                     e.write, e.dpu);
+  const double ops = opsOf(t);
+  out += fmt::format(
+      "  throughput     {:>14.4g} TOPS  ({:.4g} TOPS/W at {:.1f} pJ per "
+      "inference)\n",
+      s.inferenceLatencyNs > 0 ? ops / s.inferenceLatencyNs / 1000.0 : 0.0,
+      s.inferenceEnergyPJ > 0 ? ops / s.inferenceEnergyPJ : 0.0,
+      s.inferenceEnergyPJ);
+  if (r.area.total() > 0)
+    out += fmt::format(
+        "  area           {:>14.4f} mm2 (arrays {:.4f}, adcs {:.4f}, dacs "
+        "{:.4f}, shift-add {:.4f}, dpu {:.4f}, buffers {:.4f}; {:.4g} "
+        "TOPS/mm2)\n",
+        r.area.total(), r.area.arrays, r.area.adcs, r.area.dacs,
+        r.area.shiftAdd, r.area.dpu, r.area.buffers,
+        s.inferenceLatencyNs > 0
+            ? ops / s.inferenceLatencyNs / 1000.0 / r.area.total()
+            : 0.0);
   out += fmt::format("  {:<16} {:<8} {:>5} {:>10} {:>10} {:>10} {:>13} "
                      "{:>13}\n",
                      "layer", "engine", "tiles", "MACs", "writes", "DPU ops",

@@ -22,7 +22,7 @@ from . import _imc
 from ._imc import ImcError
 
 __all__ = ["ImcError", "Module", "Program", "SimResult", "parse", "load",
-           "run_pipeline", "compile", "simulate", "load_target",
+           "run_pipeline", "compile", "simulate", "estimate", "load_target",
            "target_path", "export", "import_onnx"]
 
 _TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
@@ -152,17 +152,29 @@ def compile(mod, target="default", policy="analog", max_analog_ratio=None,
 
 
 class SimResult:
-    """What :func:`simulate` returns: ``outputs`` (numpy arrays, in result
-    order) and ``report`` (the imc-sim report as a dict; docs/report.md)."""
+    """What :func:`simulate` and :func:`estimate` return: ``outputs`` (numpy
+    arrays, in result order; empty for an estimate) and ``report`` (the
+    imc-sim report as a dict; docs/report.md)."""
 
-    def __init__(self, outputs, report, summary):
+    def __init__(self, outputs, report, summary, csv):
         self.outputs = outputs
         self.report = report
         self._summary = summary
+        self._csv = csv
 
     def summary(self):
         """The report summary imc-sim prints (totals and per-layer rows)."""
         return self._summary
+
+    def csv(self):
+        """The per-layer CSV (imc-sim --csv)."""
+        return self._csv
+
+    def plot(self, path):
+        """Draws the energy breakdown and per-layer latency chart as a PNG
+        (:func:`imc.plot.plot_report`)."""
+        from .plot import plot_report
+        plot_report(self.report, path)
 
     def __repr__(self):
         t = self.report["totals"]
@@ -196,9 +208,18 @@ def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True):
         inputs = [inputs[k] for k in names]
     arrays = [np.ascontiguousarray(np.asarray(a, dtype=np.float32))
               for a in inputs]
-    outputs, report, summary = _imc.simulate(data, arrays, mode, int(seed),
-                                             float(drift_time), bool(gdc))
-    return SimResult(outputs, json.loads(report), summary)
+    outputs, report, summary, csv = _imc.simulate(
+        data, arrays, mode, int(seed), float(drift_time), bool(gdc))
+    return SimResult(outputs, json.loads(report), summary, csv)
+
+
+def estimate(prog):
+    """Costs a compiled program without running it (latency, energy, area,
+    throughput; docs/cost-model.md): the report of :func:`simulate` without
+    outputs, in milliseconds even for large networks."""
+    data = prog.to_bytes() if isinstance(prog, Program) else bytes(prog)
+    report, csv, summary = _imc.estimate(data)
+    return SimResult([], json.loads(report), summary, csv)
 
 
 from .export import export  # noqa: E402  (needs Module defined above)

@@ -14,6 +14,7 @@
 #include "imc/Hardware/Target.h"
 #include "imc/Import/Importer.h"
 #include "imc/InitAll.h"
+#include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Target/SimBinary.h"
 
@@ -186,7 +187,8 @@ imc::sim::Simulator loadProgram(const py::bytes &program) {
 
 /// Simulates a program: numpy arrays in (argument order), numpy arrays and
 /// the report's JSON text out.
-std::tuple<std::vector<py::array_t<float>>, std::string, std::string>
+std::tuple<std::vector<py::array_t<float>>, std::string, std::string,
+           std::string>
 simulate(const py::bytes &program, const std::vector<py::array> &inputs,
          const std::string &modeName, uint64_t seed, double driftTime,
          bool gdc) {
@@ -225,7 +227,19 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
     arrays.push_back(std::move(a));
   }
   return {std::move(arrays), report.toJson(),
-          imc::sim::formatSummary(report)};
+          imc::sim::formatSummary(report), report.toCsv()};
+}
+
+/// Costs a program without running it: (report JSON, CSV, summary).
+std::tuple<std::string, std::string, std::string>
+estimate(const py::bytes &program) {
+  imc::sim::Simulator sim = loadProgram(program);
+  imc::sim::Report report;
+  {
+    py::gil_scoped_release release;
+    imc::sim::estimate(sim.program(), sim.target(), report);
+  }
+  return {report.toJson(), report.toCsv(), imc::sim::formatSummary(report)};
 }
 
 std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
@@ -419,6 +433,9 @@ PYBIND11_MODULE(_imc, m) {
         py::arg("mode"), py::arg("seed") = 0, py::arg("drift_time") = 0.0,
         py::arg("gdc") = true,
         "Runs program bytes; returns (numpy arrays, report JSON, summary).");
+  m.def("estimate", &estimate, py::arg("program"),
+        "Costs program bytes without running them; returns (report JSON, "
+        "CSV, summary).");
   m.def("program_input_shapes", &programInputShapes, py::arg("program"),
         "Shapes of the entry function's arguments.");
 }

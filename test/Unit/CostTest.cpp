@@ -15,6 +15,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 using namespace imc;
 using cost::Cost;
 using cost::DpuOpKind;
@@ -74,7 +76,7 @@ TEST(Cost, CrossbarMvmArrayReadBound) {
   //   shift = 360 * 0.125                      = 45
   //   conversion time per group = ceil(20 / 4) * 1 ns = 5 ns < 10 ns read
   //   latency = 3 * 2 * 3 * max(10, 5)         = 180 ns
-  const Cost c = cost::crossbarMvm(roundTarget(), 3, 40, 10);
+  const Cost c = cost::Model(roundTarget()).crossbarMvm(3, 40, 10);
   EXPECT_EQ(c.adcConversions, 360);
   EXPECT_EQ(c.macs, 1200);
   EXPECT_EQ(c.cellWrites, 0);
@@ -97,7 +99,7 @@ TEST(Cost, CrossbarMvmAdcBound) {
   //   dac = 2 * 16 * 0.5 = 16; adc = 128; shift = 8; MACs = 256.
   hw::Target t = roundTarget();
   t.adcsPerArray = 1;
-  const Cost c = cost::crossbarMvm(t, 1, 16, 16);
+  const Cost c = cost::Model(t).crossbarMvm(1, 16, 16);
   EXPECT_EQ(c.adcConversions, 64);
   EXPECT_EQ(c.macs, 256);
   EXPECT_DOUBLE_EQ(c.energy.dac, 16.0);
@@ -115,11 +117,11 @@ TEST(Cost, CrossbarMvmAdcCountRoundsUp) {
   hw::Target t = roundTarget();
   t.adcsPerArray = 3;
   t.latency.adcConvNs = 2.5;
-  const Cost c = cost::crossbarMvm(t, 2, 17, 10);
+  const Cost c = cost::Model(t).crossbarMvm(2, 17, 10);
   EXPECT_EQ(c.adcConversions, 160);
   EXPECT_DOUBLE_EQ(c.latencyNs, 140.0);
   // 16 rows is exactly one group: 2 * 2 * 1 * 17.5 = 70 ns.
-  EXPECT_DOUBLE_EQ(cost::crossbarMvm(t, 2, 16, 10).latencyNs, 70.0);
+  EXPECT_DOUBLE_EQ(cost::Model(t).crossbarMvm(2, 16, 10).latencyNs, 70.0);
 }
 
 TEST(Cost, CrossbarMvmBalanced) {
@@ -127,13 +129,13 @@ TEST(Cost, CrossbarMvmBalanced) {
   // 8 rounds * 1.25 ns = 10 ns. latency = 1 * 2 * 1 * 10 = 20 ns.
   hw::Target t = roundTarget();
   t.latency.adcConvNs = 1.25;
-  const Cost c = cost::crossbarMvm(t, 1, 8, 16);
+  const Cost c = cost::Model(t).crossbarMvm(1, 8, 16);
   EXPECT_DOUBLE_EQ(c.latencyNs, 20.0);
   EXPECT_EQ(c.adcConversions, 64); // 1 * 2 * 1 * 32
   // One more ADC round (1.5 ns conversions -> 12 ns) makes the ADC the
   // bottleneck: 2 * 12 = 24 ns.
   t.latency.adcConvNs = 1.5;
-  EXPECT_DOUBLE_EQ(cost::crossbarMvm(t, 1, 8, 16).latencyNs, 24.0);
+  EXPECT_DOUBLE_EQ(cost::Model(t).crossbarMvm(1, 8, 16).latencyNs, 24.0);
 }
 
 TEST(Cost, CrossbarMvmDefaultTarget) {
@@ -146,7 +148,7 @@ TEST(Cost, CrossbarMvmDefaultTarget) {
   //   conversions = 7 * 4 * 64 = 1792; ADC time 64 * 0.78 = 49.92 < 100,
   //   latency = 7 * 4 * 100 = 2800 ns; MACs = 2048;
   //   adc energy = 1792 * 1.5625 = 2800 pJ.
-  const Cost c = cost::crossbarMvm(*t, 1, 128, 16);
+  const Cost c = cost::Model(*t).crossbarMvm(1, 128, 16);
   EXPECT_EQ(c.adcConversions, 1792);
   EXPECT_EQ(c.macs, 2048);
   EXPECT_DOUBLE_EQ(c.latencyNs, 2800.0);
@@ -156,7 +158,7 @@ TEST(Cost, CrossbarMvmDefaultTarget) {
 TEST(Cost, CrossbarProgram) {
   // 40x10 weights, 2 x 2 cells each: 40 * 10 * 4 = 1600 cell writes,
   // 1600 * 10 pJ = 16000 pJ, rows written one at a time: 40 * 50 = 2000 ns.
-  const Cost c = cost::crossbarProgram(roundTarget(), 40, 10);
+  const Cost c = cost::Model(roundTarget()).crossbarProgram(40, 10);
   EXPECT_EQ(c.cellWrites, 1600);
   EXPECT_DOUBLE_EQ(c.energy.write, 16000.0);
   EXPECT_DOUBLE_EQ(c.energy.total(), 16000.0);
@@ -169,29 +171,29 @@ TEST(Cost, CrossbarProgram) {
 TEST(Cost, DpuElementwiseAddVsMul) {
   const hw::Target t = roundTarget();
   // 100 adds: 100 * 1 pJ; ceil(100 / 8) = 13 cycles * 2 ns = 26 ns.
-  Cost add = cost::dpuElementwise(t, DpuOpKind::Add, 100);
+  Cost add = cost::Model(t).dpuElementwise(DpuOpKind::Add, 100);
   EXPECT_DOUBLE_EQ(add.energy.dpu, 100.0);
   EXPECT_DOUBLE_EQ(add.latencyNs, 26.0);
   EXPECT_EQ(add.macs, 0);
   // 100 muls: 100 * 4 pJ, same time.
-  Cost mul = cost::dpuElementwise(t, DpuOpKind::Mul, 100);
+  Cost mul = cost::Model(t).dpuElementwise(DpuOpKind::Mul, 100);
   EXPECT_DOUBLE_EQ(mul.energy.dpu, 400.0);
   EXPECT_DOUBLE_EQ(mul.latencyNs, 26.0);
   // Max is priced like an add.
-  Cost mx = cost::dpuElementwise(t, DpuOpKind::Max, 100);
+  Cost mx = cost::Model(t).dpuElementwise(DpuOpKind::Max, 100);
   EXPECT_DOUBLE_EQ(mx.energy.dpu, 100.0);
   // Exactly one lane-width: 1 cycle = 2 ns; nothing: 0.
-  EXPECT_DOUBLE_EQ(cost::dpuElementwise(t, DpuOpKind::Add, 8).latencyNs, 2.0);
-  EXPECT_DOUBLE_EQ(cost::dpuElementwise(t, DpuOpKind::Add, 9).latencyNs, 4.0);
-  EXPECT_DOUBLE_EQ(cost::dpuElementwise(t, DpuOpKind::Add, 0).latencyNs, 0.0);
-  EXPECT_DOUBLE_EQ(cost::dpuElementwise(t, DpuOpKind::Add, 0).energy.total(),
+  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 8).latencyNs, 2.0);
+  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 9).latencyNs, 4.0);
+  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 0).latencyNs, 0.0);
+  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 0).energy.total(),
                    0.0);
 }
 
 TEST(Cost, DpuMatmul) {
   // (4x5) * (5x6): 120 MACs, each a mul + an add: 120 * (4 + 1) = 600 pJ;
   // ceil(120 / 8) = 15 cycles * 2 ns = 30 ns.
-  const Cost c = cost::dpuMatmul(roundTarget(), 4, 5, 6);
+  const Cost c = cost::Model(roundTarget()).dpuMatmul(4, 5, 6);
   EXPECT_EQ(c.macs, 120);
   EXPECT_DOUBLE_EQ(c.energy.dpu, 600.0);
   EXPECT_DOUBLE_EQ(c.latencyNs, 30.0);
@@ -202,9 +204,9 @@ TEST(Cost, DpuMatmul) {
 TEST(Cost, Accumulation) {
   const hw::Target t = roundTarget();
   Cost sum;
-  sum += cost::crossbarProgram(t, 40, 10); // 2000 ns, 16000 pJ write
-  sum += cost::crossbarMvm(t, 3, 40, 10);  // 180 ns, 3285 pJ
-  sum += cost::dpuMatmul(t, 4, 5, 6);      // 30 ns, 600 pJ
+  sum += cost::Model(t).crossbarProgram(40, 10); // 2000 ns, 16000 pJ write
+  sum += cost::Model(t).crossbarMvm(3, 40, 10);  // 180 ns, 3285 pJ
+  sum += cost::Model(t).dpuMatmul(4, 5, 6);      // 30 ns, 600 pJ
   EXPECT_DOUBLE_EQ(sum.latencyNs, 2210.0);
   EXPECT_EQ(sum.cellWrites, 1600);
   EXPECT_EQ(sum.adcConversions, 360);
@@ -212,6 +214,135 @@ TEST(Cost, Accumulation) {
   EXPECT_DOUBLE_EQ(sum.energy.write, 16000.0);
   EXPECT_DOUBLE_EQ(sum.energy.dpu, 600.0);
   EXPECT_DOUBLE_EQ(sum.energy.total(), 16000.0 + 3285.0 + 600.0);
+}
+
+
+//===----------------------------------------------------------------------===//
+// Technology models and derived constants (docs/cost-model.md)
+//===----------------------------------------------------------------------===//
+
+TEST(CostTechnology, MurmannAdcEnergy) {
+  // At 1 GS/s: FOMS = 302.7387 - 6.46079 ln(1e9) = 302.7387 - 133.8893
+  // = 168.849 dB (< the 180.14 dB cap); SNDR(8 bit) = 6.0206*8 + 1.7609 =
+  // 49.926 dB; E = 1 / (2 * 10^((168.849 - 49.926) / 10)) J = 0.6405 pJ.
+  EXPECT_NEAR(cost::adcEnergyPJ(8, 1e9), 0.6405, 1e-4);
+  // Each bit costs 4x (6.02 dB) at the same rate.
+  EXPECT_NEAR(cost::adcEnergyPJ(9, 1e9) / cost::adcEnergyPJ(8, 1e9),
+              std::pow(10.0, 0.60206), 1e-6);
+  // At 1 MS/s the FOM is capped at 180.14 dB: E = 0.04758 pJ.
+  EXPECT_NEAR(cost::adcEnergyPJ(8, 1e6), 0.04758, 1e-5);
+}
+
+TEST(CostTechnology, NodeScaling) {
+  EXPECT_DOUBLE_EQ(cost::energyScale(45, 0.9, 45, 0.9), 1.0);
+  // 22 nm lies 10/12 of the way from 32 to 20 nm. At 0.8 V:
+  //   32 nm: 0.9559*0.64 - 0.7823*0.8 + 0.471    = 0.456936
+  //   20 nm: 0.373*0.64 - 0.1582*0.8 + 0.04104    = 0.15320
+  //   22 nm: 0.456936/6 + 0.15320*5/6             = 0.203823
+  // and 32 nm at 0.9 V: 0.9559*0.81 - 0.7823*0.9 + 0.471 = 0.541209.
+  EXPECT_NEAR(cost::energyScale(32, 0.9, 22, 0.8), 0.203823 / 0.541209,
+              1e-6);
+  // Area: 0.46 (32 nm) and 0.21 (20 nm) of 45 nm -> 0.46/6 + 0.21*5/6.
+  EXPECT_NEAR(cost::areaScale(45, 22), 0.2516667, 1e-7);
+  EXPECT_NEAR(cost::areaScale(22, 45), 1 / 0.2516667, 1e-6);
+}
+
+/// roundTarget() with a technology at 45 nm and 0.9 V, Horowitz's own node
+/// and voltage, so that digital constants are his numbers unscaled.
+hw::Target techTarget() {
+  hw::Target t = roundTarget();
+  t.adcBits = 8;
+  t.energy = {hw::kDerived, hw::kDerived, hw::kDerived, hw::kDerived,
+              hw::kDerived, hw::kDerived, hw::kDerived};
+  t.latency = {hw::kDerived, hw::kDerived, hw::kDerived};
+  hw::Technology y;
+  y.nodeNm = 45;
+  y.vdd = 0.9;
+  y.cell = "rram";
+  y.cellAreaF2 = 4;
+  y.gOnUS = 10;
+  y.gOffUS = 0;
+  y.readVoltage = 0.5;
+  y.readPulseNs = 10;
+  y.writeEnergyPJ = 2;
+  y.writeLatencyNs = 30;
+  y.endurance = 1e6;
+  y.adcGsps = 1;
+  y.bufferKiB = 1;
+  t.technology = y;
+  return t;
+}
+
+TEST(CostTechnology, DerivedConstants) {
+  const cost::Model m(techTarget());
+  // fp32 DPU: Horowitz 0.9 / 3.7 pJ (scale 1 at 45 nm, 0.9 V).
+  EXPECT_NEAR(m.energy().dpuAddPJ, 0.9, 1e-12);
+  EXPECT_NEAR(m.energy().dpuMulPJ, 3.7, 1e-12);
+  // cell read: 0.5 V^2 * mean(10, 0) uS * 10 ns = 0.25 * 5e-6 * 1e-8 J.
+  EXPECT_NEAR(m.energy().cellReadPJ, 0.0125, 1e-15);
+  EXPECT_NEAR(m.energy().adcPerConvPJ, 0.6405, 1e-4);
+  EXPECT_EQ(m.energy().cellWritePJ, 2.0);
+  // A 2-bit DAC is 2 ISAAC 1-bit DACs (4 mW / 1024 x 100 ns = 0.390625 pJ
+  // at 32 nm, 0.9 V), scaled to 45 nm: * 0.84433 / 0.541209.
+  EXPECT_NEAR(m.energy().dacPerRowPJ, 2 * 0.390625 * 0.84433 / 0.541209,
+              1e-12);
+  // ISAAC shift-and-add: 0.05 mW / 1.28 GHz = 0.0390625 pJ, scaled.
+  EXPECT_NEAR(m.energy().shiftAddPJ, 0.0390625 * 0.84433 / 0.541209, 1e-12);
+  EXPECT_NEAR(m.bufferPJPerBit(), 10.0 / 64, 1e-12);
+  EXPECT_EQ(m.latency().arrayReadNs, 10.0);
+  EXPECT_EQ(m.latency().adcConvNs, 1.0);
+  EXPECT_EQ(m.latency().rowWriteNs, 30.0);
+  // Every constant is listed with its origin.
+  EXPECT_EQ(m.constants().size(), 11u);
+  for (const cost::Constant &c : m.constants())
+    EXPECT_FALSE(c.origin.empty()) << c.name;
+
+  hw::Target i8 = techTarget();
+  i8.dpuPrecision = "int8";
+  EXPECT_NEAR(cost::Model(i8).energy().dpuMulPJ, 0.2, 1e-12);
+  EXPECT_EQ(cost::Model(i8).dpuBits(), 8);
+  // A constant the target gives wins over the derived one.
+  hw::Target given = techTarget();
+  given.energy.adcPerConvPJ = 5;
+  EXPECT_EQ(cost::Model(given).energy().adcPerConvPJ, 5.0);
+}
+
+TEST(CostTechnology, AreaByHand) {
+  const cost::Area a = cost::Model(techTarget()).area();
+  // 8 arrays of 64 x 64 cells of 4 F^2, F = 45 nm = 45e-6 mm.
+  EXPECT_NEAR(a.arrays, 8 * 64 * 64 * 4 * 45e-6 * 45e-6, 1e-15);
+  // DPU: 8 lanes of a fp32 adder (4184 um^2) and multiplier (7700 um^2).
+  EXPECT_NEAR(a.dpu, 8 * (4184 + 7700) * 1e-6, 1e-12);
+  // 1 KiB of buffer at ISAAC's 0.0021 mm^2 per 2 KB (32 nm), / 0.46 to 45 nm.
+  EXPECT_NEAR(a.buffers, 8192 * 0.0021 / 16384 / 0.46, 1e-12);
+  // 64 rows of 2-bit DACs per array: 2 ISAAC DACs (0.00017 mm^2 / 1024).
+  EXPECT_NEAR(a.dacs, 8 * 64 * 2 * 0.00017 / 1024 / 0.46, 1e-12);
+  // 4 shift-and-add units per array (ISAAC: 0.00024 mm^2 / 4).
+  EXPECT_NEAR(a.shiftAdd, 8 * 4 * 0.00006 / 0.46, 1e-12);
+  // 4 ADCs per array, 8 bits at 1 GS/s at 45 nm:
+  // exp(0.066659 ln 1e9 + 0.797324 ln 45 - 0.134373*8 + 0.423657 ln 0.6405
+  //     + 4.850567) = 2991 um^2.
+  EXPECT_NEAR(a.adcs, 8 * 4 * 2991.08e-6, 1e-5);
+  EXPECT_NEAR(a.total(),
+              a.arrays + a.adcs + a.dacs + a.shiftAdd + a.dpu + a.buffers,
+              1e-15);
+  // No technology, no area.
+  EXPECT_EQ(cost::Model(roundTarget()).area().total(), 0.0);
+}
+
+TEST(CostTechnology, OneMvmWithBufferTraffic) {
+  const cost::Model m(techTarget());
+  // 1 vector through a 16 x 10 block: inputs 16 * 5 bits read, outputs
+  // 10 * 32 bits written: 400 bits * 0.15625 pJ = 62.5 pJ.
+  const Cost c = m.crossbarMvm(1, 16, 10);
+  EXPECT_NEAR(c.energy.buffer, 62.5, 1e-12);
+  // 2 cycles * 1 group * 16 * 4 * 10 = 1280 cells read * 0.0125 pJ = 16 pJ.
+  EXPECT_NEAR(c.energy.array, 16.0, 1e-12);
+  // Per group: 20 conversions on 4 ADCs at 1 ns = 5 ns < 10 ns read pulse:
+  // 2 cycles * 1 group * 10 ns.
+  EXPECT_DOUBLE_EQ(c.latencyNs, 20.0);
+  // DPU traffic: 3 fp32 operands per element.
+  EXPECT_NEAR(m.bufferTraffic(3).energy.buffer, 3 * 32 * 0.15625, 1e-12);
 }
 
 } // namespace

@@ -340,14 +340,15 @@ TEST(Format, NewerMinorVersionAccepted) {
 }
 
 /// The worked example of docs/binary-format.md: a 1x2 input times a 2x1
-/// constant on the default target. The expected bytes are the documented
-/// hex dump, not the output of serialize().
+/// constant on the ISAAC-like target of test/Unit/Inputs/isaac-128.json. The
+/// expected bytes are the documented hex dump, not the output of serialize().
 TEST(Format, DocumentedWorkedExample) {
   Program p;
-  p.targetJson = imc::test::readTextFile(imc::test::defaultTargetPath());
+  p.targetJson = imc::test::readTextFile(imc::test::sourceDir() +
+                                         "/test/Unit/Inputs/isaac-128.json");
   ASSERT_EQ(p.targetJson.size(), 631u)
-      << "targets/default.json changed; update the worked example of "
-         "docs/binary-format.md and this test";
+      << "test/Unit/Inputs/isaac-128.json changed; update the worked example "
+         "of docs/binary-format.md and this test";
   ASSERT_EQ(
       referenceCrc32(reinterpret_cast<const uint8_t *>(p.targetJson.data()),
                      p.targetJson.size()),

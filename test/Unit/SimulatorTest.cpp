@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 
 #include "CrossbarReference.h"
@@ -222,22 +223,46 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   EXPECT_EQ(r.total.cost.adcConversions, 3360);
   // DPU: accumulate 16 + bias 16 + relu 16 + bias 40 = 88 element ops.
   EXPECT_EQ(r.total.dpuOps, 88);
-  // Latency: programming (128+32+8+8) rows * 100 ns = 17600; MVMs 2 * 7 *
-  // groups * 100 ns (the read dominates: at most 64 conversions * 0.78 ns
-  // = 49.92 ns) = 1400 * (4 + 1 + 1 + 1) = 9800; 4 DPU ops of one 1-ns
-  // cycle each = 4. Total 27404 ns.
+  // Busy latency: programming (128+32+8+8) rows * 100 ns = 17600; MVMs 2 *
+  // 7 * groups * 100 ns (the read dominates: at most 64 conversions * 0.78
+  // ns = 49.92 ns) = 1400 * (4 + 1 + 1 + 1) = 9800; 4 DPU ops of one 1-ns
+  // cycle each = 4. Sum 27404 ns.
   EXPECT_DOUBLE_EQ(r.total.cost.latencyNs, 27404.0);
+  EXPECT_DOUBLE_EQ(r.schedule.serialLatencyNs, 27404.0);
+  // The schedule (each tile on its own array, one DPU):
+  //   t0: program 0-12800, mvm 12800-18400 (2*7*4*100)
+  //   t1: program 0-3200,  mvm 3200-4600
+  //   accumulate 18400-18401, bias 18401-18402, relu 18402-18403 (DPU)
+  //   t2, t3: program 0-800, mvm 18403-19803 (waits for relu)
+  //   bias 19803-19804.
+  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 19804.0);
+  // With resident weights: p0 0-5600, p1 0-1400, DPU 5600-5603, o0/o1
+  // 5603-7003, bias 7003-7004.
+  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 7004.0);
+  EXPECT_EQ(r.schedule.reprograms, 0);
+  EXPECT_EQ(r.schedule.maxProgramsPerArray, 1);
   // Energy: writes 11520 * 1 pJ; ADC 3360 * 1.5625 = 5250; shift-add
-  // 3360 * 0.039 = 131.04; DAC 2*7*176 rows * 0.00039 = 0.96096; array
+  // 3360 * 0.039 = 131.04; DAC 2*7*176 rows * 0.390625 = 962.5; array
   // 2*7*11520 cells * 0.00183 = 295.1424; DPU 88 * 0.9 = 79.2.
+  // Buffer: the default target's technology (32 nm, 0.9 V) scales Horowitz's
+  // 45 nm, 0.9 V SRAM access (10 pJ / 64 bit) by Stillmaker-Baas
+  //   (0.9559*0.81 - 0.7823*0.9 + 0.471) / (1.103*0.81 - 0.362*0.9 + 0.2767)
+  //   = 0.541209 / 0.84433,  -> 0.1001550415714235 pJ/bit.
+  // Bits: MVMs vectors * (rows * 8 + cols * 32) = 2*(1024+256) + 2*(256+256)
+  //   + 2*(64+512) + 2*(64+128) = 5120; DPU instructions (operands + result)
+  //   * 32 = (48 + 40 + 32 + 100) * 32 = 7040. 12160 bits -> 1217.88530551.
   const cost::Energy &e = r.total.cost.energy;
   EXPECT_DOUBLE_EQ(e.write, 11520.0);
   EXPECT_NEAR(e.adc, 5250.0, 1e-9);
   EXPECT_NEAR(e.shiftAdd, 131.04, 1e-9);
-  EXPECT_NEAR(e.dac, 0.96096, 1e-12);
+  EXPECT_NEAR(e.dac, 962.5, 1e-9);
   EXPECT_NEAR(e.array, 295.1424, 1e-9);
   EXPECT_NEAR(e.dpu, 79.2, 1e-9);
-  EXPECT_NEAR(e.total(), 17276.34336, 1e-8);
+  EXPECT_NEAR(e.buffer, 12160 * 0.1001550415714235, 1e-9);
+  EXPECT_NEAR(e.total(), 18237.8824 + 12160 * 0.1001550415714235, 1e-8);
+  // Inference energy leaves out the writes of the resident tiles.
+  EXPECT_NEAR(r.schedule.inferenceEnergyPJ,
+              18237.8824 + 12160 * 0.1001550415714235 - 11520, 1e-8);
 
   // Per layer, in order of first execution.
   ASSERT_EQ(r.layers.size(), 2u);
@@ -257,7 +282,51 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   // 1400 + 1 = 4401.
   EXPECT_DOUBLE_EQ(r.layers[0].cost.latencyNs, 23003.0);
   EXPECT_DOUBLE_EQ(r.layers[1].cost.latencyNs, 4401.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].startNs, 0.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].endNs, 5603.0);
+  EXPECT_DOUBLE_EQ(r.layers[1].startNs, 5603.0);
+  EXPECT_DOUBLE_EQ(r.layers[1].endNs, 7004.0);
   EXPECT_EQ(r.total.name, "total");
+}
+
+TEST_F(SimulatorMlp, EstimateCostsWhatARunCosts) {
+  std::vector<Tensor> out;
+  const Report run = runOk(Mode::Quantized, out);
+  Report est;
+  estimate(sim->program(), sim->target(), est);
+  EXPECT_TRUE(est.costOnly);
+  EXPECT_EQ(nlohmann::json::parse(est.toJson()).at("totals"),
+            nlohmann::json::parse(run.toJson()).at("totals"));
+  EXPECT_EQ(nlohmann::json::parse(est.toJson()).at("layers"),
+            nlohmann::json::parse(run.toJson()).at("layers"));
+  EXPECT_EQ(est.toCsv(), run.toCsv());
+}
+
+TEST_F(SimulatorMlp, ScheduleOverCapacityReusesArrays) {
+  // Two arrays for four tiles: t0, t2 share array 0 and t1, t3 array 1.
+  Program p = prog;
+  nlohmann::json tj = nlohmann::json::parse(p.targetJson);
+  tj["crossbar"]["num_tiles"] = 2;
+  p.targetJson = tj.dump();
+  std::string error;
+  std::optional<Simulator> s2 = loadProgram(p, error);
+  ASSERT_TRUE(s2) << error;
+  Report r;
+  estimate(s2->program(), s2->target(), r);
+  // Every tile is programmed when its MVM needs it:
+  //   t0 0-12800, p0 12800-18400; t1 0-3200, p1 3200-4600; DPU 18400-18403;
+  //   t2 on array 0 after p0: 18400-19200, o0 19200-20600;
+  //   t3 on array 1 after p1: 4600-5400, o1 18403-19803; bias 20600-20601.
+  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 20601.0);
+  // Resident: t0, t1 hold their weights; t2 5600-6400 then o0 6400-7800;
+  // t3 1400-2200, o1 5603-7003; bias 7800-7801.
+  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 7801.0);
+  EXPECT_EQ(r.schedule.maxProgramsPerArray, 2);
+  EXPECT_EQ(r.schedule.reprograms, 0); // no tile is needed twice
+  // Inference energy leaves out only the first two tiles' writes
+  // (128 + 32 rows * 8 * 8 cells * 1 pJ = 10240 pJ).
+  EXPECT_NEAR(r.schedule.inferenceEnergyPJ,
+              r.total.cost.energy.total() - 10240.0, 1e-9);
 }
 
 TEST_F(SimulatorMlp, QuantizedRunCostsTheSameAndIsClose) {
@@ -347,8 +416,13 @@ TEST_F(SimulatorMlp, ReportJson) {
   EXPECT_EQ(t.at("adc_conversions"), 3360);
   EXPECT_EQ(t.at("analog_macs"), 2880);
   EXPECT_EQ(t.at("digital_macs"), 0);
-  EXPECT_DOUBLE_EQ(t.at("latency_ns").get<double>(), 27404.0);
-  EXPECT_NEAR(t.at("energy_pj").get<double>(), 17276.34336, 1e-8);
+  EXPECT_DOUBLE_EQ(t.at("latency_ns").get<double>(), 19804.0);
+  EXPECT_DOUBLE_EQ(t.at("serial_latency_ns").get<double>(), 27404.0);
+  EXPECT_DOUBLE_EQ(t.at("inference_latency_ns").get<double>(), 7004.0);
+  EXPECT_NEAR(t.at("energy_pj").get<double>(),
+              18237.8824 + 12160 * 0.1001550415714235, 1e-8);
+  // 2880 MACs = 5760 operations in 7004 ns.
+  EXPECT_NEAR(t.at("tops").get<double>(), 5760.0 / 7004.0 / 1000.0, 1e-15);
   EXPECT_EQ(t.at("analog_mac_ratio"), 1.0);
   EXPECT_EQ(t.at("tiles_programmed"), 4);
   EXPECT_EQ(t.at("tiles_available"), 64);
@@ -386,9 +460,10 @@ TEST_F(SimulatorMlp, ReportJson) {
                "analog_macs", "digital_macs", "latency_ns", "energy_pj",
                "energy_breakdown_pj"});
   const nlohmann::json &e = t.at("energy_breakdown_pj");
-  for (const char *k : {"dac", "array", "adc", "shift_add", "write", "dpu"})
+  for (const char *k :
+       {"dac", "array", "adc", "shift_add", "buffer", "write", "dpu"})
     EXPECT_TRUE(e.contains(k)) << k;
-  EXPECT_EQ(e.size(), 6u);
+  EXPECT_EQ(e.size(), 7u);
   EXPECT_DOUBLE_EQ(e.at("write").get<double>(), 11520.0);
   ASSERT_TRUE(j.at("layers").is_array());
   ASSERT_EQ(j.at("layers").size(), 2u);

@@ -12,6 +12,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+
 using imc::hw::loadTarget;
 using imc::hw::parseTarget;
 using imc::hw::Target;
@@ -21,8 +23,13 @@ using ::testing::HasSubstr;
 
 namespace {
 
+/// The default target without its technology section: every energy and
+/// latency constant is then required.
 json defaultJson() {
-  return json::parse(imc::test::readTextFile(imc::test::defaultTargetPath()));
+  json j =
+      json::parse(imc::test::readTextFile(imc::test::defaultTargetPath()));
+  j.erase("technology");
+  return j;
 }
 
 /// Parses `j` and expects a failure; returns the message.
@@ -65,7 +72,7 @@ TEST(Target, DefaultTargetParses) {
   EXPECT_EQ(t->activationBits, 8);
   EXPECT_EQ(t->dpuLanes, 64);
   EXPECT_EQ(t->dpuClockMHz, 1000.0);
-  EXPECT_EQ(t->energy.dacPerRowPJ, 0.00039);
+  EXPECT_EQ(t->energy.dacPerRowPJ, 0.390625);
   EXPECT_EQ(t->energy.cellReadPJ, 0.00183);
   EXPECT_EQ(t->energy.adcPerConvPJ, 1.5625);
   EXPECT_EQ(t->energy.shiftAddPJ, 0.039);
@@ -591,6 +598,79 @@ TEST(Target, LoadFilePrefixesErrorsWithPath) {
   EXPECT_EQ(error.rfind(path + ": ", 0), 0u) << error;
   EXPECT_THAT(error, HasSubstr("crossbar.rows"));
   std::remove(path.c_str());
+}
+
+
+//===----------------------------------------------------------------------===//
+// The technology section
+//===----------------------------------------------------------------------===//
+
+json techJson(const char *name) {
+  return json::parse(imc::test::readTextFile(imc::test::sourceDir() +
+                                             "/targets/" + name + ".json"));
+}
+
+TEST(Target, BundledTechnologyTargetsParse) {
+  for (const char *name : {"default", "rram-22nm", "pcm-22nm", "sram-22nm"}) {
+    std::optional<Target> t = parseOk(techJson(name));
+    ASSERT_TRUE(t) << name;
+    ASSERT_TRUE(t->technology.has_value()) << name;
+  }
+  std::optional<Target> t = parseOk(techJson("rram-22nm"));
+  EXPECT_EQ(t->technology->nodeNm, 22.0);
+  EXPECT_EQ(t->technology->cell, "rram");
+  EXPECT_EQ(t->dpuPrecision, "fp32");
+  // Omitted constants are left to the cost model.
+  EXPECT_TRUE(std::isnan(t->energy.cellReadPJ));
+  EXPECT_TRUE(std::isnan(t->latency.adcConvNs));
+}
+
+TEST(Target, TechnologyMakesConstantsOptional) {
+  json j = techJson("default");
+  j["energy_pj"].erase("dpu_mul");
+  j.erase("latency_ns");
+  std::optional<Target> t = parseOk(j);
+  ASSERT_TRUE(t);
+  EXPECT_TRUE(std::isnan(t->energy.dpuMulPJ));
+  EXPECT_EQ(t->energy.dpuAddPJ, 0.9); // given fields stay given
+  EXPECT_TRUE(std::isnan(t->latency.rowWriteNs));
+  // The round trip keeps given and derived constants apart.
+  std::string error;
+  std::optional<Target> back = parseTarget(targetToJson(*t), "rt", error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_TRUE(std::isnan(back->energy.dpuMulPJ));
+  EXPECT_EQ(back->energy.dpuAddPJ, 0.9);
+  EXPECT_EQ(json::parse(targetToJson(*back)), json::parse(targetToJson(*t)));
+}
+
+TEST(Target, TechnologyRejections) {
+  json j = techJson("rram-22nm");
+  j["technology"]["cell"] = "mram";
+  EXPECT_THAT(parseError(j),
+              HasSubstr("'technology.cell' must be one of sram, rram, pcm, "
+                        "got 'mram'"));
+  j = techJson("rram-22nm");
+  j["technology"]["node_nm"] = 5;
+  EXPECT_THAT(parseError(j),
+              HasSubstr("'technology.node_nm' must be a number in [7, 130]"));
+  j = techJson("rram-22nm");
+  j["technology"]["g_off_us"] = 20;
+  EXPECT_THAT(parseError(j), HasSubstr("'technology.g_off_us' must be at most "
+                                       "technology.g_on_us"));
+  j = techJson("rram-22nm");
+  j["technology"].erase("adc_gsps");
+  EXPECT_THAT(parseError(j), HasSubstr("missing field 'technology.adc_gsps'"));
+  j = techJson("rram-22nm");
+  j["technology"]["adc_ghz"] = 1;
+  EXPECT_THAT(parseError(j), HasSubstr("unknown field 'technology.adc_ghz'"));
+  j = techJson("rram-22nm");
+  j["dpu"]["precision"] = "bf16";
+  EXPECT_THAT(parseError(j), HasSubstr("'dpu.precision' must be one of fp32, "
+                                       "fp16, int32, int8, got 'bf16'"));
+  j = techJson("rram-22nm");
+  j["energy_pj"] = {{"cell_read", -1}};
+  EXPECT_THAT(parseError(j),
+              HasSubstr("'energy_pj.cell_read' must be a number in [0, "));
 }
 
 } // namespace

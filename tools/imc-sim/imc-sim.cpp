@@ -5,9 +5,11 @@
 //===----------------------------------------------------------------------===//
 //
 // imc-sim PROG.imcb --input X.npy [--input ...] [--output-dir DIR]
-//         [--report REPORT.json] [--mode ideal|quantized] [--quiet]
+//         [--report REPORT.json] [--csv LAYERS.csv]
+//         [--mode ideal|quantized|noisy] [--quiet]
+// imc-sim PROG.imcb --cost-only [--report REPORT.json] [--csv LAYERS.csv]
 // imc-sim PROG.imcb --dump
-// (at least one of --output-dir and --report)
+// (at least one of --output-dir, --report and --csv)
 //
 // Every input is checked before anything runs, and nothing is written unless
 // the whole run succeeds (results go to temporary files that are renamed at
@@ -15,6 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 
 #include "llvm/Support/CommandLine.h"
@@ -57,6 +60,13 @@ static cl::opt<double>
               cl::init(0.0));
 static cl::opt<bool> noGdc("no-gdc",
                            cl::desc("Disable global drift compensation"));
+static cl::opt<std::string> csvPath("csv",
+                                    cl::desc("Write the per-layer CSV here"),
+                                    cl::value_desc("layers.csv"));
+static cl::opt<bool>
+    costOnly("cost-only",
+             cl::desc("Cost the program without running it (no inputs): "
+                      "the report without results"));
 static cl::opt<bool> dump("dump",
                           cl::desc("Print the program listing and exit"));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"));
@@ -120,8 +130,11 @@ static int run() {
     fmt::print("{}", imc::sim::dumpProgram(sim->program()));
     return 0;
   }
-  if (outputDir.empty() && reportPath.empty())
-    return fail("nothing to write: give --output-dir and/or --report");
+  if (costOnly && (inputPaths.getNumOccurrences() ||
+                   !outputDir.empty() || modeName.getNumOccurrences()))
+    return fail("--cost-only takes no --input, --output-dir or --mode");
+  if (outputDir.empty() && reportPath.empty() && csvPath.empty() && !costOnly)
+    return fail("nothing to write: give --output-dir, --report and/or --csv");
   if (!outputDir.empty() && !sys::fs::is_directory(outputDir))
     return fail(fmt::format("--output-dir {}: not a directory",
                             outputDir.getValue()));
@@ -136,7 +149,9 @@ static int run() {
 
   std::vector<imc::sim::Tensor> outputs;
   imc::sim::Report report;
-  if (!sim->run(inputs, options, outputs, report, error))
+  if (costOnly)
+    imc::sim::estimate(sim->program(), sim->target(), report);
+  else if (!sim->run(inputs, options, outputs, report, error))
     return fail(error);
 
   // Write everything to temporaries first, then rename.
@@ -155,16 +170,21 @@ static int run() {
       return fail(error);
     }
   }
-  if (!reportPath.empty()) {
-    std::string tmp = reportPath + ".tmp";
-    pending.emplace_back(reportPath, tmp);
+  auto writeText = [&](const std::string &path, const std::string &text) {
+    std::string tmp = path + ".tmp";
+    pending.emplace_back(path, tmp);
     std::ofstream out(tmp);
-    out << report.toJson() << "\n";
-    if (!out.flush()) {
-      cleanup();
-      return fail(fmt::format("{}: cannot write report", reportPath.getValue()));
-    }
-  }
+    out << text;
+    if (out.flush())
+      return true;
+    cleanup();
+    error = fmt::format("{}: cannot write", path);
+    return false;
+  };
+  if (!reportPath.empty() && !writeText(reportPath, report.toJson() + "\n"))
+    return fail(error);
+  if (!csvPath.empty() && !writeText(csvPath, report.toCsv()))
+    return fail(error);
   for (size_t i = 0; i < pending.size(); ++i)
     if (!writeFileAtomically(pending[i].first, pending[i].second, error)) {
       for (size_t j = i + 1; j < pending.size(); ++j)

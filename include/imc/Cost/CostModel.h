@@ -1,13 +1,13 @@
-//===- CostModel.h - imc latency / energy model ------------------*- C++ -*-===//
+//===- CostModel.h - imc latency / energy / area model -----------*- C++ -*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
 //===----------------------------------------------------------------------===//
 //
 // The one cost model of imc. The simulator charges every executed instruction
-// through these functions, and the co-optimizer evaluates design points with
-// the same ones: there is no second copy of any formula. Every formula and
-// constant is documented in docs/cost-model.md.
+// through a cost::Model, and the co-optimizer evaluates design points with
+// the same class: there is no second copy of any formula. Every formula and
+// constant is documented, with its source, in docs/cost-model.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,13 +17,18 @@
 #include "imc/Hardware/Target.h"
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 namespace imc::cost {
 
 /// Energy by component, in picojoules.
 struct Energy {
-  double dac = 0, array = 0, adc = 0, shiftAdd = 0, write = 0, dpu = 0;
-  double total() const { return dac + array + adc + shiftAdd + write + dpu; }
+  double dac = 0, array = 0, adc = 0, shiftAdd = 0, buffer = 0, write = 0,
+         dpu = 0;
+  double total() const {
+    return dac + array + adc + shiftAdd + buffer + write + dpu;
+  }
   Energy &operator+=(const Energy &o);
 };
 
@@ -37,28 +42,91 @@ struct Cost {
   Cost &operator+=(const Cost &o);
 };
 
-/// One crossbar MVM: `vectors` input vectors through a tile that holds a
-/// `rows` x `weightCols` block of weights (rows <= target rows, weightCols <=
-/// target weightColsPerArray()).
-Cost crossbarMvm(const hw::Target &t, int64_t vectors, int64_t rows,
-                 int64_t weightCols);
-
-/// Programming a `rows` x `weightCols` weight block into one tile.
-Cost crossbarProgram(const hw::Target &t, int64_t rows, int64_t weightCols);
+/// Chip area by component, in mm^2 (all zero for a target without a
+/// technology section).
+struct Area {
+  double arrays = 0, adcs = 0, dacs = 0, shiftAdd = 0, dpu = 0, buffers = 0;
+  double total() const {
+    return arrays + adcs + dacs + shiftAdd + dpu + buffers;
+  }
+};
 
 /// Kinds of element-wise DPU work, by the arithmetic they need. MulAdd is a
 /// fused multiply-add (one lane cycle, the energy of a multiply and an add).
 enum class DpuOpKind { Add, Mul, Max, MulAdd };
 
-/// `elements` element-wise operations of one kind on the DPU.
-Cost dpuElementwise(const hw::Target &t, DpuOpKind kind, int64_t elements);
+/// One resolved per-event constant: its value and where it came from
+/// ("target" when the JSON gave it, else the name of the model).
+struct Constant {
+  std::string name; ///< as in the target JSON, e.g. "energy_pj.cell_read"
+  double value = 0;
+  std::string origin;
+};
 
-/// Moving `elements` values through the DPU (im2col, transpose): one lane
-/// cycle per element. Their buffer energy is not modeled yet (0 pJ).
-Cost dpuMove(const hw::Target &t, int64_t elements);
+/// The cost model of one target: per-event constants resolved once (given
+/// by the target, or derived from its technology section), then cheap
+/// per-instruction formulas.
+class Model {
+public:
+  explicit Model(const hw::Target &t);
 
-/// A digital matrix multiply (m x k) * (k x n) on the DPU.
-Cost dpuMatmul(const hw::Target &t, int64_t m, int64_t k, int64_t n);
+  const hw::Target &target() const { return t; }
+  /// Resolved energies and latencies (all finite).
+  const hw::EnergyParams &energy() const { return e; }
+  const hw::LatencyParams &latency() const { return l; }
+  /// Buffer access energy per bit (0 without a technology section).
+  double bufferPJPerBit() const { return bufBit; }
+  /// Bits of one DPU operand (its precision).
+  int64_t dpuBits() const { return dpuPrecBits; }
+  /// Every resolved constant with its origin, for the report.
+  const std::vector<Constant> &constants() const { return table; }
+  /// Chip area (docs/cost-model.md#area).
+  const Area &area() const { return ar; }
+
+  /// One crossbar MVM: `vectors` input vectors through a tile that holds a
+  /// `rows` x `weightCols` block of weights (rows <= target rows, weightCols
+  /// <= target weightColsPerArray()). Includes the buffer traffic of its
+  /// inputs and outputs.
+  Cost crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols) const;
+  /// Programming a `rows` x `weightCols` weight block into one tile.
+  Cost crossbarProgram(int64_t rows, int64_t weightCols) const;
+  /// `elements` element-wise operations of one kind on the DPU (arithmetic
+  /// only; buffer traffic is charged by bufferTraffic).
+  Cost dpuElementwise(DpuOpKind kind, int64_t elements) const;
+  /// Moving `elements` values through the DPU (im2col, transpose): one lane
+  /// cycle per element (buffer traffic charged by bufferTraffic).
+  Cost dpuMove(int64_t elements) const;
+  /// A digital matrix multiply (m x k) * (k x n) on the DPU.
+  Cost dpuMatmul(int64_t m, int64_t k, int64_t n) const;
+  /// Reading and writing `elements` DPU operands from and to the on-chip
+  /// buffer (energy only; the accesses overlap with the DPU's cycles).
+  Cost bufferTraffic(int64_t elements) const;
+
+private:
+  hw::Target t;
+  hw::EnergyParams e;
+  hw::LatencyParams l;
+  double bufBit = 0;
+  int64_t dpuPrecBits = 32;
+  std::vector<Constant> table;
+  Area ar;
+};
+
+//===----------------------------------------------------------------------===//
+// Technology models (docs/cost-model.md#technology-models)
+//===----------------------------------------------------------------------===//
+
+/// Energy per conversion (pJ) of the best ADC of `bits` resolution at
+/// `sampleRateHz`: the Murmann-survey envelope fit of Accelergy's ADC plug-in.
+double adcEnergyPJ(int64_t bits, double sampleRateHz);
+/// Area (um^2) of that ADC at `nodeNm` (the same plug-in's regression).
+double adcAreaUm2(int64_t bits, double sampleRateHz, double nodeNm,
+                  double energyPJ);
+/// Energy scale factor from (fromNm, fromVdd) to (toNm, toVdd): Stillmaker &
+/// Baas's per-node fits, interpolated between tabulated nodes.
+double energyScale(double fromNm, double fromVdd, double toNm, double toVdd);
+/// Area scale factor from fromNm to toNm (Stillmaker & Baas).
+double areaScale(double fromNm, double toNm);
 
 } // namespace imc::cost
 

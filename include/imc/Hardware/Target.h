@@ -14,12 +14,19 @@
 #define IMC_HARDWARE_TARGET_H
 
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 
 namespace imc::hw {
 
-/// Energy constants, in picojoules. See docs/cost-model.md for sources.
+/// A constant the target leaves to the technology model (docs/cost-model.md):
+/// fields of EnergyParams and LatencyParams hold it when the JSON omits them.
+constexpr double kDerived = std::numeric_limits<double>::quiet_NaN();
+
+/// Energy constants, in picojoules, as written in the target; kDerived where
+/// the target leaves them to the technology model. Read the resolved values
+/// through cost::Model. See docs/cost-model.md for sources.
 struct EnergyParams {
   double dacPerRowPJ = 0;      ///< one DAC conversion driving one row
   double cellReadPJ = 0;       ///< one cell read during one input cycle
@@ -30,7 +37,7 @@ struct EnergyParams {
   double dpuMulPJ = 0;         ///< one DPU multiply (fp32)
 };
 
-/// Latency constants, in nanoseconds.
+/// Latency constants, in nanoseconds (kDerived as for EnergyParams).
 struct LatencyParams {
   double arrayReadNs = 0; ///< one read of one row group in one input cycle
   double adcConvNs = 0;   ///< one ADC conversion
@@ -46,6 +53,25 @@ struct DeviceParams {
   double stuckAt0 = 0.0;     ///< probability a cell is stuck at 0
   double stuckAtMax = 0.0;   ///< probability a cell is stuck at gmax
   bool specified = false;    ///< the JSON had a device section
+};
+
+/// The technology a target is built in (optional JSON section
+/// `technology`): what the cost model derives per-event constants and area
+/// from. Every field is required when the section is present.
+struct Technology {
+  double nodeNm = 0;      ///< CMOS node of the peripherals and the DPU
+  double vdd = 0;         ///< supply voltage of the peripherals and the DPU
+  std::string cell;       ///< sram | rram | pcm (reported)
+  double cellAreaF2 = 0;  ///< area of one cell, in F^2 at nodeNm
+  double gOnUS = 0;       ///< largest cell conductance (read energy)
+  double gOffUS = 0;      ///< smallest cell conductance
+  double readVoltage = 0; ///< read voltage on a row
+  double readPulseNs = 0; ///< read pulse of one row group in one input cycle
+  double writeEnergyPJ = 0;  ///< programming one cell (with verify)
+  double writeLatencyNs = 0; ///< programming one row (cells in parallel)
+  double endurance = 0;      ///< write cycles a cell survives
+  double adcGsps = 0;        ///< ADC sample rate, giga-samples per second
+  double bufferKiB = 0;      ///< on-chip SRAM buffer for activations
 };
 
 struct Target {
@@ -66,9 +92,12 @@ struct Target {
   // Digital processing unit.
   int64_t dpuLanes = 0;
   double dpuClockMHz = 0;
+  std::string dpuPrecision = "fp32"; ///< fp32 | fp16 | int32 | int8
+  bool dpuPrecisionSpecified = false;
   EnergyParams energy;
   LatencyParams latency;
   DeviceParams device;
+  std::optional<Technology> technology;
 
   /// Magnitude slices per weight: ceil((weightBits - 1) / cellBits). Signed
   /// weights are stored as a differential pair of magnitudes.
