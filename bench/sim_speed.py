@@ -56,6 +56,22 @@ def main():
     print("export %.2f s, compile + translate %.2f s, program %.1f MB"
           % (t1 - t0, t2 - t1, len(prog.to_bytes()) / 1e6))
 
+    # The cost model alone: whole-network evaluations per second (C++, the
+    # program loaded once; bench/cost_eval.cpp).
+    bench_bin = os.path.join(os.environ.get("IMC_BUILD_DIR", os.path.join(
+        HERE, "..", "build")), "bin", "imc-cost-bench")
+    if os.path.exists(bench_bin):
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "resnet18.imcb")
+            with open(path, "wb") as f:
+                f.write(prog.to_bytes())
+            print(subprocess.run([bench_bin, path, "3"], check=True,
+                                 capture_output=True, text=True).stdout.strip())
+    else:
+        print("(no %s: cost-model evaluations/s not measured)" % bench_bin)
+
     with torch.no_grad():
         model(x)  # warm-up
         t_torch, ref = best_of(max(args.repeat, 3), lambda: model(x))

@@ -35,9 +35,15 @@ static int64_t numElements(const std::vector<int64_t> &shape) {
 
 ProgramCoster::ProgramCoster(const Program &p, const cost::Model &m)
     : p(p), m(m), nnz(p.values.size(), -1) {
+  // Only the right operands of dpu.matmul need their non-zeros counted.
+  std::vector<char> needed(p.values.size(), 0);
+  for (const Instr &in : p.code)
+    if (in.op == Opcode::DpuMatmul)
+      needed[in.operands[1]] = 1;
   for (const format::Constant &c : p.constants)
-    nnz[c.value] = std::count_if(c.data.begin(), c.data.end(),
-                                 [](float v) { return v != 0.0f; });
+    if (needed[c.value])
+      nnz[c.value] = std::count_if(c.data.begin(), c.data.end(),
+                                   [](float v) { return v != 0.0f; });
 }
 
 Charge ProgramCoster::charge(const Instr &in) const {

@@ -633,7 +633,7 @@ std::string Report::toJson() const {
   j["format"] = "imc-sim-report";
   j["version"] = 1;
   j["target"] = target;
-  j["mode"] = modeName(mode);
+  j["mode"] = costOnly ? "estimate" : modeName(mode);
   if (mode == Mode::Noisy)
     j["noise"] = {{"device", device},
                   {"seed", options.seed},
@@ -715,7 +715,7 @@ std::string Report::toCsv() const {
   };
   for (const LayerStats &l : layers)
     row(l, l.engine(), l.cost.latencyNs, l.startNs, l.endNs);
-  row(total, "total", schedule.latencyNs, 0.0, schedule.latencyNs);
+  row(total, "total", schedule.latencyNs, 0.0, schedule.inferenceLatencyNs);
   return out;
 }
 
@@ -723,8 +723,15 @@ std::string formatSummary(const Report &r) {
   const LayerStats &t = r.total;
   const cost::Energy &e = t.cost.energy;
   const int64_t macs = t.analogMacs + t.digitalMacs;
-  std::string out = fmt::format("imc-sim report ({} mode, target {})\n",
-                                modeName(r.mode), r.target);
+  std::string out =
+      r.costOnly
+          ? fmt::format("imc-sim cost estimate (no simulation), target {}{}\n",
+                        r.target,
+                        r.technology.empty() ? "" : " (" + r.technology + ")")
+          : fmt::format("imc-sim report ({} mode, target {}{})\n",
+                        modeName(r.mode), r.target,
+                        r.technology.empty() ? ""
+                                             : ", " + r.technology);
   out += fmt::format("  MVMs           {:>14}\n", t.mvms);
   out += fmt::format("  cell writes    {:>14}\n", t.cost.cellWrites);
   out += fmt::format("  DPU ops        {:>14}\n", t.dpuOps);

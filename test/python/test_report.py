@@ -1,0 +1,84 @@
+"""Cost reports from Python: imc.estimate equals a simulation's costs, the
+CSV agrees with the JSON, the 22 nm targets report area and throughput,
+and imc.plot draws a PNG (and rejects what is not a report)."""
+import csv
+import io
+import json
+import os
+
+import numpy as np
+import pytest
+
+import imc
+from imc import plot
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+MLP = os.path.join(ROOT, "examples", "mlp")
+
+
+@pytest.fixture(scope="module")
+def mlp():
+    return imc.load(os.path.join(MLP, "mlp.mlir"))
+
+
+def test_estimate_equals_simulation_costs(mlp):
+    prog = imc.compile(mlp, target="rram-22nm")
+    x = np.load(os.path.join(MLP, "input.npy"))
+    sim = imc.simulate(prog, [x], mode="quantized")
+    est = imc.estimate(prog)
+    assert est.outputs == []
+    assert est.report["mode"] == "estimate" and est.report["cost_only"]
+    assert est.report["totals"] == sim.report["totals"]
+    assert est.report["layers"] == sim.report["layers"]
+    assert est.csv() == sim.csv()
+
+
+@pytest.mark.parametrize("target", ["rram-22nm", "pcm-22nm", "sram-22nm"])
+def test_22nm_targets_report_area_and_throughput(mlp, target):
+    r = imc.estimate(imc.compile(mlp, target=target)).report
+    t = r["totals"]
+    assert r["technology"] == target.split("-")[0] + " 22 nm"
+    area = t["area_breakdown_mm2"]
+    assert t["area_mm2"] == pytest.approx(sum(area.values()), rel=1e-12)
+    assert all(v > 0 for v in area.values())
+    ops = 2 * (t["analog_macs"] + t["digital_macs"])
+    assert t["tops"] == pytest.approx(ops / t["inference_latency_ns"] / 1e3, rel=1e-12)
+    assert t["tops_per_w"] == pytest.approx(ops / t["inference_energy_pj"], rel=1e-12)
+    assert t["tops_per_mm2"] == pytest.approx(t["tops"] / t["area_mm2"], rel=1e-12)
+    assert t["energy_pj"] == pytest.approx(sum(t["energy_breakdown_pj"].values()), rel=1e-12)
+    # The schedule overlaps independent work; it is never longer than the sum.
+    assert t["inference_latency_ns"] <= t["latency_ns"] <= t["serial_latency_ns"]
+    # Every derived constant names its origin.
+    assert {c["origin"] for c in r["constants"]} >= {"Murmann-survey ADC fit"}
+
+
+def test_csv_matches_json(mlp):
+    res = imc.estimate(imc.compile(mlp, target="rram-22nm"))
+    rows = list(csv.DictReader(io.StringIO(res.csv())))
+    layers = res.report["layers"]
+    assert [r["layer"] for r in rows[:-1]] == [l["name"] for l in layers]
+    for r, l in zip(rows, layers):
+        assert float(r["energy_pj"]) == pytest.approx(l["energy_pj"], rel=1e-12)
+        assert int(r["analog_macs"]) == l["analog_macs"]
+        assert float(r["end_ns"]) == pytest.approx(l["end_ns"])
+    total = rows[-1]
+    assert total["layer"] == "total"
+    assert float(total["energy_pj"]) == pytest.approx(res.report["totals"]["energy_pj"], rel=1e-12)
+    assert float(total["end_ns"]) == pytest.approx(res.report["totals"]["inference_latency_ns"])
+
+
+def test_plot_writes_png(mlp, tmp_path):
+    res = imc.estimate(imc.compile(mlp, target="rram-22nm"))
+    path = tmp_path / "r.png"
+    res.plot(str(path))
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10000
+    # The command line: a report file in, a PNG out; not a report -> error.
+    rep = tmp_path / "r.json"
+    rep.write_text(json.dumps(res.report))
+    assert plot.main([str(rep), str(tmp_path / "cli.png")]) == 0
+    assert (tmp_path / "cli.png").read_bytes()[:4] == b"\x89PNG"
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    assert plot.main([str(bad), str(tmp_path / "no.png")]) == 1
+    assert not (tmp_path / "no.png").exists()
