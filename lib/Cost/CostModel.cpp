@@ -188,7 +188,9 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
     return;
   }
   const hw::Technology &y = *tech;
-  const double fs = y.adcGsps * 1e9;
+  // A SAR conversion: one sampling cycle, then one cycle per bit.
+  const double convNs = double(t.adcBits + 1) / y.adcSarClockGHz;
+  const double fs = 1e9 / convNs;
   const double fromIsaac = energyScale(kIsaacNm, kIsaacVdd, y.nodeNm, y.vdd);
   const double fromHorowitz =
       energyScale(kHorowitzNm, kHorowitzVdd, y.nodeNm, y.vdd);
@@ -213,8 +215,8 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
           "Horowitz ISSCC'14 multiply, scaled");
   resolve("latency_ns.array_read", l.arrayReadNs, y.readPulseNs,
           "technology.read_pulse_ns");
-  resolve("latency_ns.adc_conversion", l.adcConvNs, 1.0 / y.adcGsps,
-          "1 / technology.adc_gsps");
+  resolve("latency_ns.adc_conversion", l.adcConvNs, convNs,
+          "SAR: (adc_bits + 1) / technology.adc_sar_clock_ghz");
   resolve("latency_ns.row_write", l.rowWriteNs, y.writeLatencyNs,
           "technology.write_latency_ns");
   bufBit = kHorowitzSramPJPerBit * fromHorowitz;

@@ -181,7 +181,7 @@ Target readTarget(const json &root) {
     y.writeEnergyPJ = x.number("write_energy_pj", 0, 1e6);
     y.writeLatencyNs = x.number("write_latency_ns", 0, 1e9);
     y.endurance = x.number("endurance", 1, 1e20);
-    y.adcGsps = x.number("adc_gsps", 1e-6, 100);
+    y.adcSarClockGHz = x.number("adc_sar_clock_ghz", 1e-6, 1000);
     y.bufferKiB = x.number("buffer_kib", 0, 1 << 20);
     x.finish();
     if (y.gOffUS > y.gOnUS)
@@ -338,7 +338,7 @@ std::string targetToJson(const Target &t) {
                        {"write_energy_pj", y->writeEnergyPJ},
                        {"write_latency_ns", y->writeLatencyNs},
                        {"endurance", y->endurance},
-                       {"adc_gsps", y->adcGsps},
+                       {"adc_sar_clock_ghz", y->adcSarClockGHz},
                        {"buffer_kib", y->bufferKiB}};
   if (t.device.specified) // the default device stays implicit
     j["device"] = {{"model", t.device.model},

@@ -267,7 +267,7 @@ hw::Target techTarget() {
   y.writeEnergyPJ = 2;
   y.writeLatencyNs = 30;
   y.endurance = 1e6;
-  y.adcGsps = 1;
+  y.adcSarClockGHz = 9; // 8 bits: 9 cycles -> 1 ns, 1 GS/s
   y.bufferKiB = 1;
   t.technology = y;
   return t;
@@ -296,6 +296,16 @@ TEST(CostTechnology, DerivedConstants) {
   EXPECT_EQ(m.constants().size(), 11u);
   for (const cost::Constant &c : m.constants())
     EXPECT_FALSE(c.origin.empty()) << c.name;
+
+  // Resolution-dependent ADC: 6 bits take 7 cycles of the 9 GHz clock,
+  // 7/9 ns, at 9/7 GS/s; 10 bits 11/9 ns.
+  hw::Target a6 = techTarget();
+  a6.adcBits = 6;
+  EXPECT_NEAR(cost::Model(a6).latency().adcConvNs, 7.0 / 9.0, 1e-15);
+  EXPECT_NEAR(cost::Model(a6).energy().adcPerConvPJ,
+              cost::adcEnergyPJ(6, 9e9 / 7), 1e-15);
+  a6.adcBits = 10;
+  EXPECT_NEAR(cost::Model(a6).latency().adcConvNs, 11.0 / 9.0, 1e-15);
 
   hw::Target i8 = techTarget();
   i8.dpuPrecision = "int8";

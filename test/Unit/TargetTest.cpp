@@ -658,8 +658,9 @@ TEST(Target, TechnologyRejections) {
   EXPECT_THAT(parseError(j), HasSubstr("'technology.g_off_us' must be at most "
                                        "technology.g_on_us"));
   j = techJson("rram-22nm");
-  j["technology"].erase("adc_gsps");
-  EXPECT_THAT(parseError(j), HasSubstr("missing field 'technology.adc_gsps'"));
+  j["technology"].erase("adc_sar_clock_ghz");
+  EXPECT_THAT(parseError(j),
+              HasSubstr("missing field 'technology.adc_sar_clock_ghz'"));
   j = techJson("rram-22nm");
   j["technology"]["adc_ghz"] = 1;
   EXPECT_THAT(parseError(j), HasSubstr("unknown field 'technology.adc_ghz'"));

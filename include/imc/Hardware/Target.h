@@ -70,7 +70,9 @@ struct Technology {
   double writeEnergyPJ = 0;  ///< programming one cell (with verify)
   double writeLatencyNs = 0; ///< programming one row (cells in parallel)
   double endurance = 0;      ///< write cycles a cell survives
-  double adcGsps = 0;        ///< ADC sample rate, giga-samples per second
+  /// SAR ADC bit-cycle clock (GHz): a conversion takes adcBits + 1 cycles
+  /// (sampling, then one per bit), so its rate is clock / (adcBits + 1).
+  double adcSarClockGHz = 0;
   double bufferKiB = 0;      ///< on-chip SRAM buffer for activations
 };
 
