@@ -18,20 +18,30 @@ uint64_t mixSeed(uint64_t x) {
   return x ^ (x >> 31);
 }
 
+Rng::Rng(uint64_t seed) {
+  // The SplitMix64 sequence from `seed` (mixSeed adds its increment).
+  for (int i = 0; i < 4; ++i)
+    s[i] = mixSeed(seed + uint64_t(i) * 0x9E3779B97F4A7C15ull);
+}
+
 double gaussian(Rng &rng) {
-  // Box-Muller on the engine's raw output: the same numbers on every
-  // standard library (std::normal_distribution's algorithm is unspecified).
+  // Marsaglia's polar method on the engine's raw output: the same numbers on
+  // every standard library (std::normal_distribution's algorithm is
+  // unspecified), and no sine or cosine.
   if (rng.hasSpare) {
     rng.hasSpare = false;
     return rng.spare;
   }
-  constexpr double kTwoPi = 6.283185307179586;
-  const double u1 = (double(rng() >> 11) + 0.5) * 0x1.0p-53;
-  const double u2 = double(rng() >> 11) * 0x1.0p-53;
-  const double r = std::sqrt(-2.0 * std::log(u1));
-  rng.spare = r * std::sin(kTwoPi * u2);
+  double u, v, q;
+  do {
+    u = double(rng() >> 11) * 0x1.0p-52 - 1.0; // [-1, 1)
+    v = double(rng() >> 11) * 0x1.0p-52 - 1.0;
+    q = u * u + v * v;
+  } while (q >= 1.0 || q == 0.0);
+  const double f = std::sqrt(-2.0 * std::log(q) / q);
+  rng.spare = v * f;
   rng.hasSpare = true;
-  return r * std::cos(kTwoPi * u2);
+  return u * f;
 }
 
 double PcmModel::programSigma(double x) const {
@@ -59,18 +69,30 @@ double PcmModel::readTimeFactor(double t) {
 
 Cell PcmModel::program(double gT, Rng &rng) const {
   const double x = gT / gMax;
+  // driftMean and driftSigma with one logarithm.
+  const double lx = std::log(std::max(x, 1e-7));
+  const double mu = std::clamp(-0.0155 * lx + 0.0244, 0.049, 0.1);
+  const double sNu = std::clamp(-0.0125 * lx - 0.0059, 0.008, 0.045);
   Cell c;
   c.gProg = std::max(gT + programSigma(x) * gaussian(rng), 0.0);
-  c.nu = std::fabs(driftMean(x) + driftSigma(x) * gaussian(rng));
+  c.nu = std::fabs(mu + sNu * gaussian(rng));
   return c;
 }
 
-double PcmModel::read(const Cell &c, double t, Rng &rng) const {
+ReadTime PcmModel::readTime(double t) const {
+  ReadTime r;
+  r.t = t;
+  r.logDrift = std::log((t + kT0) / kT0);
+  r.noiseFactor = readTimeFactor(t);
+  return r;
+}
+
+double PcmModel::read(const Cell &c, const ReadTime &rt, Rng &rng) const {
   double g = c.gProg;
-  if (t > 0)
-    g *= std::pow((t + kT0) / kT0, -c.nu);
+  if (rt.t > 0)
+    g *= std::exp(-c.nu * rt.logDrift); // (T / t0)^-nu
   const double qs = readQs(c.gProg / gMax);
-  g += std::fabs(g) * qs * readTimeFactor(t) * gaussian(rng);
+  g += std::fabs(g) * qs * rt.noiseFactor * gaussian(rng);
   return std::max(g, 0.0);
 }
 
@@ -93,8 +115,9 @@ Cell StuckAtModel::program(double gT, Rng &rng) const {
   return c;
 }
 
-double StuckAtModel::read(const Cell &c, double t, Rng &rng) const {
-  return c.nu < 0 ? c.gProg : inner->read(c, t, rng);
+double StuckAtModel::read(const Cell &c, const ReadTime &rt,
+                          Rng &rng) const {
+  return c.nu < 0 ? c.gProg : inner->read(c, rt, rng);
 }
 
 } // namespace imc::sim

@@ -17,25 +17,37 @@
 
 #include <cstdint>
 #include <memory>
-#include <random>
 #include <string>
 
 namespace imc::sim {
 
-/// The random source of noisy runs: a 64-bit Mersenne twister, seeded per
-/// tile row from the run's seed so that results do not depend on order, plus
-/// the spare sample of the last Box-Muller pair (gaussian() uses both).
+/// The random source of noisy runs: xoshiro256** (Blackman & Vigna), its
+/// state filled from the seed by SplitMix64, seeded per tile row from the
+/// run's seed so that results do not depend on order; plus the spare sample
+/// of the last normal pair (gaussian() uses both). Cheap to seed, which
+/// matters with one stream per row.
 class Rng {
 public:
-  using result_type = std::mt19937_64::result_type;
-  explicit Rng(uint64_t seed) : engine(seed) {}
-  result_type operator()() { return engine(); }
-  static constexpr result_type min() { return std::mt19937_64::min(); }
-  static constexpr result_type max() { return std::mt19937_64::max(); }
+  using result_type = uint64_t;
+  explicit Rng(uint64_t seed);
+  result_type operator()() {
+    const uint64_t result = rotl(s[1] * 5, 7) * 9;
+    const uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+  }
+  static constexpr result_type min() { return 0; }
+  static constexpr result_type max() { return ~uint64_t(0); }
 
 private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   friend double gaussian(Rng &rng);
-  std::mt19937_64 engine;
+  uint64_t s[4];
   bool hasSpare = false;
   double spare = 0;
 };
@@ -44,9 +56,18 @@ private:
 /// the run's seed, per row from the tile's).
 uint64_t mixSeed(uint64_t x);
 
-/// A standard normal sample (Box-Muller on the engine's raw output; each pair
-/// of uniforms gives two samples, returned one after the other).
+/// A standard normal sample (Marsaglia's polar method on the engine's raw
+/// output; each accepted pair of uniforms gives two samples, returned one
+/// after the other).
 double gaussian(Rng &rng);
+
+/// What a device model needs to know of the read time, computed once per
+/// tile (DeviceModel::readTime) rather than once per cell.
+struct ReadTime {
+  double t = 0;           ///< seconds since programming
+  double logDrift = 0;    ///< PCM: ln((t + t0) / t0)
+  double noiseFactor = 0; ///< PCM: sqrt(ln((t + t0 + t_r) / (2 t_r)))
+};
 
 /// A programmed device: its programmed conductance and drift exponent.
 struct Cell {
@@ -60,9 +81,18 @@ public:
   virtual std::string name() const = 0;
   /// Programs a device to target conductance gT (uS, in [0, gmax]).
   virtual Cell program(double gT, Rng &rng) const = 0;
-  /// Conductance read `t` seconds after programming (the inference time;
-  /// drift, read noise).
-  virtual double read(const Cell &c, double t, Rng &rng) const = 0;
+  /// The per-tile part of a read at inference time `t` (seconds).
+  virtual ReadTime readTime(double t) const {
+    ReadTime r;
+    r.t = t;
+    return r;
+  }
+  /// Conductance read at `rt` (drift, read noise).
+  virtual double read(const Cell &c, const ReadTime &rt, Rng &rng) const = 0;
+  /// Conductance read `t` seconds after programming.
+  double read(const Cell &c, double t, Rng &rng) const {
+    return read(c, readTime(t), rng);
+  }
   double gmax() const { return gMax; }
 
 protected:
@@ -85,7 +115,9 @@ public:
   explicit PcmModel(double gmax = 25.0) : DeviceModel(gmax) {}
   std::string name() const override { return "pcm"; }
   Cell program(double gT, Rng &rng) const override;
-  double read(const Cell &c, double t, Rng &rng) const override;
+  using DeviceModel::read;
+  ReadTime readTime(double t) const override;
+  double read(const Cell &c, const ReadTime &rt, Rng &rng) const override;
 
   // The model's pieces, for tests and docs.
   double programSigma(double x) const; ///< x = gT / gmax
@@ -105,7 +137,10 @@ public:
   RramModel(double gmax, double relSigma) : DeviceModel(gmax), rel(relSigma) {}
   std::string name() const override { return "rram"; }
   Cell program(double gT, Rng &rng) const override;
-  double read(const Cell &c, double, Rng &) const override { return c.gProg; }
+  using DeviceModel::read;
+  double read(const Cell &c, const ReadTime &, Rng &) const override {
+    return c.gProg;
+  }
 
 private:
   double rel;
@@ -119,7 +154,9 @@ public:
       : DeviceModel(inner->gmax()), inner(std::move(inner)), p0(p0), p1(p1) {}
   std::string name() const override { return inner->name() + "+stuck-at"; }
   Cell program(double gT, Rng &rng) const override;
-  double read(const Cell &c, double t, Rng &rng) const override;
+  using DeviceModel::read;
+  ReadTime readTime(double t) const override { return inner->readTime(t); }
+  double read(const Cell &c, const ReadTime &rt, Rng &rng) const override;
 
 private:
   std::shared_ptr<DeviceModel> inner;
