@@ -148,6 +148,9 @@ struct Executor {
     c.dacBits = t.dacBits;
     c.adcBits = t.adcBits;
     c.parallelRows = t.parallelRows;
+    c.adcRange = t.adcRange;
+    c.bmMaxIterations =
+        t.boundManagement == "iterative" ? t.bmMaxIterations : 0;
     return c;
   }
 
@@ -338,6 +341,8 @@ struct Executor {
       noise.seed = mixSeed(opts.seed ^ mixSeed(in.result));
       noise.driftTime = opts.driftTime;
       noise.gdc = opts.gdc;
+      noise.outputNoise = t.device.outputNoise;
+      noise.irDrop = t.device.irDrop;
       tiles[in.result] = std::make_unique<CrossbarTile>(
           w.data.data(), w.shape[0], w.shape[1], config(),
           opts.mode == Mode::Quantized,
@@ -351,7 +356,9 @@ struct Executor {
       const CrossbarTile &tile = *tiles[in.operands[0]];
       const Tensor &x = tensors[in.operands[1]];
       Tensor r(resShape);
-      tile.mvm(x.data.data(), x.shape[0], r.data.data());
+      // The instruction's result id names the output-noise stream.
+      report.bmRetries +=
+          tile.mvm(x.data.data(), x.shape[0], r.data.data(), in.result);
       tensors[in.result] = std::move(r);
       c = cost::crossbarMvm(t, x.shape[0], tile.rows(), tile.cols());
       ls.mvms += x.shape[0];
@@ -602,6 +609,8 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
   report.tilesAvailable = tgt.numTiles;
   report.mode = options.mode;
   report.options = options;
+  report.boundManagement = options.mode != Mode::Ideal &&
+                           tgt.boundManagement == "iterative";
   Executor ex{prog, tgt, options, {}, {}, report, {}};
   if (options.mode == Mode::Noisy) {
     ex.device = makeDevice(tgt.device);
@@ -696,6 +705,8 @@ std::string Report::toJson() const {
   tot["analog_mac_ratio"] = macs ? double(total.analogMacs) / double(macs) : 0.0;
   tot["tiles_programmed"] = tilesProgrammed;
   tot["tiles_available"] = tilesAvailable;
+  if (boundManagement)
+    tot["bm_retries"] = bmRetries;
   j["totals"] = tot;
   j["layers"] = nlohmann::ordered_json::array();
   for (const LayerStats &l : layers)

@@ -55,6 +55,10 @@ struct Report {
   std::vector<LayerStats> layers; ///< in order of first execution
   int64_t tilesProgrammed = 0;
   int64_t tilesAvailable = 0; ///< the target's num_tiles
+  /// Bound management was on (iterative, quantized or noisy mode), and how
+  /// many times it redid a vector's MVM (docs/quantization.md).
+  bool boundManagement = false;
+  int64_t bmRetries = 0;
   /// The report as JSON text (docs/report.md lists the fields).
   std::string toJson() const;
 };
