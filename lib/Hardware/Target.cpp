@@ -63,17 +63,27 @@ public:
     return v.get<int64_t>();
   }
 
-  double number(const char *key, double lo, double hi) {
+  /// A number in [lo, hi], or in (lo, hi] with `openLo`.
+  double number(const char *key, double lo, double hi, bool openLo = false) {
     const json &v = field(key);
+    const char open = openLo ? '(' : '[';
     if (!v.is_number())
-      throw FieldError{fmt::format("field '{}' must be a number in [{}, {}]",
-                                   name(key), lo, hi)};
+      throw FieldError{fmt::format("field '{}' must be a number in {}{}, {}]",
+                                   name(key), open, lo, hi)};
     double x = v.get<double>();
-    if (!(x >= lo && x <= hi))
+    if (!(openLo ? x > lo : x >= lo) || !(x <= hi))
       throw FieldError{fmt::format(
-          "field '{}' must be a number in [{}, {}], got {}", name(key), lo, hi,
-          x)};
+          "field '{}' must be a number in {}{}, {}], got {}", name(key), open,
+          lo, hi, x)};
     return x;
+  }
+
+  /// Whether optional field `key` is present (it then counts as known).
+  bool has(const char *key) {
+    if (!obj.contains(key))
+      return false;
+    seen.insert(key);
+    return true;
   }
 
   std::string string(const char *key) {
@@ -138,6 +148,17 @@ Target readTarget(const json &root) {
   t.adcsPerArray = xbar.integer("adcs_per_array", 1, 4096);
   t.parallelRows = xbar.integer("parallel_rows", 1, 4096);
   t.numTiles = xbar.integer("num_tiles", 1, 1 << 20);
+  if (xbar.has("adc_range"))
+    t.adcRange = xbar.number("adc_range", 0, 1, /*openLo=*/true);
+  if (xbar.has("bound_management")) {
+    t.boundManagement = xbar.string("bound_management");
+    if (t.boundManagement != "none" && t.boundManagement != "iterative")
+      throw FieldError{fmt::format("field 'crossbar.bound_management' must be "
+                                   "one of none, iterative, got '{}'",
+                                   t.boundManagement)};
+  }
+  if (xbar.has("bm_max_iterations"))
+    t.bmMaxIterations = xbar.integer("bm_max_iterations", 1, 16);
   xbar.finish();
 
   ObjectReader prec = top.object("precision");
@@ -226,6 +247,10 @@ Target readTarget(const json &root) {
     t.device.rramSigma = d.number("rram_sigma", 0, 1);
     t.device.stuckAt0 = d.number("stuck_at_0", 0, 1);
     t.device.stuckAtMax = d.number("stuck_at_max", 0, 1);
+    if (d.has("output_noise"))
+      t.device.outputNoise = d.number("output_noise", 0, 1);
+    if (d.has("ir_drop"))
+      t.device.irDrop = d.number("ir_drop", 0, 1);
     d.finish();
   }
 
@@ -306,6 +331,12 @@ std::string targetToJson(const Target &t) {
                    {"adcs_per_array", t.adcsPerArray},
                    {"parallel_rows", t.parallelRows},
                    {"num_tiles", t.numTiles}};
+  if (t.adcRange != 1.0) // optional fields stay implicit at their defaults
+    j["crossbar"]["adc_range"] = t.adcRange;
+  if (t.boundManagement != "none")
+    j["crossbar"]["bound_management"] = t.boundManagement;
+  if (t.bmMaxIterations != 3)
+    j["crossbar"]["bm_max_iterations"] = t.bmMaxIterations;
   j["precision"] = {{"weight_bits", t.weightBits},
                     {"activation_bits", t.activationBits}};
   j["dpu"] = {{"lanes", t.dpuLanes}, {"clock_mhz", t.dpuClockMHz}};
@@ -340,12 +371,17 @@ std::string targetToJson(const Target &t) {
                        {"endurance", y->endurance},
                        {"adc_sar_clock_ghz", y->adcSarClockGHz},
                        {"buffer_kib", y->bufferKiB}};
-  if (t.device.specified) // the default device stays implicit
+  if (t.device.specified) { // the default device stays implicit
     j["device"] = {{"model", t.device.model},
                    {"gmax_us", t.device.gmaxUS},
                    {"rram_sigma", t.device.rramSigma},
                    {"stuck_at_0", t.device.stuckAt0},
                    {"stuck_at_max", t.device.stuckAtMax}};
+    if (t.device.outputNoise != 0)
+      j["device"]["output_noise"] = t.device.outputNoise;
+    if (t.device.irDrop != 0)
+      j["device"]["ir_drop"] = t.device.irDrop;
+  }
   json l = json::object();
   put(l, "array_read", t.latency.arrayReadNs);
   put(l, "adc_conversion", t.latency.adcConvNs);

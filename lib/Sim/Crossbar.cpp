@@ -8,6 +8,7 @@
 #include "imc/Sim/Device.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <thread>
@@ -47,8 +48,11 @@ void parallelRanges(int64_t count, int64_t threads, const Fn &fn) {
 } // namespace
 
 double XbarConfig::adcStep() const {
-  const int64_t fs = adcFullScale(), l = adcMaxCode();
-  return fs <= l ? 1.0 : double(fs) / double(l);
+  // adcRange * FS is exact for the default range 1, so the step is the
+  // plain scheme's FS / L then.
+  const double range = adcRange * double(adcFullScale());
+  const double l = double(adcMaxCode());
+  return range <= l ? 1.0 : range / l;
 }
 
 double roundHalfEven(double x) {
@@ -69,9 +73,10 @@ int64_t quantize(double x, double scale, int64_t maxCode) {
 
 int64_t adcConvert(int64_t v, const XbarConfig &cfg) {
   const int64_t l = cfg.adcMaxCode();
-  if (cfg.adcFullScale() <= l)
+  const double step = cfg.adcStep();
+  if (step == 1.0)
     return std::clamp(v, -l, l);
-  return quantize(double(v), cfg.adcStep(), l);
+  return quantize(double(v), step, l);
 }
 
 CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
@@ -103,6 +108,9 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
     }
   if (!noise)
     return;
+  seed = noise->seed;
+  outputNoise = noise->outputNoise;
+  irDrop = noise->irDrop;
 
   // Noisy: program every cell of both sides of each pair, read at t. Each
   // row draws from its own stream (seeded from the tile's seed and the row),
@@ -112,6 +120,7 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   const double gStep = dev.gmax() / double(mask);
   levelDiff.assign(sliceDiff.size(), 0.0f);
   std::vector<double> prog0(sliceDiff.size()), progT(sliceDiff.size());
+  const ReadTime readAt = dev.readTime(noise->driftTime);
   auto programRows = [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       Rng rng(mixSeed(noise->seed ^ mixSeed(uint64_t(r) + 1)));
@@ -121,8 +130,8 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
           const int64_t at = (sl * k + r) * n + c, d = sliceDiff[at];
           const Cell cp = dev.program(double(d > 0 ? d : 0) * gStep, rng);
           const Cell cn = dev.program(double(d < 0 ? -d : 0) * gStep, rng);
-          const double gp = dev.read(cp, noise->driftTime, rng);
-          const double gn = dev.read(cn, noise->driftTime, rng);
+          const double gp = dev.read(cp, readAt, rng);
+          const double gn = dev.read(cn, readAt, rng);
           levelDiff[at] = float((gp - gn) / gStep);
           prog0[at] = (cp.gProg - cn.gProg) / gStep;
           progT[at] = (gp - gn) / gStep;
@@ -151,14 +160,28 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   }
 }
 
-void CrossbarTile::mvm(const float *x, int64_t vectors, float *y) const {
+int64_t CrossbarTile::mvm(const float *x, int64_t vectors, float *y,
+                          uint64_t stream) const {
+  // Output noise: vector m of this call reads its own stream, so the result
+  // depends on the seed, the call and m, not on how vectors are split.
+  const uint64_t callSeed =
+      mixSeed(seed ^ mixSeed(stream) ^ 0x6f75747075744e7aull);
+  std::atomic<int64_t> retries{0};
   auto run = [&](int64_t m0, int64_t m1) {
+    int64_t r = 0;
     for (int64_t m = m0; m < m1; ++m) {
-      if (quantized)
-        mvmQuantized(x + m * k, y + m * n);
-      else
+      if (!quantized) {
         mvmIdeal(x + m * k, y + m * n);
+        continue;
+      }
+      if (outputNoise > 0) {
+        Rng rng(mixSeed(callSeed ^ mixSeed(uint64_t(m) + 1)));
+        r += mvmQuantized(x + m * k, y + m * n, &rng);
+      } else {
+        r += mvmQuantized(x + m * k, y + m * n, nullptr);
+      }
     }
+    retries += r;
   };
   // Vectors are independent and each writes its own output row, so splitting
   // them over threads gives the same bits as one thread. Split only when
@@ -166,6 +189,7 @@ void CrossbarTile::mvm(const float *x, int64_t vectors, float *y) const {
   const double work = double(vectors) * double(k) * double(n) *
                       (quantized ? double(cfg.cycles() * cfg.slices()) : 1.0);
   parallelRanges(vectors, work < 4e6 ? 1 : simThreads(), run);
+  return retries.load();
 }
 
 void CrossbarTile::mvmIdeal(const float *x, float *y) const {
@@ -180,68 +204,178 @@ void CrossbarTile::mvmIdeal(const float *x, float *y) const {
     y[c] = float(acc[c]);
 }
 
-void CrossbarTile::mvmQuantized(const float *x, float *y) const {
+void CrossbarTile::irDropSums(const int64_t *drive, int64_t g0, int64_t g1,
+                              int64_t s, double *sums,
+                              std::vector<double> &scratch) const {
+  // Each pair is two bit lines; a cell's level sits on the side its sign
+  // names. Along a bit line, with the sense amplifier next to row g0, the
+  // wire segment p (between rows g0+p-1 and g0+p) carries J_p = sum_{q >= p}
+  // i_q, the node of row p drops by r U_p with U_p = sum_{s <= p} J_s, and
+  // to first order row p loses G_p r U_p of its current i_p = drive_p G_p.
+  const int64_t rowsInGroup = g1 - g0;
+  const double p = double(cfg.parallelRows);
+  const double lambda =
+      irDrop / (double((int64_t(1) << cfg.cellBits) - 1) * p * (p + 1) / 2);
+  scratch.assign(2 * (rowsInGroup + 1) * n, 0.0);
+  double *jPos = scratch.data(), *jNeg = jPos + n; // running J
+  double *rowsJ = scratch.data() + 2 * n;          // J per row
+  for (int64_t r = g1 - 1; r >= g0; --r) {
+    const float *d = levelDiff.data() + (s * k + r) * n;
+    const double dr = double(drive[r]);
+    double *row = rowsJ + 2 * (r - g0) * n;
+    for (int64_t c = 0; c < n; ++c) {
+      const double gl = double(d[c]);
+      if (gl > 0)
+        jPos[c] += dr * gl;
+      else
+        jNeg[c] -= dr * gl;
+      row[c] = jPos[c];
+      row[n + c] = jNeg[c];
+    }
+  }
+  // jPos / jNeg now become the running U.
+  std::fill(jPos, jPos + 2 * n, 0.0);
+  std::fill(sums, sums + n, 0.0);
+  for (int64_t r = g0; r < g1; ++r) {
+    const float *d = levelDiff.data() + (s * k + r) * n;
+    const double dr = double(drive[r]);
+    const double *row = rowsJ + 2 * (r - g0) * n;
+    for (int64_t c = 0; c < n; ++c) {
+      jPos[c] += row[c];
+      jNeg[c] += row[n + c];
+      const double gl = double(d[c]);
+      if (gl > 0)
+        sums[c] += dr * gl - lambda * gl * jPos[c];
+      else if (gl < 0)
+        sums[c] -= -dr * gl - lambda * -gl * jNeg[c];
+    }
+  }
+}
+
+// Out of line: inlined, it made the compiler schedule the integer path of
+// mvmQuantized worse (measured with callgrind on the e2e CNN).
+[[gnu::noinline]] bool
+CrossbarTile::noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
+                              int64_t s, int shift, bool last, Rng *outRng,
+                              int64_t *acc, std::vector<double> &sums,
+                              std::vector<double> &scratch) const {
+  // Real-valued column sums (level units), then the same ADC.
+  double *sum = sums.data();
+  if (irDrop > 0) {
+    irDropSums(drive, g0, g1, s, sum, scratch);
+  } else {
+    std::fill(sum, sum + n, 0.0);
+    for (int64_t r = g0; r < g1; ++r) {
+      if (!drive[r])
+        continue;
+      const double dr = double(drive[r]);
+      const float *d = levelDiff.data() + (s * k + r) * n;
+      for (int64_t c = 0; c < n; ++c)
+        sum[c] += dr * double(d[c]);
+    }
+  }
+  if (outRng) {
+    const double sigma =
+        outputNoise * cfg.adcRange * double(cfg.adcFullScale());
+    for (int64_t c = 0; c < n; ++c)
+      sum[c] += sigma * gaussian(*outRng);
+  }
+  const double l = double(cfg.adcMaxCode());
+  const double step = cfg.adcStep();
+  const int64_t weight = int64_t(1) << shift;
+  if (last) { // nothing will be redone: no need to know about clipping
+    for (int64_t c = 0; c < n; ++c)
+      acc[c] +=
+          int64_t(std::clamp(roundHalfEven(sum[c] / step), -l, l)) * weight;
+    return false;
+  }
+  bool clipped = false;
+  for (int64_t c = 0; c < n; ++c) {
+    const double q = roundHalfEven(sum[c] / step);
+    clipped |= std::fabs(q) > l;
+    acc[c] += int64_t(std::clamp(q, -l, l)) * weight;
+  }
+  return clipped;
+}
+
+int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
+                                   Rng *outRng) const {
   const int64_t la = (int64_t(1) << (cfg.inputBits - 1)) - 1;
   double absMax = 0.0;
   for (int64_t r = 0; r < k; ++r)
     absMax = std::max(absMax, std::fabs(double(x[r])));
   const double scaleX = absMax / double(la);
 
-  // Signed input codes; chunk j of row r is sign * ((|q| >> d j) & dmask).
-  std::vector<int64_t> qx(k);
-  for (int64_t r = 0; r < k; ++r)
-    qx[r] = quantize(double(x[r]), scaleX, la);
-
   const int64_t cycles = cfg.cycles(), slices = cfg.slices();
   const int64_t dmask = (int64_t(1) << cfg.dacBits) - 1;
-  std::vector<int64_t> acc(n, 0), colSum(n);
-  std::vector<double> noisySum(n);
-  std::vector<int64_t> drive(k);
-  for (int64_t j = 0; j < cycles; ++j) {
-    for (int64_t r = 0; r < k; ++r) {
-      const int64_t mag = ((qx[r] < 0 ? -qx[r] : qx[r]) >> (j * cfg.dacBits)) &
-                          dmask;
-      drive[r] = qx[r] < 0 ? -mag : mag;
-    }
-    for (int64_t g0 = 0; g0 < k; g0 += cfg.parallelRows) {
-      const int64_t g1 = std::min(k, g0 + cfg.parallelRows);
-      for (int64_t s = 0; s < slices; ++s) {
-        if (!levelDiff.empty()) { // noisy: real-valued sums, same ADC
-          std::fill(noisySum.begin(), noisySum.end(), 0.0);
-          for (int64_t r = g0; r < g1; ++r) {
-            if (!drive[r])
-              continue;
-            const float *d = levelDiff.data() + (s * k + r) * n;
-            for (int64_t c = 0; c < n; ++c)
-              noisySum[c] += double(drive[r]) * double(d[c]);
-          }
+  const int64_t l = cfg.adcMaxCode();
+  const double step = cfg.adcStep();
+  const bool lossless = step == 1.0;
+  const bool noisy = !levelDiff.empty();
+  std::vector<int64_t> qx(k), acc(n), colSum(n), drive(k);
+  std::vector<double> noisySum(n), scratch;
+
+  // Bound management: while a try clips, redo the vector with its input
+  // halved (the scale doubled); the last try keeps its clipped codes.
+  double scale = scaleX;
+  int64_t retries = 0;
+  for (;;) {
+    const bool last = retries == cfg.bmMaxIterations || scale == 0.0;
+    // Signed input codes; chunk j of row r is sign * ((|q| >> d j) & dmask).
+    for (int64_t r = 0; r < k; ++r)
+      qx[r] = quantize(double(x[r]), scale, la);
+    std::fill(acc.begin(), acc.end(), 0);
+    bool clipped = false, redo = false;
+    for (int64_t j = 0; j < cycles && !redo; ++j) {
+      for (int64_t r = 0; r < k; ++r) {
+        const int64_t mag =
+            ((qx[r] < 0 ? -qx[r] : qx[r]) >> (j * cfg.dacBits)) & dmask;
+        drive[r] = qx[r] < 0 ? -mag : mag;
+      }
+      for (int64_t g0 = 0; g0 < k && !redo; g0 += cfg.parallelRows) {
+        const int64_t g1 = std::min(k, g0 + cfg.parallelRows);
+        for (int64_t s = 0; s < slices && !redo; ++s) {
           const int shift = int(j * cfg.dacBits + s * cfg.cellBits);
-          const int64_t l = cfg.adcMaxCode();
-          const double step = cfg.adcStep();
-          for (int64_t c = 0; c < n; ++c) {
-            const double code = std::clamp(roundHalfEven(noisySum[c] / step),
-                                           double(-l), double(l));
-            acc[c] += int64_t(code) * (int64_t(1) << shift);
+          if (noisy) {
+            clipped |= noisyConversion(drive.data(), g0, g1, s, shift, last,
+                                       outRng, acc.data(), noisySum, scratch);
+          } else {
+            int64_t *sum = colSum.data();
+            std::fill(sum, sum + n, 0);
+            for (int64_t r = g0; r < g1; ++r) {
+              const int64_t dr = drive[r];
+              if (!dr)
+                continue;
+              const int16_t *d = sliceDiff.data() + (s * k + r) * n;
+              for (int64_t c = 0; c < n; ++c)
+                sum[c] += dr * d[c];
+            }
+            // Only a try that may be redone needs to know about clipping.
+            if (lossless && last) {
+              for (int64_t c = 0; c < n; ++c)
+                acc[c] += std::clamp(colSum[c], -l, l) * (int64_t(1) << shift);
+            } else {
+              for (int64_t c = 0; c < n; ++c) {
+                int64_t code = colSum[c];
+                if (!lossless)
+                  code = int64_t(roundHalfEven(double(code) / step));
+                clipped |= code > l || code < -l;
+                acc[c] += std::clamp(code, -l, l) * (int64_t(1) << shift);
+              }
+            }
           }
-          continue;
+          redo = clipped && !last;
         }
-        std::fill(colSum.begin(), colSum.end(), 0);
-        for (int64_t r = g0; r < g1; ++r) {
-          if (!drive[r])
-            continue;
-          const int16_t *d = sliceDiff.data() + (s * k + r) * n;
-          for (int64_t c = 0; c < n; ++c)
-            colSum[c] += drive[r] * d[c];
-        }
-        const int shift = int(j * cfg.dacBits + s * cfg.cellBits);
-        for (int64_t c = 0; c < n; ++c)
-          acc[c] += adcConvert(colSum[c], cfg) * (int64_t(1) << shift);
       }
     }
+    if (!redo)
+      break;
+    ++retries;
+    scale *= 2.0;
   }
-  const double step = cfg.adcStep();
   for (int64_t c = 0; c < n; ++c)
-    y[c] = float((((double(acc[c]) * step) * scaleX) * scaleW[c]) * gdc);
+    y[c] = float((((double(acc[c]) * step) * scale) * scaleW[c]) * gdc);
+  return retries;
 }
 
 } // namespace imc::sim

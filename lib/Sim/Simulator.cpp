@@ -150,6 +150,9 @@ struct Executor {
     c.dacBits = t.dacBits;
     c.adcBits = t.adcBits;
     c.parallelRows = t.parallelRows;
+    c.adcRange = t.adcRange;
+    c.bmMaxIterations =
+        t.boundManagement == "iterative" ? t.bmMaxIterations : 0;
     return c;
   }
 
@@ -297,6 +300,8 @@ struct Executor {
       noise.seed = mixSeed(opts.seed ^ mixSeed(in.result));
       noise.driftTime = opts.driftTime;
       noise.gdc = opts.gdc;
+      noise.outputNoise = t.device.outputNoise;
+      noise.irDrop = t.device.irDrop;
       tiles[in.result] = std::make_unique<CrossbarTile>(
           w.data.data(), w.shape[0], w.shape[1], config(),
           opts.mode == Mode::Quantized,
@@ -307,7 +312,9 @@ struct Executor {
       const CrossbarTile &tile = *tiles[in.operands[0]];
       const Tensor &x = tensors[in.operands[1]];
       Tensor r(resShape);
-      tile.mvm(x.data.data(), x.shape[0], r.data.data());
+      // The instruction's result id names the output-noise stream.
+      report.bmRetries +=
+          tile.mvm(x.data.data(), x.shape[0], r.data.data(), in.result);
       tensors[in.result] = std::move(r);
       break;
     }
@@ -531,6 +538,8 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
   report.tilesAvailable = tgt.numTiles;
   report.mode = options.mode;
   report.options = options;
+  report.boundManagement = options.mode != Mode::Ideal &&
+                           tgt.boundManagement == "iterative";
   const cost::Model model(tgt);
   const ProgramCoster coster(prog, model);
   Scheduler sched(prog, model);
@@ -682,6 +691,8 @@ std::string Report::toJson() const {
         schedule.maxProgramsPerArray
             ? endurance / double(schedule.maxProgramsPerArray)
             : 0.0;
+  if (boundManagement)
+    tot["bm_retries"] = bmRetries;
   j["totals"] = tot;
   j["constants"] = nlohmann::ordered_json::array();
   for (const cost::Constant &c : constants)

@@ -579,6 +579,80 @@ TEST(Target, ToJsonRoundTripAwkwardValues) {
   EXPECT_EQ(json::parse(targetToJson(*t)), j);
 }
 
+TEST(Target, OptionalPeripheralFields) {
+  // Absent: the defaults of the plain scheme.
+  std::optional<Target> t = parseOk(defaultJson());
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->adcRange, 1.0);
+  EXPECT_EQ(t->boundManagement, "none");
+  EXPECT_EQ(t->bmMaxIterations, 3);
+  EXPECT_EQ(t->device.outputNoise, 0.0);
+  EXPECT_EQ(t->device.irDrop, 0.0);
+
+  json j = defaultJson();
+  j["crossbar"]["adc_range"] = 0.25;
+  j["crossbar"]["bound_management"] = "iterative";
+  j["crossbar"]["bm_max_iterations"] = 16;
+  j["device"] = {{"model", "pcm"},        {"gmax_us", 25.0},
+                 {"rram_sigma", 0.02},    {"stuck_at_0", 0.0},
+                 {"stuck_at_max", 0.0},   {"output_noise", 0.04},
+                 {"ir_drop", 1}};
+  t = parseOk(j);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->adcRange, 0.25);
+  EXPECT_EQ(t->boundManagement, "iterative");
+  EXPECT_EQ(t->bmMaxIterations, 16);
+  EXPECT_EQ(t->device.outputNoise, 0.04);
+  EXPECT_EQ(t->device.irDrop, 1.0);
+  // Written back when set, and read back the same.
+  EXPECT_EQ(json::parse(targetToJson(*t)), j);
+  // Set to their defaults they stay implicit.
+  j["crossbar"]["adc_range"] = 1;
+  j["crossbar"]["bound_management"] = "none";
+  j["crossbar"].erase("bm_max_iterations");
+  j["device"]["ir_drop"] = 0;
+  j["device"]["output_noise"] = 0;
+  const json back = json::parse(targetToJson(*parseOk(j)));
+  EXPECT_EQ(back["crossbar"], defaultJson()["crossbar"]);
+  EXPECT_FALSE(back["device"].contains("ir_drop"));
+  EXPECT_FALSE(back["device"].contains("output_noise"));
+
+  const std::pair<std::pair<const char *, json>, const char *> bad[] = {
+      {{"adc_range", 0},
+       "field 'crossbar.adc_range' must be a number in (0, 1], got 0"},
+      {{"adc_range", 1.5},
+       "field 'crossbar.adc_range' must be a number in (0, 1], got 1.5"},
+      {{"adc_range", "1"},
+       "field 'crossbar.adc_range' must be a number in (0, 1]"},
+      {{"bound_management", "always"},
+       "field 'crossbar.bound_management' must be one of none, iterative, "
+       "got 'always'"},
+      {{"bound_management", 1},
+       "field 'crossbar.bound_management' must be a non-empty string"},
+      {{"bm_max_iterations", 0},
+       "field 'crossbar.bm_max_iterations' must be an integer in [1, 16], "
+       "got 0"},
+      {{"bm_max_iterations", 17},
+       "field 'crossbar.bm_max_iterations' must be an integer in [1, 16], "
+       "got 17"},
+      {{"bm_max_iterations", 2.0},
+       "field 'crossbar.bm_max_iterations' must be an integer in [1, 16]"}};
+  for (const auto &[field, message] : bad) {
+    json b = defaultJson();
+    b["crossbar"][field.first] = field.second;
+    EXPECT_EQ(parseError(b), std::string("t.json: ") + message);
+  }
+  for (const char *name : {"output_noise", "ir_drop"}) {
+    json b = j;
+    b["device"][name] = -0.5;
+    EXPECT_EQ(parseError(b), std::string("t.json: field 'device.") + name +
+                                 "' must be a number in [0, 1], got -0.5");
+  }
+  json typo = defaultJson();
+  typo["crossbar"]["adc_rang"] = 0.5;
+  EXPECT_THAT(parseError(typo), HasSubstr("unknown field 'crossbar.adc_rang'"));
+}
+
 TEST(Target, LoadMissingFile) {
   const std::string path = imc::test::tempPath("no-such-target.json");
   std::string error;

@@ -52,6 +52,8 @@ struct DeviceParams {
   double rramSigma = 0.02;   ///< rram: programming noise / gmax
   double stuckAt0 = 0.0;     ///< probability a cell is stuck at 0
   double stuckAtMax = 0.0;   ///< probability a cell is stuck at gmax
+  double outputNoise = 0.0;  ///< optional: ADC input noise / ADC range
+  double irDrop = 0.0;       ///< optional: first-order IR drop strength
   bool specified = false;    ///< the JSON had a device section
 };
 
@@ -88,6 +90,11 @@ struct Target {
   int64_t parallelRows = 0; ///< rows activated together for one conversion
   int64_t numTiles = 0;  ///< arrays on the chip (reported; placement of
                          ///< over-capacity models comes later)
+  // Optional crossbar peripherals (docs/quantization.md); written back by
+  // targetToJson only when not the default.
+  double adcRange = 1.0;                ///< ADC range / full scale, (0, 1]
+  std::string boundManagement = "none"; ///< none | iterative
+  int64_t bmMaxIterations = 3;          ///< iterative: retries per vector
   // Precision.
   int64_t weightBits = 0;     ///< signed weight precision
   int64_t activationBits = 0; ///< signed input precision

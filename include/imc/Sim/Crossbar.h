@@ -15,10 +15,16 @@
 //  3. each conversion sums P = parallel_rows rows of one column pair:
 //     v = sum_k sign_k chunk_j(|qx_k|) (slice_s(q+) - slice_s(q-)); the
 //     signed ADC of b bits has full scale FS = P (2^d-1)(2^c-1) and
-//     L = 2^(b-1)-1 codes: if FS <= L the conversion is exact, otherwise
-//     code = clamp(rne(v / step), -L, L) with step = FS / L.
+//     L = 2^(b-1)-1 codes; its range is R = adc_range * FS (adc_range in
+//     (0, 1], default 1): if R <= L, step = 1 and code = clamp(v, -L, L),
+//     otherwise step = R / L and code = clamp(rne(v / step), -L, L).
 //  4. shift-and-add in integers: acc = sum code * 2^(d j + c s);
 //     y = f32(((acc * step) * s_x) * s_w[n]) in double.
+//  5. bound management (optional, bmMaxIterations = B > 0): if any
+//     conversion of a vector clips (|rne(v / step)| > L), the vector is
+//     redone with s_x replaced by 2^i s_x (try i = 1 .. B; the codes are
+//     re-quantized, the dequantization uses 2^i s_x); the first try without
+//     clipping, or try B, is kept.
 // rne is round-half-to-even. Ideal mode skips all of it: y = f32(sum x W) in
 // double.
 //
@@ -33,6 +39,7 @@
 namespace imc::sim {
 
 class DeviceModel;
+class Rng;
 
 /// Device noise for --mode noisy (docs/noise.md): each slice cell of the
 /// differential pair is a device programmed to its level's conductance,
@@ -40,17 +47,28 @@ class DeviceModel;
 /// column sums are then real-valued (in level units) before the same ADC.
 /// With `gdc`, global drift compensation scales the tile's outputs by the
 /// ratio of a probe response (all rows driven) before and after drift.
+///
+/// Peripheral non-idealities (noisy mode only): `outputNoise` adds a Gaussian
+/// of sigma = outputNoise x adc_range x FS to each conversion's column sum
+/// before the ADC; `irDrop` (> 0) attenuates each row's current by the
+/// first-order voltage drop along the bit line (docs/noise.md, "IR drop").
 struct NoiseSpec {
   const DeviceModel *model = nullptr;
   uint64_t seed = 0;
   double driftTime = 0;
   bool gdc = true;
+  double outputNoise = 0;
+  double irDrop = 0;
 };
 
 /// Peripheral and precision settings of one tile.
 struct XbarConfig {
   int64_t weightBits = 8, cellBits = 2;
   int64_t inputBits = 8, dacBits = 1, adcBits = 8, parallelRows = 32;
+  /// The ADC's range as a fraction of FS, in (0, 1].
+  double adcRange = 1.0;
+  /// Bound-management retries per vector; 0 turns it off.
+  int64_t bmMaxIterations = 0;
 
   int64_t slices() const { return (weightBits - 1 + cellBits - 1) / cellBits; }
   int64_t cycles() const { return (inputBits - 1 + dacBits - 1) / dacBits; }
@@ -59,7 +77,8 @@ struct XbarConfig {
            ((int64_t(1) << cellBits) - 1);
   }
   int64_t adcMaxCode() const { return (int64_t(1) << (adcBits - 1)) - 1; }
-  /// Conversion step in column-sum units; 1 when the ADC is lossless.
+  /// Conversion step in column-sum units: adcRange * FS / L, or 1 when that
+  /// range fits in L codes (the ADC is then lossless up to clipping at L).
   double adcStep() const;
 };
 
@@ -69,7 +88,8 @@ double roundHalfEven(double x);
 /// Symmetric quantization of one value to a signed code in [-L, L].
 int64_t quantize(double x, double scale, int64_t maxCode);
 
-/// The ADC of step 3: returns the integer code for column sum `v`.
+/// The ADC of step 3: returns the integer code for column sum `v` (clipped
+/// to [-L, L]).
 int64_t adcConvert(int64_t v, const XbarConfig &cfg);
 
 /// Threads the functional engine uses: $IMC_NUM_THREADS if set (>= 1), else
@@ -86,8 +106,12 @@ public:
 
   /// y[m, :] = x[m, :] * W for `vectors` rows of x (row-major, rows() wide).
   /// Large calls are split over simThreads() threads; results do not depend
-  /// on the thread count.
-  void mvm(const float *x, int64_t vectors, float *y) const;
+  /// on the thread count. With output noise, vector m of the call draws from
+  /// its own stream, seeded from the tile's seed, `stream` (the simulator
+  /// passes the xbar.mvm's result id) and m. Returns the number of
+  /// bound-management retries.
+  int64_t mvm(const float *x, int64_t vectors, float *y,
+              uint64_t stream = 0) const;
 
   int64_t rows() const { return k; }
   int64_t cols() const { return n; }
@@ -98,7 +122,19 @@ public:
 
 private:
   void mvmIdeal(const float *x, float *y) const;
-  void mvmQuantized(const float *x, float *y) const;
+  /// Returns the bound-management retries of this vector.
+  int64_t mvmQuantized(const float *x, float *y, Rng *outRng) const;
+  /// One conversion of noisy mode (rows [g0, g1), slice s, all columns):
+  /// real-valued sums, output noise from `outRng` if set, ADC, added to
+  /// `acc` at `shift`. Returns whether a code clipped (only when !last).
+  bool noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
+                       int64_t s, int shift, bool last, Rng *outRng,
+                       int64_t *acc, std::vector<double> &sums,
+                       std::vector<double> &scratch) const;
+  /// Noisy column sums of one conversion (rows [g0, g1), slice s) with the
+  /// first-order IR drop of docs/noise.md; `scratch` holds 2 (g1-g0) n.
+  void irDropSums(const int64_t *drive, int64_t g0, int64_t g1, int64_t s,
+                  double *sums, std::vector<double> &scratch) const;
 
   int64_t k, n;
   XbarConfig cfg;
@@ -110,6 +146,9 @@ private:
                                   // needs 9 bits for 8-bit cells
   std::vector<float> levelDiff;   // noisy: the same, from read conductances
   double gdc = 1.0;
+  uint64_t seed = 0;      // noisy: the tile's seed
+  double outputNoise = 0; // noisy: NoiseSpec::outputNoise
+  double irDrop = 0;      // noisy: NoiseSpec::irDrop
 };
 
 } // namespace imc::sim

@@ -83,6 +83,10 @@ struct Report {
   void finalize(const Scheduler &s);
   /// Per-layer CSV (docs/report.md), one row per layer and a total row.
   std::string toCsv() const;
+  /// Bound management was on (iterative, quantized or noisy mode), and how
+  /// many times it redid a vector's MVM (docs/quantization.md).
+  bool boundManagement = false;
+  int64_t bmRetries = 0;
   /// The report as JSON text (docs/report.md lists the fields).
   std::string toJson() const;
 };
