@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <thread>
 #include <vector>
@@ -47,21 +48,97 @@ void parallelRanges(int64_t count, int64_t threads, const Fn &fn) {
 }
 } // namespace
 
+namespace {
+/// Column sums of one row group and one slice: sum[c] = sum_r drive[r] *
+/// slice[r][c] over rows [g0, g1), in the narrowest integer type T that holds
+/// the ADC's full scale (|sum| <= FS). A 1-bit DAC drives -1, 0 or 1: adds
+/// and subtracts only. Exact integer arithmetic, so every T and every
+/// instruction set gives the same sums.
+template <typename T>
+inline void groupSums(const int16_t *slice, const int32_t *drive, int64_t g0,
+                      int64_t g1, int64_t n, T *sum) {
+  std::fill(sum, sum + n, T(0));
+  for (int64_t r = g0; r < g1; ++r) {
+    const int32_t dr = drive[r];
+    if (!dr)
+      continue;
+    const int16_t *d = slice + r * n;
+    if (dr == 1) {
+      for (int64_t c = 0; c < n; ++c)
+        sum[c] = T(sum[c] + d[c]);
+    } else if (dr == -1) {
+      for (int64_t c = 0; c < n; ++c)
+        sum[c] = T(sum[c] - d[c]);
+    } else {
+      for (int64_t c = 0; c < n; ++c)
+        sum[c] = T(sum[c] + T(dr) * T(d[c]));
+    }
+  }
+}
+
+// Compiled twice: with AVX2 (16 int16 lanes) where the CPU has it, and for
+// the baseline (SSE2); the loader picks one (GCC/Clang function clones).
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define IMC_KERNEL_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define IMC_KERNEL_CLONES
+#endif
+
+IMC_KERNEL_CLONES void groupSums16(const int16_t *slice, const int32_t *drive,
+                                   int64_t g0, int64_t g1, int64_t n,
+                                   int16_t *sum) {
+  groupSums(slice, drive, g0, g1, n, sum);
+}
+
+IMC_KERNEL_CLONES void groupSums32(const int16_t *slice, const int32_t *drive,
+                                   int64_t g0, int64_t g1, int64_t n,
+                                   int32_t *sum) {
+  groupSums(slice, drive, g0, g1, n, sum);
+}
+
+void groupSums64(const int16_t *slice, const int32_t *drive, int64_t g0,
+                 int64_t g1, int64_t n, int64_t *sum) {
+  groupSums(slice, drive, g0, g1, n, sum);
+}
+
+/// Real-valued column sums of noisy levels (row-major k x n floats), in
+/// double, rows in order: the same bits with or without AVX2 (no FMA).
+IMC_KERNEL_CLONES void noisyGroupSums(const float *slice, const int64_t *drive,
+                                      int64_t g0, int64_t g1, int64_t n,
+                                      double *sum) {
+  std::fill(sum, sum + n, 0.0);
+  for (int64_t r = g0; r < g1; ++r) {
+    if (!drive[r])
+      continue;
+    const double dr = double(drive[r]);
+    const float *d = slice + r * n;
+    for (int64_t c = 0; c < n; ++c)
+      sum[c] += dr * double(d[c]);
+  }
+}
+
+/// acc[c] = sum_r qx[r] * codes[r][c]: the integer dot products of input and
+/// weight codes, when they fit in 32 bits.
+IMC_KERNEL_CLONES void dotCodes32(const int16_t *codes, const int32_t *qx,
+                                  int64_t k, int64_t n, int32_t *acc) {
+  std::fill(acc, acc + n, 0);
+  for (int64_t r = 0; r < k; ++r) {
+    const int32_t q = qx[r];
+    if (!q)
+      continue;
+    const int16_t *w = codes + r * n;
+    for (int64_t c = 0; c < n; ++c)
+      acc[c] += q * int32_t(w[c]);
+  }
+}
+} // namespace
+
 double XbarConfig::adcStep() const {
   // adcRange * FS is exact for the default range 1, so the step is the
   // plain scheme's FS / L then.
   const double range = adcRange * double(adcFullScale());
   const double l = double(adcMaxCode());
   return range <= l ? 1.0 : range / l;
-}
-
-double roundHalfEven(double x) {
-  // std::nearbyint rounds in the current mode, which is to-nearest-even
-  // unless a caller changed it; do it explicitly to not depend on that.
-  double r = std::round(x); // half away from zero
-  if (std::fabs(x - std::trunc(x)) == 0.5)
-    r = 2.0 * std::round(x / 2.0);
-  return r;
 }
 
 int64_t quantize(double x, double scale, int64_t maxCode) {
@@ -96,9 +173,16 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   for (double &sc : scaleW)
     sc /= double(lw);
   sliceDiff.assign(s * k * n, 0);
+  // A conversion can never exceed the ADC's codes: it is exact, and the
+  // bit-serial sum collapses to one dot product of codes (mvmQuantized).
+  const bool exact = !noise && cfg.adcFullScale() <= cfg.adcMaxCode();
+  if (exact)
+    codes.assign(k * n, 0);
   for (int64_t r = 0; r < k; ++r)
     for (int64_t c = 0; c < n; ++c) {
       const int64_t q = quantize(double(w[r * n + c]), scaleW[c], lw);
+      if (exact)
+        codes[r * n + c] = int16_t(q);
       const int64_t pos = q > 0 ? q : 0, neg = q < 0 ? -q : 0;
       for (int64_t sl = 0; sl < s; ++sl) {
         const int64_t shift = sl * cfg.cellBits;
@@ -264,15 +348,7 @@ CrossbarTile::noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
   if (irDrop > 0) {
     irDropSums(drive, g0, g1, s, sum, scratch);
   } else {
-    std::fill(sum, sum + n, 0.0);
-    for (int64_t r = g0; r < g1; ++r) {
-      if (!drive[r])
-        continue;
-      const double dr = double(drive[r]);
-      const float *d = levelDiff.data() + (s * k + r) * n;
-      for (int64_t c = 0; c < n; ++c)
-        sum[c] += dr * double(d[c]);
-    }
+    noisyGroupSums(levelDiff.data() + s * k * n, drive, g0, g1, n, sum);
   }
   if (outRng) {
     const double sigma =
@@ -284,9 +360,14 @@ CrossbarTile::noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
   const double step = cfg.adcStep();
   const int64_t weight = int64_t(1) << shift;
   if (last) { // nothing will be redone: no need to know about clipping
-    for (int64_t c = 0; c < n; ++c)
-      acc[c] +=
-          int64_t(std::clamp(roundHalfEven(sum[c] / step), -l, l)) * weight;
+    if (step == 1.0) { // x / 1 == x: skip the division
+      for (int64_t c = 0; c < n; ++c)
+        acc[c] += int64_t(std::clamp(roundHalfEven(sum[c]), -l, l)) * weight;
+    } else {
+      for (int64_t c = 0; c < n; ++c)
+        acc[c] +=
+            int64_t(std::clamp(roundHalfEven(sum[c] / step), -l, l)) * weight;
+    }
     return false;
   }
   bool clipped = false;
@@ -306,6 +387,31 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
     absMax = std::max(absMax, std::fabs(double(x[r])));
   const double scaleX = absMax / double(la);
 
+  if (!codes.empty()) {
+    // Every conversion is exact (|v| <= FS <= L: code = v, step 1), so
+    // acc = sum_{j,g,s} v 2^(dj + cs) = sum_k qx_k q_k (the chunks and
+    // slices recombine to the codes): the same integer as the bit-serial
+    // loop below, computed as one dot product. Nothing can clip, so bound
+    // management never retries.
+    std::vector<int32_t> q32(k);
+    for (int64_t r = 0; r < k; ++r)
+      q32[r] = int32_t(quantize(double(x[r]), scaleX, la));
+    std::vector<int64_t> acc(n, 0);
+    const int64_t lw = (int64_t(1) << (cfg.weightBits - 1)) - 1;
+    if (double(k) * double(la) * double(lw) < 2147483647.0) {
+      std::vector<int32_t> acc32(n);
+      dotCodes32(codes.data(), q32.data(), k, n, acc32.data());
+      std::copy(acc32.begin(), acc32.end(), acc.begin());
+    } else {
+      for (int64_t r = 0; r < k; ++r)
+        for (int64_t c = 0; c < n; ++c)
+          acc[c] += int64_t(q32[r]) * codes[r * n + c];
+    }
+    for (int64_t c = 0; c < n; ++c)
+      y[c] = float((((double(acc[c]) * 1.0) * scaleX) * scaleW[c]) * gdc);
+    return 0;
+  }
+
   const int64_t cycles = cfg.cycles(), slices = cfg.slices();
   const int64_t dmask = (int64_t(1) << cfg.dacBits) - 1;
   const int64_t l = cfg.adcMaxCode();
@@ -314,6 +420,12 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
   const bool noisy = !levelDiff.empty();
   std::vector<int64_t> qx(k), acc(n), colSum(n), drive(k);
   std::vector<double> noisySum(n), scratch;
+  // The integer path sums in the narrowest type that holds FS.
+  const int64_t fs = cfg.adcFullScale();
+  const int width = fs <= INT16_MAX ? 16 : fs <= INT32_MAX ? 32 : 64;
+  std::vector<int32_t> drive32(noisy ? 0 : k);
+  std::vector<int16_t> sum16(width == 16 ? n : 0);
+  std::vector<int32_t> sum32(width == 32 ? n : 0);
 
   // Bound management: while a try clips, redo the vector with its input
   // halved (the scale doubled); the last try keeps its clipped codes.
@@ -332,6 +444,9 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
             ((qx[r] < 0 ? -qx[r] : qx[r]) >> (j * cfg.dacBits)) & dmask;
         drive[r] = qx[r] < 0 ? -mag : mag;
       }
+      if (!noisy)
+        for (int64_t r = 0; r < k; ++r)
+          drive32[r] = int32_t(drive[r]); // |drive| < 2^16
       for (int64_t g0 = 0; g0 < k && !redo; g0 += cfg.parallelRows) {
         const int64_t g1 = std::min(k, g0 + cfg.parallelRows);
         for (int64_t s = 0; s < slices && !redo; ++s) {
@@ -340,15 +455,15 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
             clipped |= noisyConversion(drive.data(), g0, g1, s, shift, last,
                                        outRng, acc.data(), noisySum, scratch);
           } else {
-            int64_t *sum = colSum.data();
-            std::fill(sum, sum + n, 0);
-            for (int64_t r = g0; r < g1; ++r) {
-              const int64_t dr = drive[r];
-              if (!dr)
-                continue;
-              const int16_t *d = sliceDiff.data() + (s * k + r) * n;
-              for (int64_t c = 0; c < n; ++c)
-                sum[c] += dr * d[c];
+            const int16_t *slice = sliceDiff.data() + s * k * n;
+            if (width == 16) {
+              groupSums16(slice, drive32.data(), g0, g1, n, sum16.data());
+              std::copy(sum16.begin(), sum16.end(), colSum.begin());
+            } else if (width == 32) {
+              groupSums32(slice, drive32.data(), g0, g1, n, sum32.data());
+              std::copy(sum32.begin(), sum32.end(), colSum.begin());
+            } else {
+              groupSums64(slice, drive32.data(), g0, g1, n, colSum.data());
             }
             // Only a try that may be redone needs to know about clipping.
             if (lossless && last) {

@@ -101,6 +101,25 @@ TEST_F(Crossbar, RoundHalfEvenAgreesWithFpuOnGrid) {
   }
 }
 
+TEST_F(Crossbar, RoundHalfEvenAgreesWithFpuOnRandomValues) {
+  // Random magnitudes from 2^-3 to 2^60, both signs, and exact ties k + 0.5
+  // up to 2^51, bit for bit (sign of zero included) against the FPU's
+  // round-to-nearest-even.
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> mant(1.0, 2.0);
+  std::uniform_int_distribution<int> ex(-3, 60);
+  for (int i = 0; i < 200000; ++i) {
+    double x = std::ldexp(mant(rng), ex(rng));
+    if (i % 3 == 0)
+      x = std::floor(std::fmod(x, 2251799813685248.0)) + 0.5; // a tie
+    if (i % 2)
+      x = -x;
+    const double got = roundHalfEven(x), want = std::nearbyint(x);
+    ASSERT_EQ(got, want) << x;
+    ASSERT_EQ(std::signbit(got), std::signbit(want)) << x;
+  }
+}
+
 TEST_F(Crossbar, Quantize) {
   // Exact scales (powers of two) so the expected codes are by hand.
   EXPECT_EQ(quantize(3.0, 0.5, 127), 6);

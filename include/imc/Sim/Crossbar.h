@@ -33,6 +33,7 @@
 #ifndef IMC_SIM_CROSSBAR_H
 #define IMC_SIM_CROSSBAR_H
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -82,8 +83,21 @@ struct XbarConfig {
   double adcStep() const;
 };
 
-/// Round half to even (the rounding of the scheme, and of numpy.round).
-double roundHalfEven(double x);
+/// Round half to even (the rounding of the scheme, and of numpy.round),
+/// whatever the FPU's rounding mode (std::nearbyint would follow it). Inline
+/// and without library calls: it runs once per ADC conversion.
+inline double roundHalfEven(double x) {
+  if (!(std::fabs(x) < 4503599627370496.0)) // |x| >= 2^52: an integer (or
+    return x;                               // inf, NaN): unchanged
+  // Branch-free (the fractions of noisy column sums are random, so branches
+  // would be mispredicted half the time).
+  const int64_t t = int64_t(x);                  // toward zero, exact
+  const int64_t f = t - int64_t(double(t) > x);  // floor
+  const double d = x - double(f);                // exact, in [0, 1)
+  const int64_t up = int64_t(d > 0.5) | (int64_t(d == 0.5) & (f & 1));
+  // copysign: a negative x that rounds to zero gives -0.0, as numpy does.
+  return std::copysign(double(f + up), x);
+}
 
 /// Symmetric quantization of one value to a signed code in [-L, L].
 int64_t quantize(double x, double scale, int64_t maxCode);
@@ -144,6 +158,8 @@ private:
   std::vector<int16_t> sliceDiff; // quantized: [slice][k][n] of
                                   // slice_s(q+) - slice_s(q-), which
                                   // needs 9 bits for 8-bit cells
+  std::vector<int16_t> codes;     // quantized with an exact ADC: the signed
+                                  // weight codes q, [k][n]
   std::vector<float> levelDiff;   // noisy: the same, from read conductances
   double gdc = 1.0;
   uint64_t seed = 0;      // noisy: the tile's seed
