@@ -27,7 +27,7 @@ TIMES = {"1 s": 1.0, "1 h": 3600.0, "1 day": 86400.0, "1 year": 365 * 86400.0}
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", default="build/drift")
-    ap.add_argument("--target", default=os.path.join(HERE, "..", "..", "targets", "default.json"))
+    ap.add_argument("--target", default=os.path.join(HERE, "..", "..", "targets", "pcm-22nm.json"))
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--times", default=",".join(TIMES), help="comma-separated subset of %s" % list(TIMES))
     ap.add_argument("--epochs", type=int, default=150)

@@ -24,6 +24,23 @@ namespace imc::test {
 
 using sim::XbarConfig;
 
+/// A tile configuration: weight, cell, input, DAC and ADC bits, parallel
+/// rows, and the optional ADC range and bound-management iterations.
+inline XbarConfig makeConfig(int64_t wb, int64_t cb, int64_t ab, int64_t db,
+                             int64_t adcb, int64_t p, double adcRange = 1.0,
+                             int64_t bm = 0) {
+  XbarConfig c;
+  c.weightBits = wb;
+  c.cellBits = cb;
+  c.inputBits = ab;
+  c.dacBits = db;
+  c.adcBits = adcb;
+  c.parallelRows = p;
+  c.adcRange = adcRange;
+  c.bmMaxIterations = bm;
+  return c;
+}
+
 /// Round half to even via the FPU (the default rounding mode).
 inline double refRne(double x) { return std::nearbyint(x); }
 

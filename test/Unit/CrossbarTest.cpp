@@ -32,17 +32,6 @@ namespace {
 // Reference implementation of the documented scheme
 //===----------------------------------------------------------------------===//
 
-XbarConfig makeConfig(int64_t wb, int64_t cb, int64_t ab, int64_t db,
-                      int64_t adcb, int64_t p) {
-  XbarConfig c;
-  c.weightBits = wb;
-  c.cellBits = cb;
-  c.inputBits = ab;
-  c.dacBits = db;
-  c.adcBits = adcb;
-  c.parallelRows = p;
-  return c;
-}
 
 std::vector<float> randomVector(size_t n, std::mt19937 &rng, float lo = -1,
                                 float hi = 1) {

@@ -13,6 +13,8 @@
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
 
+#include "CrossbarReference.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -21,23 +23,10 @@
 #include <vector>
 
 using namespace imc::sim;
+using imc::test::makeConfig;
 
 namespace {
 
-XbarConfig makeConfig(int64_t wb, int64_t cb, int64_t ab, int64_t db,
-                      int64_t adcb, int64_t p, double adcRange = 1.0,
-                      int64_t bm = 0) {
-  XbarConfig c;
-  c.weightBits = wb;
-  c.cellBits = cb;
-  c.inputBits = ab;
-  c.dacBits = db;
-  c.adcBits = adcb;
-  c.parallelRows = p;
-  c.adcRange = adcRange;
-  c.bmMaxIterations = bm;
-  return c;
-}
 
 std::vector<float> run(const CrossbarTile &tile, const std::vector<float> &x,
                        int64_t *retries = nullptr) {
