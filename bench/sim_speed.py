@@ -79,6 +79,7 @@ def main():
     print("%-10s %9.3f s" % ("pytorch", t_torch))
 
     xn = x.numpy()
+    imc.simulate(prog, [xn], mode="ideal")  # warm-up, as for PyTorch
     for mode in [m.strip() for m in args.modes.split(",") if m.strip()]:
         t, res = best_of(args.repeat, lambda: imc.simulate(prog, [xn], mode=mode,
                                                             drift_time=3600.0))

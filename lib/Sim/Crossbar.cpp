@@ -117,6 +117,18 @@ IMC_KERNEL_CLONES void noisyGroupSums(const float *slice, const int64_t *drive,
   }
 }
 
+/// Ideal mode: acc[c] = sum_r double(x[r]) * double(w[r][c]), rows in order.
+IMC_KERNEL_CLONES void idealDot(const float *w, const float *x, int64_t k,
+                                int64_t n, double *acc) {
+  std::fill(acc, acc + n, 0.0);
+  for (int64_t r = 0; r < k; ++r) {
+    const double xv = x[r];
+    const float *wr = w + r * n;
+    for (int64_t c = 0; c < n; ++c)
+      acc[c] += xv * double(wr[c]);
+  }
+}
+
 /// acc[c] = sum_r qx[r] * codes[r][c]: the integer dot products of input and
 /// weight codes, when they fit in 32 bits.
 IMC_KERNEL_CLONES void dotCodes32(const int16_t *codes, const int32_t *qx,
@@ -277,13 +289,8 @@ int64_t CrossbarTile::mvm(const float *x, int64_t vectors, float *y,
 }
 
 void CrossbarTile::mvmIdeal(const float *x, float *y) const {
-  std::vector<double> acc(n, 0.0);
-  for (int64_t r = 0; r < k; ++r) {
-    const double xv = x[r];
-    const float *wr = weights.data() + r * n;
-    for (int64_t c = 0; c < n; ++c)
-      acc[c] += xv * double(wr[c]);
-  }
+  std::vector<double> acc(n);
+  idealDot(weights.data(), x, k, n, acc.data());
   for (int64_t c = 0; c < n; ++c)
     y[c] = float(acc[c]);
 }
