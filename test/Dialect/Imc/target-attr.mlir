@@ -34,3 +34,23 @@ func.func @f() attributes {imc.target = {}} {
 // expected-error @+1 {{unknown imc attribute 'imc.bogus'}}
 module attributes {imc.bogus = 1} {
 }
+
+// -----
+
+// With a technology section, energy_pj and latency_ns may be left out (the
+// cost model derives them); a technology target round-trips too.
+module attributes {imc.target = {name = "t", crossbar = {rows = 64, cols = 64, cell_bits = 2, dac_bits = 1, adc_bits = 8, adcs_per_array = 1, parallel_rows = 16, num_tiles = 4}, precision = {weight_bits = 8, activation_bits = 8}, dpu = {lanes = 8, clock_mhz = 500.0, precision = "int8"}, technology = {node_nm = 22.0, vdd = 0.8, cell = "rram", cell_area_f2 = 16.0, g_on_us = 10.0, g_off_us = 0.1, read_voltage = 0.5, read_pulse_ns = 10.0, write_energy_pj = 1.0, write_latency_ns = 100.0, endurance = 1.0e+06, adc_sar_clock_ghz = 9.0, buffer_kib = 256.0}}} {
+}
+
+// -----
+
+// expected-error @+1 {{imc.target: field 'technology.cell' must be one of sram, rram, pcm, got 'mram'}}
+module attributes {imc.target = {name = "t", crossbar = {rows = 64, cols = 64, cell_bits = 2, dac_bits = 1, adc_bits = 8, adcs_per_array = 1, parallel_rows = 16, num_tiles = 4}, precision = {weight_bits = 8, activation_bits = 8}, dpu = {lanes = 8, clock_mhz = 500.0}, technology = {node_nm = 22.0, vdd = 0.8, cell = "mram", cell_area_f2 = 16.0, g_on_us = 10.0, g_off_us = 0.1, read_voltage = 0.5, read_pulse_ns = 10.0, write_energy_pj = 1.0, write_latency_ns = 100.0, endurance = 1.0e+06, adc_sar_clock_ghz = 9.0, buffer_kib = 256.0}}} {
+}
+
+// -----
+
+// Without one, a missing energy section is an error.
+// expected-error @+1 {{imc.target: missing field 'energy_pj'}}
+module attributes {imc.target = {name = "t", crossbar = {rows = 64, cols = 64, cell_bits = 2, dac_bits = 1, adc_bits = 8, adcs_per_array = 1, parallel_rows = 16, num_tiles = 4}, precision = {weight_bits = 8, activation_bits = 8}, dpu = {lanes = 8, clock_mhz = 500.0}, latency_ns = {array_read = 10.0, adc_conversion = 1.0, row_write = 10.0}}} {
+}
