@@ -156,7 +156,9 @@ double XbarConfig::adcStep() const {
 int64_t quantize(double x, double scale, int64_t maxCode) {
   if (scale == 0.0)
     return 0;
-  double q = roundHalfEven(x / scale);
+  const double q = roundHalfEven(x / scale);
+  if (std::isnan(q)) // a NaN input (or inf / inf): no charge on the row
+    return 0;
   return int64_t(std::clamp(q, double(-maxCode), double(maxCode)));
 }
 

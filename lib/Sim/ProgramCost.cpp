@@ -226,12 +226,16 @@ void Scheduler::place(Timeline &tl, const Instr &in, const Charge &c,
   case Opcode::XbarMvm: {
     const uint32_t tile = in.operands[0];
     const int64_t a = arrayOf[tile];
+    double spanStart = -1;
     if (tl.owner[a] != int64_t(tile)) {
       const auto &s = p.values[tile].shape;
       const cost::Cost prog = m.crossbarProgram(s[0], s[1]);
       const double t0 = std::max(tl.ready[tile], tl.arrayFree[a]);
       tl.arrayFree[a] = t0 + prog.latencyNs;
-      if (!resident) {
+      spanStart = t0; // the layer's work starts with the write
+      if (resident) {
+        residentWrites += prog;
+      } else {
         ++programsOnArray[a];
         if (loaded[tile]) { // written before, overwritten since: again
           ++reprograms;
@@ -243,6 +247,8 @@ void Scheduler::place(Timeline &tl, const Instr &in, const Charge &c,
     }
     start = std::max(ready, tl.arrayFree[a]);
     tl.arrayFree[a] = start + lat;
+    if (resident && spanStart >= 0)
+      noteSpan(layer, spanStart, start + lat);
     break;
   }
   default:
@@ -255,21 +261,22 @@ void Scheduler::place(Timeline &tl, const Instr &in, const Charge &c,
   const double end = start + lat;
   tl.ready[in.result] = end;
   tl.end = std::max(tl.end, end);
-  if (resident && lat > 0) {
-    if (layerSpan.size() <= layer)
-      layerSpan.resize(layer + 1, {-1.0, 0.0});
-    auto &span = layerSpan[layer];
-    span.first = span.first < 0 ? start : std::min(span.first, start);
-    span.second = std::max(span.second, end);
-  }
+  if (resident && lat > 0)
+    noteSpan(layer, start, end);
+}
+
+void Scheduler::noteSpan(size_t layer, double start, double end) {
+  if (layerSpan.size() <= layer)
+    layerSpan.resize(layer + 1, {-1.0, 0.0});
+  auto &span = layerSpan[layer];
+  span.first = span.first < 0 ? start : std::min(span.first, start);
+  span.second = std::max(span.second, end);
 }
 
 void Scheduler::add(const Instr &in, const Charge &c, size_t layer) {
   if (in.op == Opcode::XbarProgram) {
     tileIndex[in.result] = tilesSeen;
     arrayOf[in.result] = tilesSeen % m.target().numTiles;
-    if (tilesSeen < m.target().numTiles)
-      residentWriteEnergy += c.cost.energy.write;
     ++tilesSeen;
   }
   serialNs += c.cost.latencyNs;
@@ -281,12 +288,15 @@ void Scheduler::finish(Report &r) const {
   ScheduleStats &s = r.schedule;
   s.latencyNs = full.end;
   s.inferenceLatencyNs = res.end;
-  s.serialLatencyNs = serialNs;
+  // Re-programming is part of this run's time, energy and writes.
+  s.serialLatencyNs = serialNs + reprogramCost.latencyNs;
   s.reprograms = reprograms;
-  // Re-programming is part of this run's energy and writes.
   r.total.cost.energy += reprogramCost.energy;
   r.total.cost.cellWrites += reprogramCost.cellWrites;
-  s.inferenceEnergyPJ = r.total.cost.energy.total() - residentWriteEnergy;
+  // A deployed chip spends everything but the writes, plus the writes its
+  // own (resident) timeline performs.
+  s.inferenceEnergyPJ = r.total.cost.energy.total() -
+                        r.total.cost.energy.write + residentWrites.energy.write;
   s.maxProgramsPerArray =
       programsOnArray.empty()
           ? 0

@@ -686,11 +686,9 @@ std::string Report::toJson() const {
                                  {"buffers", area.buffers}};
   }
   tot["max_writes_per_cell"] = schedule.maxProgramsPerArray;
-  if (endurance > 0)
+  if (endurance > 0 && schedule.maxProgramsPerArray > 0)
     tot["runs_to_wear_out"] =
-        schedule.maxProgramsPerArray
-            ? endurance / double(schedule.maxProgramsPerArray)
-            : 0.0;
+        endurance / double(schedule.maxProgramsPerArray);
   if (boundManagement)
     tot["bm_retries"] = bmRetries;
   j["totals"] = tot;

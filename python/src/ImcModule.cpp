@@ -432,7 +432,8 @@ PYBIND11_MODULE(_imc, m) {
   m.def("simulate", &simulate, py::arg("program"), py::arg("inputs"),
         py::arg("mode"), py::arg("seed") = 0, py::arg("drift_time") = 0.0,
         py::arg("gdc") = true,
-        "Runs program bytes; returns (numpy arrays, report JSON, summary).");
+        "Runs program bytes; returns (numpy arrays, report JSON, summary, "
+        "CSV).");
   m.def("estimate", &estimate, py::arg("program"),
         "Costs program bytes without running them; returns (report JSON, "
         "CSV, summary).");

@@ -130,6 +130,11 @@ TEST_F(Crossbar, Quantize) {
   EXPECT_EQ(quantize(0.0, 0.0, 127), 0);
   EXPECT_EQ(quantize(5.0, 0.0, 127), 0);
   EXPECT_EQ(quantize(-5.0, 0.0, 127), 0);
+  // NaN (and inf / inf) carries no charge.
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(quantize(std::nan(""), 1.0, 127), 0);
+  EXPECT_EQ(quantize(inf, inf, 127), 0);
+  EXPECT_EQ(quantize(1.0, inf, 127), 0);
 }
 
 TEST_F(Crossbar, ConfigDerivedQuantities) {

@@ -329,6 +329,44 @@ TEST_F(SimulatorMlp, ScheduleOverCapacityReusesArrays) {
               r.total.cost.energy.total() - 10240.0, 1e-9);
 }
 
+TEST(Schedule, ResidentTileOverwrittenBeforeItsFirstUse) {
+  // Three 8 x 4 tiles on two arrays: t0 and t2 share array 0. t2's MVM comes
+  // first, so on a deployed chip (t0 resident on array 0) t2 overwrites t0
+  // and t0 must be written back for its own MVM: both writes count in the
+  // inference energy. 8 rows x 8 cells x 4 columns = 256 cells = 256 pJ each.
+  Builder b;
+  nlohmann::json tj = nlohmann::json::parse(b.p.targetJson);
+  tj["crossbar"]["num_tiles"] = 2;
+  b.p.targetJson = tj.dump();
+  const uint32_t l = b.layer("l");
+  const uint32_t x = b.input({1, 8});
+  const uint32_t w = b.constant({8, 4}, std::vector<float>(32, 0.5f));
+  const uint32_t t0 = b.program(l, w, {8, 4}, 0);
+  const uint32_t t1 = b.program(l, w, {8, 4}, 1);
+  const uint32_t t2 = b.program(l, w, {8, 4}, 2);
+  const uint32_t y2 = b.mvm(l, t2, x, {1, 4});
+  const uint32_t y0 = b.mvm(l, t0, x, {1, 4});
+  const uint32_t y1 = b.mvm(l, t1, x, {1, 4});
+  b.p.outputs = {y2, y0, y1};
+  std::string error;
+  std::optional<Simulator> sim = loadProgram(b.p, error);
+  ASSERT_TRUE(sim) << error;
+  Report r;
+  estimate(sim->program(), sim->target(), r);
+  const cost::Energy &e = r.total.cost.energy;
+  EXPECT_DOUBLE_EQ(e.write, 3 * 256.0); // each tile written once
+  EXPECT_EQ(r.schedule.reprograms, 0);
+  EXPECT_EQ(r.schedule.maxProgramsPerArray, 2);
+  EXPECT_NEAR(r.schedule.inferenceEnergyPJ, e.total() - 3 * 256.0 + 2 * 256.0,
+              1e-9);
+  // Timeline, resident: t2 written 0-800 (8 rows x 100 ns), its MVM 800-1500
+  // (7 cycles x 1 group x 100 ns), t0 written back 1500-2300, MVM 2300-3000;
+  // t1 resident, MVM 0-700. The layer spans 0-3000.
+  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 3000.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].startNs, 0.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].endNs, 3000.0);
+}
+
 TEST_F(SimulatorMlp, QuantizedRunCostsTheSameAndIsClose) {
   std::vector<Tensor> ideal, quant;
   const Report ri = runOk(Mode::Ideal, ideal);

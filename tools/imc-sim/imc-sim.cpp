@@ -133,6 +133,8 @@ static int run() {
   if (costOnly && (inputPaths.getNumOccurrences() ||
                    !outputDir.empty() || modeName.getNumOccurrences()))
     return fail("--cost-only takes no --input, --output-dir or --mode");
+  if (!reportPath.empty() && reportPath == csvPath)
+    return fail("--report and --csv name the same file");
   if (outputDir.empty() && reportPath.empty() && csvPath.empty() && !costOnly)
     return fail("nothing to write: give --output-dir, --report and/or --csv");
   if (!outputDir.empty() && !sys::fs::is_directory(outputDir))

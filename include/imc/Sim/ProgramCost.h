@@ -72,6 +72,7 @@ private:
   };
   void place(Timeline &tl, const format::Instr &in, const Charge &c,
              bool resident, size_t layer);
+  void noteSpan(size_t layer, double start, double end);
 
   const format::Program &p;
   const cost::Model &m;
@@ -81,8 +82,8 @@ private:
   std::vector<int64_t> programsOnArray; ///< per array, full timeline
   std::vector<char> loaded; ///< per tile value: written once (full timeline)
   int64_t tilesSeen = 0, reprograms = 0;
-  cost::Cost reprogramCost; ///< energy and writes of re-programming
-  double residentWriteEnergy = 0;
+  cost::Cost reprogramCost;  ///< re-programming in the full timeline
+  cost::Cost residentWrites; ///< writes the resident timeline performs
   std::vector<std::pair<double, double>> layerSpan; ///< resident timeline
   double serialNs = 0;
 };
