@@ -576,25 +576,22 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
 // Report and listing
 //===----------------------------------------------------------------------===//
 
-void LayerStats::add(const Charge &c) {
-  cost += c.cost;
-  dpuOps += c.dpuOps;
-  mvms += c.mvms;
-  analogMacs += c.analogMacs;
-  digitalMacs += c.digitalMacs;
-  tiles += c.tiles;
+/// Adds the cost and counters of `o` (a Charge or another LayerStats).
+template <typename Stats> static void addCounters(LayerStats &t, const Stats &o) {
+  t.cost += o.cost;
+  t.dpuOps += o.dpuOps;
+  t.mvms += o.mvms;
+  t.analogMacs += o.analogMacs;
+  t.digitalMacs += o.digitalMacs;
+  t.tiles += o.tiles;
 }
+
+void LayerStats::add(const Charge &c) { addCounters(*this, c); }
 
 void Report::finalize(const Scheduler &s) {
   total = LayerStats();
-  for (const LayerStats &ls : layers) {
-    total.cost += ls.cost;
-    total.mvms += ls.mvms;
-    total.dpuOps += ls.dpuOps;
-    total.analogMacs += ls.analogMacs;
-    total.digitalMacs += ls.digitalMacs;
-    total.tiles += ls.tiles;
-  }
+  for (const LayerStats &ls : layers)
+    addCounters(total, ls);
   total.name = "total";
   s.finish(*this);
   // Bookkeeping (empty tensors, reshapes, constant fills at no cost) is not a
