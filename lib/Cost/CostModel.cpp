@@ -94,10 +94,10 @@ double energyFactor(double nm, double vdd) {
 // ISAAC (Shafiee et al., ISCA 2016, Table 6), 32 nm. Its supply voltage is
 // not published; kIsaacVdd is an ASSUMPTION (the 32 nm nominal 0.9 V).
 constexpr double kIsaacNm = 32, kIsaacVdd = 0.9;
-constexpr double kIsaacDacPJ = 4e-3 / 1024 * 100e-9 * 1e12;  // 1-bit DAC
-constexpr double kIsaacDacAreaMm2 = 0.00017 / 1024;           // per DAC
-constexpr double kIsaacShiftAddPJ = 0.2e-3 / 4 / 1.28e9 * 1e12; // per op
-constexpr double kIsaacShiftAddAreaMm2 = 0.00024 / 4;           // per unit
+constexpr double kIsaacDacPJ = 4e-3 / 1024 * 100e-9 * 1e12;       // 1-bit DAC
+constexpr double kIsaacDacAreaMm2 = 0.00017 / 1024;               // per DAC
+constexpr double kIsaacShiftAddPJ = 0.2e-3 / 4 / 1.28e9 * 1e12;   // per op
+constexpr double kIsaacShiftAddAreaMm2 = 0.00024 / 4;             // per unit
 constexpr double kIsaacBufferAreaMm2PerBit = 0.0021 / (2048 * 8); // IR 2 KB
 // Horowitz, "Computing's energy problem", ISSCC 2014: 45 nm, 0.9 V.
 constexpr double kHorowitzNm = 45, kHorowitzVdd = 0.9;
@@ -152,8 +152,7 @@ double adcAreaUm2(int64_t bits, double sampleRateHz, double nodeNm,
   return std::exp(0.06665851895885958 * std::log(sampleRateHz) +
                   0.797323960429599 * std::log(nodeNm) -
                   0.13437278622014803 * double(bits) +
-                  0.4236571760437834 * std::log(energyPJ) +
-                  4.850567073004403);
+                  0.4236571760437834 * std::log(energyPJ) + 4.850567073004403);
 }
 
 //===----------------------------------------------------------------------===//
@@ -237,8 +236,7 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
       tiles * double(t.adcsPerArray) * kIsaacShiftAddAreaMm2 * fromIsaacArea;
   ar.dpu = double(t.dpuLanes) * (a.addUm2 + a.mulUm2) * 1e-6 *
            areaScale(kHorowitzNm, y.nodeNm);
-  ar.buffers =
-      y.bufferKiB * 8192.0 * kIsaacBufferAreaMm2PerBit * fromIsaacArea;
+  ar.buffers = y.bufferKiB * 8192.0 * kIsaacBufferAreaMm2PerBit * fromIsaacArea;
 }
 
 /// DPU cycles -> nanoseconds.
@@ -266,9 +264,9 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows,
   c.energy.shiftAdd = double(conversions) * e.shiftAddPJ;
   // Inputs are read from the buffer at activation precision, results
   // written back at the DPU's.
-  c.energy.buffer = double(vectors * (rows * t.activationBits +
-                                      weightCols * dpuPrecBits)) *
-                    bufBit;
+  c.energy.buffer =
+      double(vectors * (rows * t.activationBits + weightCols * dpuPrecBits)) *
+      bufBit;
   // A row group's array read overlaps with the conversions of its columns
   // (the ADCs of an array are pipelined behind the read, as in ISAAC).
   const double convNs =

@@ -368,7 +368,7 @@ CrossbarTile::noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
   const double l = double(cfg.adcMaxCode());
   const double step = cfg.adcStep();
   const int64_t weight = int64_t(1) << shift;
-  if (last) { // nothing will be redone: no need to know about clipping
+  if (last) {          // nothing will be redone: no need to know about clipping
     if (step == 1.0) { // x / 1 == x: skip the division
       for (int64_t c = 0; c < n; ++c)
         acc[c] += int64_t(std::clamp(roundHalfEven(sum[c]), -l, l)) * weight;

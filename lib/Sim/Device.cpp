@@ -115,8 +115,7 @@ Cell StuckAtModel::program(double gT, Rng &rng) const {
   return c;
 }
 
-double StuckAtModel::read(const Cell &c, const ReadTime &rt,
-                          Rng &rng) const {
+double StuckAtModel::read(const Cell &c, const ReadTime &rt, Rng &rng) const {
   return c.nu < 0 ? c.gProg : inner->read(c, rt, rng);
 }
 

@@ -196,8 +196,7 @@ Charge ProgramCoster::charge(const Instr &in) const {
 //===----------------------------------------------------------------------===//
 
 Scheduler::Scheduler(const Program &p, const cost::Model &m)
-    : p(p), m(m), arrayOf(p.values.size(), -1),
-      tileIndex(p.values.size(), -1),
+    : p(p), m(m), arrayOf(p.values.size(), -1), tileIndex(p.values.size(), -1),
       programsOnArray(m.target().numTiles, 0), loaded(p.values.size(), 0) {
   for (Timeline *tl : {&full, &res}) {
     tl->ready.assign(p.values.size(), 0.0);

@@ -1,4 +1,5 @@
-//===- CostModel.h - imc latency / energy / area model -----------*- C++ -*-===//
+//===- CostModel.h - imc latency / energy / area model -----------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //

@@ -1,4 +1,5 @@
-//===- Device.h - memory-device models for noisy simulation ------*- C++ -*-===//
+//===- Device.h - memory-device models for noisy simulation ------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -126,7 +127,7 @@ public:
   static double readQs(double xProg); ///< xProg = g_prog / gmax
   /// sqrt(ln((t + t0 + t_r) / (2 t_r))) at inference time t.
   static double readTimeFactor(double t);
-  static constexpr double kT0 = 20.0;        ///< s
+  static constexpr double kT0 = 20.0;         ///< s
   static constexpr double kReadTime = 250e-9; ///< s
 };
 

@@ -1,4 +1,5 @@
-//===- ProgramCost.h - costs and schedule of an imc program ------*- C++ -*-===//
+//===- ProgramCost.h - costs and schedule of an imc program ------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
