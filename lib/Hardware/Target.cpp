@@ -150,6 +150,8 @@ Target readTarget(const json &root) {
   t.numTiles = xbar.integer("num_tiles", 1, 1 << 20);
   if (xbar.has("adc_range"))
     t.adcRange = xbar.number("adc_range", 0, 1, /*openLo=*/true);
+  if (xbar.has("input_bound"))
+    t.inputBound = xbar.number("input_bound", 0, 1, /*openLo=*/true);
   if (xbar.has("bound_management")) {
     t.boundManagement = xbar.string("bound_management");
     if (t.boundManagement != "none" && t.boundManagement != "iterative")
@@ -333,6 +335,8 @@ std::string targetToJson(const Target &t) {
                    {"num_tiles", t.numTiles}};
   if (t.adcRange != 1.0) // optional fields stay implicit at their defaults
     j["crossbar"]["adc_range"] = t.adcRange;
+  if (t.inputBound != 1.0)
+    j["crossbar"]["input_bound"] = t.inputBound;
   if (t.boundManagement != "none")
     j["crossbar"]["bound_management"] = t.boundManagement;
   if (t.bmMaxIterations != 3)

@@ -394,7 +394,8 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
   double absMax = 0.0;
   for (int64_t r = 0; r < k; ++r)
     absMax = std::max(absMax, std::fabs(double(x[r])));
-  const double scaleX = absMax / double(la);
+  // inputBound * absMax is exact for the default bound 1.
+  const double scaleX = (cfg.inputBound * absMax) / double(la);
 
   if (!codes.empty()) {
     // Every conversion is exact (|v| <= FS <= L: code = v, step 1), so

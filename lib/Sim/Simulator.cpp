@@ -151,6 +151,7 @@ struct Executor {
     c.adcBits = t.adcBits;
     c.parallelRows = t.parallelRows;
     c.adcRange = t.adcRange;
+    c.inputBound = t.inputBound;
     c.bmMaxIterations =
         t.boundManagement == "iterative" ? t.bmMaxIterations : 0;
     return c;

@@ -82,7 +82,7 @@ inline std::vector<float> referenceMvm(const std::vector<float> &w,
   double xMax = 0;
   for (int64_t k = 0; k < kRows; ++k)
     xMax = std::max(xMax, std::fabs(double(x[k])));
-  const double sx = xMax / double(la);
+  const double sx = (c.inputBound * xMax) / double(la);
   std::vector<int64_t> qx(kRows);
   for (int64_t k = 0; k < kRows; ++k)
     qx[k] = refQuantize(double(x[k]), sx, la);

@@ -78,6 +78,32 @@ TEST(Dac, TiesClippingAndZeroScale) {
   }
 }
 
+TEST(Dac, InputBoundClipsLargeInputs) {
+  // The diagonal tile above (weights 7 = code 7, s_w = 1), input bound 0.5:
+  // s_x = (0.5 * 7) / 7 = 0.5, so x / s_x = 2x: 7 -> 14 clips to 7, 1.75 ->
+  // 3.5 -> 4 (tie, even), -2 -> -4, 0.75 -> 1.5 -> 2, -4 -> -8 clips to -7;
+  // outputs code * 7 * s_x = 3.5 code. With the default bound 1 (s_x = 1):
+  // 7, 2 (1.75), -2, 1 (0.75), -4.
+  const int64_t k = 8;
+  std::vector<float> w(k * k, 0.0f);
+  for (int64_t i = 0; i < k; ++i)
+    w[i * k + i] = 7.0f;
+  XbarConfig cfg = makeConfig(4, 3, 4, 1, 8, k);
+  const std::vector<float> x = {7, 1.75f, -2, 0.75f, -4, 0, 0, 0};
+  EXPECT_EQ(run(CrossbarTile(w.data(), k, k, cfg, true), x),
+            (std::vector<float>{49, 14, -14, 7, -28, 0, 0, 0}));
+  cfg.inputBound = 0.5;
+  EXPECT_EQ(run(CrossbarTile(w.data(), k, k, cfg, true), x),
+            (std::vector<float>{24.5f, 14, -14, 7, -24.5f, 0, 0, 0}));
+  // The same through the bit-serial loop (noisy mode on ideal devices).
+  const RramModel exact(25.0, 0.0);
+  NoiseSpec spec;
+  spec.model = &exact;
+  spec.gdc = false;
+  EXPECT_EQ(run(CrossbarTile(w.data(), k, k, cfg, true, &spec), x),
+            (std::vector<float>{24.5f, 14, -14, 7, -24.5f, 0, 0, 0}));
+}
+
 TEST(Dac, QuantizeAtTheCodeLimit) {
   // L = 2^(b-1) - 1 is odd, so L + 0.5 rounds to the even L + 1 and clips.
   EXPECT_EQ(quantize(7.5, 1.0, 7), 7);

@@ -584,6 +584,7 @@ TEST(Target, OptionalPeripheralFields) {
   std::optional<Target> t = parseOk(defaultJson());
   ASSERT_TRUE(t);
   EXPECT_EQ(t->adcRange, 1.0);
+  EXPECT_EQ(t->inputBound, 1.0);
   EXPECT_EQ(t->boundManagement, "none");
   EXPECT_EQ(t->bmMaxIterations, 3);
   EXPECT_EQ(t->device.outputNoise, 0.0);
@@ -591,6 +592,7 @@ TEST(Target, OptionalPeripheralFields) {
 
   json j = defaultJson();
   j["crossbar"]["adc_range"] = 0.25;
+  j["crossbar"]["input_bound"] = 0.5;
   j["crossbar"]["bound_management"] = "iterative";
   j["crossbar"]["bm_max_iterations"] = 16;
   j["device"] = {{"model", "pcm"},        {"gmax_us", 25.0},
@@ -600,6 +602,7 @@ TEST(Target, OptionalPeripheralFields) {
   t = parseOk(j);
   ASSERT_TRUE(t);
   EXPECT_EQ(t->adcRange, 0.25);
+  EXPECT_EQ(t->inputBound, 0.5);
   EXPECT_EQ(t->boundManagement, "iterative");
   EXPECT_EQ(t->bmMaxIterations, 16);
   EXPECT_EQ(t->device.outputNoise, 0.04);
@@ -608,6 +611,7 @@ TEST(Target, OptionalPeripheralFields) {
   EXPECT_EQ(json::parse(targetToJson(*t)), j);
   // Set to their defaults they stay implicit.
   j["crossbar"]["adc_range"] = 1;
+  j["crossbar"]["input_bound"] = 1;
   j["crossbar"]["bound_management"] = "none";
   j["crossbar"].erase("bm_max_iterations");
   j["device"]["ir_drop"] = 0;

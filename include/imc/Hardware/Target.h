@@ -93,6 +93,7 @@ struct Target {
   // Optional crossbar peripherals (docs/quantization.md); written back by
   // targetToJson only when not the default.
   double adcRange = 1.0;                ///< ADC range / full scale, (0, 1]
+  double inputBound = 1.0;              ///< DAC range / input abs-max, (0, 1]
   std::string boundManagement = "none"; ///< none | iterative
   int64_t bmMaxIterations = 3;          ///< iterative: retries per vector
   // Precision.

@@ -9,8 +9,11 @@
 //     Lw = 2^(wb-1) - 1; codes q = clamp(rne(W / s_w), -Lw, Lw); stored as a
 //     differential pair of magnitudes (q+ = max(q,0), q- = max(-q,0)), each
 //     split into S = ceil((wb-1)/c) slices of c bits, least significant first.
-//  2. inputs: per vector, s_x = max_k |x_k| / La, La = 2^(ab-1) - 1; codes
-//     qx = clamp(rne(x / s_x), -La, La); the magnitude is applied in
+//  2. inputs: per vector, s_x = input_bound * max_k |x_k| / La, La =
+//     2^(ab-1) - 1 (input_bound in (0, 1], default 1: abs-max noise
+//     management; below 1 the DAC's range is that fraction of the abs-max
+//     and larger inputs clip); codes qx = clamp(rne(x / s_x), -La, La),
+//     s_x computed as (input_bound * max) / La; the magnitude is applied in
 //     C = ceil((ab-1)/d) DAC cycles of d bits, the sign by the DAC polarity.
 //  3. each conversion sums P = parallel_rows rows of one column pair:
 //     v = sum_k sign_k chunk_j(|qx_k|) (slice_s(q+) - slice_s(q-)); the
@@ -68,6 +71,8 @@ struct XbarConfig {
   int64_t inputBits = 8, dacBits = 1, adcBits = 8, parallelRows = 32;
   /// The ADC's range as a fraction of FS, in (0, 1].
   double adcRange = 1.0;
+  /// The DAC's range as a fraction of the vector's abs-max, in (0, 1].
+  double inputBound = 1.0;
   /// Bound-management retries per vector; 0 turns it off.
   int64_t bmMaxIterations = 0;
 
