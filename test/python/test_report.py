@@ -82,3 +82,20 @@ def test_plot_writes_png(mlp, tmp_path):
     bad.write_text("{}")
     assert plot.main([str(bad), str(tmp_path / "no.png")]) == 1
     assert not (tmp_path / "no.png").exists()
+
+
+def test_peripheral_target_fields_from_python(mlp, tmp_path):
+    # A reduced ADC range with a coarse ADC clips; iterative bound management
+    # redoes clipped vectors (counted in the report) and changes the outputs.
+    t = imc.load_target("default")
+    t["crossbar"].update(adc_bits=5, parallel_rows=128, adc_range=0.05)
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps(t))
+    x = np.load(os.path.join(MLP, "input.npy"))
+    plain = imc.simulate(imc.compile(mlp, target=str(path)), [x], mode="quantized")
+    assert "bm_retries" not in plain.report["totals"]
+    t["crossbar"].update(bound_management="iterative", bm_max_iterations=3)
+    path.write_text(json.dumps(t))
+    bm = imc.simulate(imc.compile(mlp, target=str(path)), [x], mode="quantized")
+    assert bm.report["totals"]["bm_retries"] > 0
+    assert not np.array_equal(bm.outputs[0], plain.outputs[0])
