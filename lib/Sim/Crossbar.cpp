@@ -219,6 +219,9 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   levelDiff.assign(sliceDiff.size(), 0.0f);
   std::vector<double> prog0(sliceDiff.size()), progT(sliceDiff.size());
   const ReadTime readAt = dev.readTime(noise->driftTime);
+  std::vector<Level> levels(mask + 1); // the 2^c conductance levels
+  for (int64_t v = 0; v <= mask; ++v)
+    levels[v] = dev.level(double(v) * gStep);
   auto programRows = [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       Rng rng(mixSeed(noise->seed ^ mixSeed(uint64_t(r) + 1)));
@@ -226,8 +229,8 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
         for (int64_t sl = 0; sl < s; ++sl) {
           // One side of each pair holds the slice's level, the other 0.
           const int64_t at = (sl * k + r) * n + c, d = sliceDiff[at];
-          const Cell cp = dev.program(double(d > 0 ? d : 0) * gStep, rng);
-          const Cell cn = dev.program(double(d < 0 ? -d : 0) * gStep, rng);
+          const Cell cp = dev.program(levels[d > 0 ? d : 0], rng);
+          const Cell cn = dev.program(levels[d < 0 ? -d : 0], rng);
           const double gp = dev.read(cp, readAt, rng);
           const double gn = dev.read(cn, readAt, rng);
           levelDiff[at] = float((gp - gn) / gStep);
@@ -459,6 +462,12 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
           drive32[r] = int32_t(drive[r]); // |drive| < 2^16
       for (int64_t g0 = 0; g0 < k && !redo; g0 += cfg.parallelRows) {
         const int64_t g1 = std::min(k, g0 + cfg.parallelRows);
+        // A group with no driven row reads 0 on every column (with or
+        // without IR drop): codes 0, no clipping, nothing to add. Output
+        // noise still has to be drawn, so only skip without it.
+        if (!outRng && std::all_of(drive.begin() + g0, drive.begin() + g1,
+                                   [](int64_t d) { return d == 0; }))
+          continue;
         for (int64_t s = 0; s < slices && !redo; ++s) {
           const int shift = int(j * cfg.dacBits + s * cfg.cellBits);
           if (noisy) {

@@ -67,15 +67,22 @@ double PcmModel::readTimeFactor(double t) {
   return std::sqrt(std::log((t + kT0 + kReadTime) / (2.0 * kReadTime)));
 }
 
-Cell PcmModel::program(double gT, Rng &rng) const {
+Level PcmModel::level(double gT) const {
   const double x = gT / gMax;
   // driftMean and driftSigma with one logarithm.
   const double lx = std::log(std::max(x, 1e-7));
-  const double mu = std::clamp(-0.0155 * lx + 0.0244, 0.049, 0.1);
-  const double sNu = std::clamp(-0.0125 * lx - 0.0059, 0.008, 0.045);
+  Level l;
+  l.gT = gT;
+  l.sigma = programSigma(x);
+  l.mu = std::clamp(-0.0155 * lx + 0.0244, 0.049, 0.1);
+  l.sNu = std::clamp(-0.0125 * lx - 0.0059, 0.008, 0.045);
+  return l;
+}
+
+Cell PcmModel::program(const Level &lv, Rng &rng) const {
   Cell c;
-  c.gProg = std::max(gT + programSigma(x) * gaussian(rng), 0.0);
-  c.nu = std::fabs(mu + sNu * gaussian(rng));
+  c.gProg = std::max(lv.gT + lv.sigma * gaussian(rng), 0.0);
+  c.nu = std::fabs(lv.mu + lv.sNu * gaussian(rng));
   return c;
 }
 
@@ -96,15 +103,15 @@ double PcmModel::read(const Cell &c, const ReadTime &rt, Rng &rng) const {
   return std::max(g, 0.0);
 }
 
-Cell RramModel::program(double gT, Rng &rng) const {
+Cell RramModel::program(const Level &lv, Rng &rng) const {
   Cell c;
-  c.gProg = std::clamp(gT + rel * gMax * gaussian(rng), 0.0, gMax);
+  c.gProg = std::clamp(lv.gT + rel * gMax * gaussian(rng), 0.0, gMax);
   return c;
 }
 
-Cell StuckAtModel::program(double gT, Rng &rng) const {
+Cell StuckAtModel::program(const Level &lv, Rng &rng) const {
   const double u = double(rng() >> 11) * 0x1.0p-53;
-  Cell c = inner->program(gT, rng);
+  Cell c = inner->program(lv, rng);
   if (u < p0) {
     c.gProg = 0;
     c.nu = -1; // marks a stuck device

@@ -76,12 +76,27 @@ struct Cell {
   double nu = 0;    ///< drift exponent
 };
 
+/// A programming target with the model's terms that depend on it alone,
+/// computed once per level of a tile rather than once per device.
+struct Level {
+  double gT = 0;                     ///< target conductance (uS)
+  double sigma = 0, mu = 0, sNu = 0; ///< PCM: sigma_p, drift mean and spread
+};
+
 class DeviceModel {
 public:
   virtual ~DeviceModel() = default;
   virtual std::string name() const = 0;
-  /// Programs a device to target conductance gT (uS, in [0, gmax]).
-  virtual Cell program(double gT, Rng &rng) const = 0;
+  /// The programming target gT (uS, in [0, gmax]), prepared.
+  virtual Level level(double gT) const {
+    Level l;
+    l.gT = gT;
+    return l;
+  }
+  /// Programs a device to a prepared target.
+  virtual Cell program(const Level &lv, Rng &rng) const = 0;
+  /// Programs a device to target conductance gT.
+  Cell program(double gT, Rng &rng) const { return program(level(gT), rng); }
   /// The per-tile part of a read at inference time `t` (seconds).
   virtual ReadTime readTime(double t) const {
     ReadTime r;
@@ -115,7 +130,9 @@ class PcmModel : public DeviceModel {
 public:
   explicit PcmModel(double gmax = 25.0) : DeviceModel(gmax) {}
   std::string name() const override { return "pcm"; }
-  Cell program(double gT, Rng &rng) const override;
+  using DeviceModel::program;
+  Level level(double gT) const override;
+  Cell program(const Level &lv, Rng &rng) const override;
   using DeviceModel::read;
   ReadTime readTime(double t) const override;
   double read(const Cell &c, const ReadTime &rt, Rng &rng) const override;
@@ -137,7 +154,8 @@ class RramModel : public DeviceModel {
 public:
   RramModel(double gmax, double relSigma) : DeviceModel(gmax), rel(relSigma) {}
   std::string name() const override { return "rram"; }
-  Cell program(double gT, Rng &rng) const override;
+  using DeviceModel::program;
+  Cell program(const Level &lv, Rng &rng) const override;
   using DeviceModel::read;
   double read(const Cell &c, const ReadTime &, Rng &) const override {
     return c.gProg;
@@ -154,7 +172,9 @@ public:
   StuckAtModel(std::shared_ptr<DeviceModel> inner, double p0, double p1)
       : DeviceModel(inner->gmax()), inner(std::move(inner)), p0(p0), p1(p1) {}
   std::string name() const override { return inner->name() + "+stuck-at"; }
-  Cell program(double gT, Rng &rng) const override;
+  using DeviceModel::program;
+  Level level(double gT) const override { return inner->level(gT); }
+  Cell program(const Level &lv, Rng &rng) const override;
   using DeviceModel::read;
   ReadTime readTime(double t) const override { return inner->readTime(t); }
   double read(const Cell &c, const ReadTime &rt, Rng &rng) const override;
