@@ -8,6 +8,9 @@
 #include "imc/Format/Generic.h"
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
+#include "imc/Sim/PcmModel.h"
+#include "imc/Sim/RramModel.h"
+#include "imc/Sim/StuckAtModel.h"
 #include "imc/Sim/ProgramCost.h"
 #include "imc/Support/Conv.h"
 

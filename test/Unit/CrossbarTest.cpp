@@ -12,6 +12,7 @@
 
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
+#include "imc/Sim/PcmModel.h"
 
 #include "CrossbarReference.h"
 

@@ -5,6 +5,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Sim/Device.h"
+#include "imc/Sim/PcmModel.h"
+#include "imc/Sim/RramModel.h"
+#include "imc/Sim/StuckAtModel.h"
 
 #include <gtest/gtest.h>
 

@@ -12,6 +12,8 @@
 
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
+#include "imc/Sim/PcmModel.h"
+#include "imc/Sim/RramModel.h"
 
 #include "CrossbarReference.h"
 
