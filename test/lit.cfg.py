@@ -21,4 +21,4 @@ config.substitutions.append(("%imc_obj", config.imc_obj_root))
 # Debian's interpreter (numpy, torch); lit's own %python may lack them.
 config.substitutions.append(("%imc_python", config.python_executable))
 llvm_config.add_tool_substitutions(
-    ["imc-opt", "imc-translate", "imc-sim"], [config.imc_tools_dir])
+    ["imc-opt", "imc-translate", "imc-sim", "imc-cost-bench"], [config.imc_tools_dir])
