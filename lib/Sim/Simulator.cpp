@@ -18,7 +18,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -36,6 +38,24 @@ const char *LayerStats::engine() const {
   if (xbar && digitalMacs)
     return "xbar+dpu";
   return xbar ? "xbar" : "dpu";
+}
+
+std::function<void(size_t, size_t)> terminalProgress(std::string prefix) {
+  using Clock = std::chrono::steady_clock;
+  auto last = std::make_shared<Clock::time_point>(Clock::now());
+  return [prefix = std::move(prefix), last](size_t done, size_t total) {
+    if (done >= total) {
+      std::fputs("\r\033[K", stderr); // erase the line
+      return;
+    }
+    const Clock::time_point now = Clock::now();
+    if (now - *last < std::chrono::milliseconds(100))
+      return;
+    *last = now;
+    fmt::print(stderr, "\r{}: {:3}% ({}/{} instructions)", prefix,
+               100 * done / total, done, total);
+    std::fflush(stderr);
+  };
 }
 
 std::optional<Mode> parseMode(const std::string &s) {
@@ -567,8 +587,11 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
   }
   for (const format::Constant &c : prog.constants)
     ex.tensors[c.value] = Tensor{prog.values[c.value].shape, c.data};
-  for (const Instr &in : prog.code)
-    ex.exec(in);
+  for (size_t i = 0; i < prog.code.size(); ++i) {
+    ex.exec(prog.code[i]);
+    if (options.progress)
+      options.progress(i + 1, prog.code.size());
+  }
   outputs.clear();
   for (uint32_t id : prog.outputs)
     outputs.push_back(ex.tensors[id]);

@@ -15,6 +15,7 @@ MLIR diagnostics (with locations).
 """
 import json
 import os
+import sys
 
 import numpy as np
 
@@ -183,7 +184,8 @@ class SimResult:
                    t["energy_pj"]))
 
 
-def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True):
+def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True,
+             progress=None):
     """Runs a compiled program.
 
     ``inputs`` is a list of arrays in argument order, or a dict by argument
@@ -192,7 +194,8 @@ def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True):
     ``"noisy"`` (quantized, on the target's noisy devices: programming noise,
     drift after ``drift_time`` seconds, read noise; ``seed`` makes it
     reproducible; ``gdc`` is global drift compensation; docs/noise.md).
-    The GIL is released while the simulator runs.
+    The GIL is released while the simulator runs. ``progress`` draws a
+    progress line on stderr; by default, only when stderr is a terminal.
     """
     data = prog.to_bytes() if isinstance(prog, Program) else bytes(prog)
     if isinstance(inputs, dict):
@@ -208,8 +211,11 @@ def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True):
         inputs = [inputs[k] for k in names]
     arrays = [np.ascontiguousarray(np.asarray(a, dtype=np.float32))
               for a in inputs]
+    if progress is None:
+        progress = sys.stderr.isatty()
     outputs, report, summary, csv = _imc.simulate(
-        data, arrays, mode, int(seed), float(drift_time), bool(gdc))
+        data, arrays, mode, int(seed), float(drift_time), bool(gdc),
+        bool(progress))
     return SimResult(outputs, json.loads(report), summary, csv)
 
 

@@ -191,7 +191,7 @@ std::tuple<std::vector<py::array_t<float>>, std::string, std::string,
            std::string>
 simulate(const py::bytes &program, const std::vector<py::array> &inputs,
          const std::string &modeName, uint64_t seed, double driftTime,
-         bool gdc) {
+         bool gdc, bool progress) {
   std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
   if (!mode)
     throw ImcError("mode must be 'ideal', 'quantized' or 'noisy', got '" +
@@ -201,6 +201,8 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
   options.seed = seed;
   options.driftTime = driftTime;
   options.gdc = gdc;
+  if (progress) // drawn from C++ on stderr: no GIL needed
+    options.progress = imc::sim::terminalProgress("imc.simulate");
   imc::sim::Simulator sim = loadProgram(program);
   std::string error;
   std::vector<imc::sim::Tensor> in;
@@ -431,7 +433,7 @@ PYBIND11_MODULE(_imc, m) {
         "Loads and validates a target JSON file; returns it as a dict.");
   m.def("simulate", &simulate, py::arg("program"), py::arg("inputs"),
         py::arg("mode"), py::arg("seed") = 0, py::arg("drift_time") = 0.0,
-        py::arg("gdc") = true,
+        py::arg("gdc") = true, py::arg("progress") = false,
         "Runs program bytes; returns (numpy arrays, report JSON, summary, "
         "CSV).");
   m.def("estimate", &estimate, py::arg("program"),

@@ -367,6 +367,25 @@ TEST(Schedule, ResidentTileOverwrittenBeforeItsFirstUse) {
   EXPECT_DOUBLE_EQ(r.layers[0].endNs, 3000.0);
 }
 
+TEST_F(SimulatorMlp, ProgressIsReportedPerInstruction) {
+  std::vector<size_t> done;
+  size_t total = 0;
+  sim::RunOptions o;
+  o.mode = Mode::Quantized;
+  o.progress = [&](size_t d, size_t t) {
+    done.push_back(d);
+    total = t;
+  };
+  std::vector<Tensor> out;
+  Report r;
+  std::string error;
+  ASSERT_TRUE(sim->run({Tensor({kM, kK}, x)}, o, out, r, error)) << error;
+  EXPECT_EQ(total, prog.code.size());
+  ASSERT_EQ(done.size(), prog.code.size());
+  for (size_t i = 0; i < done.size(); ++i)
+    EXPECT_EQ(done[i], i + 1);
+}
+
 TEST_F(SimulatorMlp, QuantizedRunCostsTheSameAndIsClose) {
   std::vector<Tensor> ideal, quant;
   const Report ri = runOk(Mode::Ideal, ideal);

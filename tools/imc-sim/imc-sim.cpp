@@ -28,6 +28,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <unistd.h>
 #include <new>
 #include <fstream>
 #include <iterator>
@@ -114,6 +115,9 @@ static int run() {
   options.seed = seed;
   options.driftTime = driftTime;
   options.gdc = !noGdc;
+  // A long run shows how far it is on a terminal, and nothing otherwise.
+  if (!quiet && isatty(STDERR_FILENO))
+    options.progress = imc::sim::terminalProgress("imc-sim");
 
   std::ifstream in(programPath, std::ios::binary);
   if (!in)

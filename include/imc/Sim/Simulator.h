@@ -12,6 +12,7 @@
 #include "imc/Hardware/Target.h"
 #include "imc/Sim/Tensor.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -27,7 +28,15 @@ struct RunOptions {
   uint64_t seed = 0;      ///< same seed, same outputs
   double driftTime = 0;   ///< seconds between programming and inference
   bool gdc = true;        ///< global drift compensation
+  /// Called after each instruction with (instructions done, total), on the
+  /// calling thread; empty: no calls. Tools draw a progress line with it.
+  std::function<void(size_t, size_t)> progress;
 };
+
+/// A progress callback for RunOptions::progress that redraws one line on
+/// stderr ("PREFIX: 42% (n/N instructions)") at most ten times a second and
+/// erases it at the end. Use it only when stderr is a terminal.
+std::function<void(size_t, size_t)> terminalProgress(std::string prefix);
 
 /// Parses "ideal" / "quantized" / "noisy".
 std::optional<Mode> parseMode(const std::string &s);
