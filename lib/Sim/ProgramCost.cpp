@@ -202,6 +202,7 @@ Scheduler::Scheduler(const Program &p, const cost::Model &m)
     tl->ready.assign(p.values.size(), 0.0);
     tl->arrayFree.assign(m.target().numTiles, 0.0);
     tl->owner.assign(m.target().numTiles, -1);
+    tl->arrayBusy.assign(m.target().numTiles, 0.0);
   }
 }
 
@@ -231,6 +232,7 @@ void Scheduler::place(Timeline &tl, const Instr &in, const Charge &c,
       const cost::Cost prog = m.crossbarProgram(s[0], s[1]);
       const double t0 = std::max(tl.ready[tile], tl.arrayFree[a]);
       tl.arrayFree[a] = t0 + prog.latencyNs;
+      tl.arrayBusy[a] += prog.latencyNs;
       spanStart = t0; // the layer's work starts with the write
       if (resident) {
         residentWrites += prog;
@@ -246,6 +248,7 @@ void Scheduler::place(Timeline &tl, const Instr &in, const Charge &c,
     }
     start = std::max(ready, tl.arrayFree[a]);
     tl.arrayFree[a] = start + lat;
+    tl.arrayBusy[a] += lat;
     if (resident && spanStart >= 0)
       noteSpan(layer, spanStart, start + lat);
     break;
@@ -254,6 +257,7 @@ void Scheduler::place(Timeline &tl, const Instr &in, const Charge &c,
     if (lat > 0) { // the DPU
       start = std::max(ready, tl.dpuFree);
       tl.dpuFree = start + lat;
+      tl.dpuBusy += lat;
     }
     break;
   }
@@ -296,6 +300,11 @@ void Scheduler::finish(Report &r) const {
   // own (resident) timeline performs.
   s.inferenceEnergyPJ = r.total.cost.energy.total() -
                         r.total.cost.energy.write + residentWrites.energy.write;
+  // In a stream, each engine works on a different input; the busiest one
+  // sets the pace.
+  s.pipelineIntervalNs = res.dpuBusy;
+  for (double b : res.arrayBusy)
+    s.pipelineIntervalNs = std::max(s.pipelineIntervalNs, b);
   s.maxProgramsPerArray =
       programsOnArray.empty()
           ? 0

@@ -696,6 +696,10 @@ std::string Report::toJson() const {
   tot["tops"] = schedule.inferenceLatencyNs > 0
                     ? ops / schedule.inferenceLatencyNs / 1000.0
                     : 0.0;
+  tot["pipeline_interval_ns"] = schedule.pipelineIntervalNs;
+  tot["pipelined_tops"] = schedule.pipelineIntervalNs > 0
+                              ? ops / schedule.pipelineIntervalNs / 1000.0
+                              : 0.0;
   tot["tops_per_w"] = schedule.inferenceEnergyPJ > 0
                           ? ops / schedule.inferenceEnergyPJ
                           : 0.0;
@@ -790,10 +794,11 @@ std::string formatSummary(const Report &r) {
   const double ops = opsOf(t);
   out += fmt::format(
       "  throughput     {:>14.4g} TOPS  ({:.4g} TOPS/W at {:.1f} pJ per "
-      "inference)\n",
+      "inference; pipelined {:.4g} TOPS)\n",
       s.inferenceLatencyNs > 0 ? ops / s.inferenceLatencyNs / 1000.0 : 0.0,
       s.inferenceEnergyPJ > 0 ? ops / s.inferenceEnergyPJ : 0.0,
-      s.inferenceEnergyPJ);
+      s.inferenceEnergyPJ,
+      s.pipelineIntervalNs > 0 ? ops / s.pipelineIntervalNs / 1000.0 : 0.0);
   if (r.area.total() > 0)
     out += fmt::format(
         "  area           {:>14.4f} mm2 (arrays {:.4f}, adcs {:.4f}, dacs "

@@ -239,6 +239,9 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   // With resident weights: p0 0-5600, p1 0-1400, DPU 5600-5603, o0/o1
   // 5603-7003, bias 7003-7004.
   EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 7004.0);
+  // Pipelined over a stream: the busiest engine is t0's array (5600 ns of
+  // MVMs per inference; the DPU works 4 ns).
+  EXPECT_DOUBLE_EQ(r.schedule.pipelineIntervalNs, 5600.0);
   EXPECT_EQ(r.schedule.reprograms, 0);
   EXPECT_EQ(r.schedule.maxProgramsPerArray, 1);
   // Energy: writes 11520 * 1 pJ; ADC 3360 * 1.5625 = 5250; shift-add
@@ -363,6 +366,8 @@ TEST(Schedule, ResidentTileOverwrittenBeforeItsFirstUse) {
   // (7 cycles x 1 group x 100 ns), t0 written back 1500-2300, MVM 2300-3000;
   // t1 resident, MVM 0-700. The layer spans 0-3000.
   EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 3000.0);
+  // Array 0 writes and reads twice per inference: 800 + 700 + 800 + 700.
+  EXPECT_DOUBLE_EQ(r.schedule.pipelineIntervalNs, 3000.0);
   EXPECT_DOUBLE_EQ(r.layers[0].startNs, 0.0);
   EXPECT_DOUBLE_EQ(r.layers[0].endNs, 3000.0);
 }

@@ -70,6 +70,8 @@ private:
     std::vector<double> arrayFree; ///< per physical array
     std::vector<int64_t> owner;    ///< per array: tile value loaded, or -1
     double dpuFree = 0, end = 0;
+    std::vector<double> arrayBusy; ///< per array: MVM and write time
+    double dpuBusy = 0;
   };
   void place(Timeline &tl, const format::Instr &in, const Charge &c,
              bool resident, size_t layer);

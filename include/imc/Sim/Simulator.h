@@ -70,6 +70,9 @@ struct ScheduleStats {
   double inferenceEnergyPJ = 0;  ///< energy without the resident tiles' writes
   int64_t reprograms = 0;        ///< tiles written again (over capacity)
   int64_t maxProgramsPerArray = 0; ///< writes of one cell in this run, at most
+  /// Layer pipelining over a stream of inputs (weights resident): the
+  /// busiest engine's work per inference, i.e. one inference per interval.
+  double pipelineIntervalNs = 0;
 };
 
 struct Report {
