@@ -151,7 +151,7 @@ private:
                        int64_t *acc, std::vector<double> &sums,
                        std::vector<double> &scratch) const;
   /// Noisy column sums of one conversion (rows [g0, g1), slice s) with the
-  /// first-order IR drop of docs/noise.md; `scratch` holds 2 (g1-g0) n.
+  /// first-order IR drop of docs/noise.md; `scratch` holds 2 (g1-g0+1) n.
   void irDropSums(const int64_t *drive, int64_t g0, int64_t g1, int64_t s,
                   double *sums, std::vector<double> &scratch) const;
 
