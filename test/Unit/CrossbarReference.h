@@ -26,6 +26,9 @@ using sim::XbarConfig;
 
 /// A tile configuration: weight, cell, input, DAC and ADC bits, parallel
 /// rows, and the optional ADC range and bound-management iterations.
+/// `c` with the DAC's range set to `bound` x the abs-max.
+inline XbarConfig withInputBound(XbarConfig c, double bound);
+
 inline XbarConfig makeConfig(int64_t wb, int64_t cb, int64_t ab, int64_t db,
                              int64_t adcb, int64_t p, double adcRange = 1.0,
                              int64_t bm = 0) {
@@ -38,6 +41,11 @@ inline XbarConfig makeConfig(int64_t wb, int64_t cb, int64_t ab, int64_t db,
   c.parallelRows = p;
   c.adcRange = adcRange;
   c.bmMaxIterations = bm;
+  return c;
+}
+
+inline XbarConfig withInputBound(XbarConfig c, double bound) {
+  c.inputBound = bound;
   return c;
 }
 
@@ -75,8 +83,11 @@ inline std::vector<float> referenceMvm(const std::vector<float> &w,
   const int64_t fs =
       c.parallelRows * (pow2(c.dacBits) - 1) * (pow2(c.cellBits) - 1);
   const int64_t l = pow2(c.adcBits - 1) - 1;
-  const bool lossless = fs <= l;
-  const double step = lossless ? 1.0 : double(fs) / double(l);
+  // The ADC's range R = adc_range * FS: a step of 1 if it fits in the codes
+  // (conversions exact up to the clamp at L), else R / L.
+  const double range = c.adcRange * double(fs);
+  const bool unitStep = range <= double(l);
+  const double step = unitStep ? 1.0 : range / double(l);
 
   // Step 2: input codes.
   double xMax = 0;
@@ -117,8 +128,8 @@ inline std::vector<float> referenceMvm(const std::vector<float> &w,
             v += sign * chunk * (sliceP - sliceN);
           }
           int64_t code;
-          if (lossless) {
-            code = v;
+          if (unitStep) {
+            code = std::max(-l, std::min(l, v));
           } else {
             double q = refRne(double(v) / step);
             code = int64_t(std::max(double(-l), std::min(double(l), q)));

@@ -443,6 +443,15 @@ INSTANTIATE_TEST_SUITE_P(
         // Odd sizes: a partial row group (37 = 32 + 5), 11 columns.
         QuantCase{"Odd37x11", makeConfig(8, 2, 8, 1, 8, 32), 37, 11, 3, 22},
         QuantCase{"Odd37x11Lossy", makeConfig(8, 2, 8, 1, 4, 5), 37, 11, 3, 23},
+        // A reduced ADC range: within the codes (step 1, clipping at L =
+        // 31 < FS = 96), and beyond them (step 48 / 15); a DAC bound.
+        QuantCase{"AdcRangeClipsAtL", makeConfig(8, 2, 8, 1, 6, 32, 0.25), 64,
+                  16, 3, 27},
+        QuantCase{"AdcRangeLossy", makeConfig(8, 2, 8, 1, 5, 32, 0.5), 64, 16,
+                  3, 28},
+        QuantCase{"InputBound", withInputBound(makeConfig(8, 2, 8, 1, 8, 32),
+                                               0.3),
+                  64, 16, 3, 29},
         // A zero input vector (scale 0) and a zero weight column.
         QuantCase{"ZeroInputVector", makeConfig(8, 2, 8, 1, 8, 32), 64, 16, 3,
                   24, true, false},
