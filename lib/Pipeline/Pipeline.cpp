@@ -31,7 +31,9 @@ void imc::buildImcPipeline(OpPassManager &pm, const PipelineOptions &options) {
   map.overrides = overrides;
   map.targetPath = options.target;
   pm.addPass(createImcMap(map));
-  pm.addPass(createImcTile());
+  ImcTileOptions tile;
+  tile.replicate = options.replicate;
+  pm.addPass(createImcTile(tile));
   pm.addPass(createConvertImcToXbar());
   pm.addPass(createConvertImcToDpu());
   pm.addPass(createCanonicalizerPass());

@@ -131,13 +131,15 @@ class Program:
 
 
 def compile(mod, target="default", policy="analog", max_analog_ratio=None,
-            min_utilization=None, overrides=None):
+            min_utilization=None, overrides=None, replicate=1):
     """Compiles a linalg-on-tensors module for a target (the
     ``--imc-pipeline`` of imc-opt) and translates it to a simulator program.
 
     ``policy`` is ``"analog"``, ``"digital"`` or ``"budget"``;
     ``max_analog_ratio`` (budget) and ``min_utilization`` (analog) tune it;
-    ``overrides`` maps layer names to ``"xbar"`` or ``"dpu"``.
+    ``overrides`` maps layer names to ``"xbar"`` or ``"dpu"``;
+    ``replicate`` (a count, or ``"auto"``) copies crossbar weights onto more
+    tiles so that their MVMs run in parallel (imc-tile).
     """
     mod = _as_module(mod)
     opts = ["target=%s" % target_path(target), "policy=%s" % policy]
@@ -145,6 +147,8 @@ def compile(mod, target="default", policy="analog", max_analog_ratio=None,
         opts.append("max-analog-ratio=%r" % float(max_analog_ratio))
     if min_utilization is not None:
         opts.append("min-utilization=%r" % float(min_utilization))
+    if replicate != 1:
+        opts.append("replicate=%s" % replicate)
     if overrides:
         opts.append("overrides=%s" % ",".join(
             "%s=%s" % (k, v) for k, v in overrides.items()))

@@ -31,6 +31,11 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("imc-map analog policy: layers below this crossbar "
                      "utilization go to the DPU"),
       llvm::cl::init(0.0)};
+  Option<std::string> replicate{
+      *this, "replicate",
+      llvm::cl::desc("Weight replicas for throughput (imc-tile): a count "
+                     "N >= 1, or 'auto' (spare arrays to the slowest ops)"),
+      llvm::cl::init("1")};
   ListOption<std::string> overrides{
       *this, "overrides",
       llvm::cl::desc("imc-map per-layer engines, as layer=xbar or layer=dpu")};

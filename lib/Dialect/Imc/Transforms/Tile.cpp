@@ -120,6 +120,89 @@ void tileMvm(MvmOp op, int64_t tileRows, int64_t tileCols) {
     weightDef->erase();
 }
 
+/// Splits `op` (M x K input) by input rows into `replicas` ops on
+/// consecutive row chunks of sizes ceil(M / replicas) (the last shorter),
+/// their results inserted into one M x N tensor.
+void replicateMvm(MvmOp op, int64_t replicas) {
+  const int64_t m = op.getInput().getType().getDimSize(0);
+  const int64_t k = op.getInput().getType().getDimSize(1);
+  const int64_t n = op.getType().getDimSize(1);
+  const int64_t chunk = (m + replicas - 1) / replicas;
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Value result = b.create<tensor::EmptyOp>(loc, op.getType().getShape(),
+                                           op.getType().getElementType());
+  for (int64_t m0 = 0; m0 < m; m0 += chunk) {
+    const int64_t mc = std::min(chunk, m - m0);
+    Value x = extract2D(b, loc, op.getInput(), m0, mc, 0, k);
+    auto type = RankedTensorType::get({mc, n}, b.getF32Type());
+    Value part =
+        b.create<MvmOp>(loc, type, x, op.getWeight(), op.getEngineAttr());
+    result = b.create<tensor::InsertSliceOp>(
+        loc, part, result,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(m0), b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(mc), b.getIndexAttr(n)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  }
+  op.getResult().replaceAllUsesWith(result);
+  op.erase();
+}
+
+/// One crossbar-mapped op as the replication policy sees it.
+struct Candidate {
+  MvmOp op;
+  int64_t tiles, rows, groups; // tiles per replica, input rows, row groups
+  int64_t replicas = 1;
+  int64_t work() const { return (rows + replicas - 1) / replicas * groups; }
+};
+
+/// Replicas per op: `spec` is a count N (min(N, rows) each) or "auto"
+/// (docs in Passes.td).
+LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops,
+                             StringRef spec, int64_t numArrays,
+                             ModuleOp module) {
+  if (spec != "auto") {
+    int64_t n = 0;
+    if (spec.getAsInteger(10, n) || n < 1)
+      return module.emitError("imc-tile: replicate must be a count >= 1 or "
+                              "'auto', got '")
+             << spec << "'";
+    for (Candidate &c : ops) {
+      // As many as asked (at most one per row), rounded down to a count that
+      // splits the rows into equal chunks (the last shorter).
+      const int64_t chunk = (c.rows + std::min(n, c.rows) - 1) /
+                            std::min(n, c.rows);
+      c.replicas = (c.rows + chunk - 1) / chunk;
+    }
+    return success();
+  }
+  int64_t spare = numArrays;
+  for (const Candidate &c : ops)
+    spare -= c.tiles;
+  std::vector<bool> open(ops.size(), true);
+  while (spare > 0) {
+    // The op with the most serial work per replica that can still grow.
+    int64_t best = -1;
+    for (size_t i = 0; i < ops.size(); ++i)
+      if (open[i] && (best < 0 || ops[i].work() > ops[best].work()))
+        best = int64_t(i);
+    if (best < 0)
+      break;
+    // Its next useful replica count: one row fewer per replica.
+    Candidate &c = ops[best];
+    const int64_t chunk = (c.rows + c.replicas - 1) / c.replicas;
+    const int64_t next = chunk > 1 ? (c.rows + chunk - 2) / (chunk - 1) : 0;
+    const int64_t cost = (next - c.replicas) * c.tiles;
+    if (chunk <= 1 || cost > spare) {
+      open[best] = false; // it cannot grow; the others may
+      continue;
+    }
+    c.replicas = next;
+    spare -= cost;
+  }
+  return success();
+}
+
 struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
   using ImcTileBase::ImcTileBase;
 
@@ -129,6 +212,28 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
       return signalPassFailure();
     const int64_t tileRows = target->rows,
                   tileCols = target->weightColsPerArray();
+
+    if (replicate != "1") {
+      SmallVector<Candidate> ops;
+      getOperation().walk([&](MvmOp op) {
+        if (!op.getEngine() || *op.getEngine() != Engine::xbar)
+          return;
+        DenseElementsAttr weights;
+        matchPattern(op.getWeight(), m_Constant(&weights));
+        const int64_t k = op.getInput().getType().getDimSize(1);
+        const int64_t rowsPerTile = std::min(k, tileRows);
+        ops.push_back({op, planTiles(weights, tileRows, tileCols).numTiles(),
+                       op.getInput().getType().getDimSize(0),
+                       (rowsPerTile + target->parallelRows - 1) /
+                           target->parallelRows});
+      });
+      if (failed(chooseReplicas(ops, replicate, target->numTiles,
+                                getOperation())))
+        return signalPassFailure();
+      for (Candidate &c : ops)
+        if (c.replicas > 1)
+          replicateMvm(c.op, c.replicas);
+    }
 
     SmallVector<MvmOp> toTile;
     bool unmapped = false;

@@ -89,10 +89,24 @@ def ImcTile : Pass<"imc-tile", "::mlir::ModuleOp"> {
     of the input (`tensor.extract_slice`) and their partial sums are added by
     `imc.accumulate`; column blocks are placed into the result with
     `tensor.insert_slice`. Ops that already fit are left alone.
+
+    With `replicate`, crossbar-mapped ops are first split by input rows
+    (vectors) into replicas, each with its own copy of the weights on its own
+    tiles, so that their MVMs run on different arrays in parallel (ISAAC's
+    replication for throughput): `replicate=N` gives every op min(N, M)
+    replicas (M = its input rows); `replicate=auto` spends the arrays the
+    network leaves free (`num_tiles` minus its tiles), one replica at a time,
+    on the op with the most serial MVM work per replica (ceil(M / r) x row
+    groups per tile), as long as its tiles fit. Outputs are unchanged in
+    ideal and quantized mode (every vector is computed alone); in noisy mode
+    each replica has its own devices.
   }];
   let options = [
     Option<"targetPath", "target", "std::string", /*default=*/"\"\"",
            "Hardware target JSON file (default: the module's imc.target)">,
+    Option<"replicate", "replicate", "std::string", /*default=*/"\"1\"",
+           "Weight replicas: a count N >= 1 for every op, or 'auto' "
+           "(spare arrays to the slowest ops)">,
   ];
   let dependentDialects = ["::imc::ImcDialect",
                            "::mlir::tensor::TensorDialect",
