@@ -117,6 +117,27 @@ IMC_KERNEL_CLONES void noisyGroupSums(const float *slice, const int64_t *drive,
   }
 }
 
+/// The body of quantizeRow: NaN -> 0; values are clamped to +-(L + 1) before
+/// rounding (which cannot change the clamped result, and keeps them in
+/// int32), then rounded half to even through a truncation, then clamped to
+/// +-L.
+IMC_KERNEL_CLONES void quantizeRowKernel(const float *x, int64_t k,
+                                         double scale, int32_t maxCode,
+                                         int32_t *q) {
+  const double lim = double(maxCode) + 1.0;
+  for (int64_t r = 0; r < k; ++r) {
+    double v = double(x[r]) / scale;
+    v = v != v ? 0.0 : v;
+    v = v < -lim ? -lim : v > lim ? lim : v;
+    const int32_t t = int32_t(v); // toward zero
+    const int32_t f = t - int32_t(double(t) > v);
+    const double d = v - double(f);
+    const int32_t up = int32_t(d > 0.5) | (int32_t(d == 0.5) & (f & 1));
+    const int32_t c = f + up;
+    q[r] = c < -maxCode ? -maxCode : c > maxCode ? maxCode : c;
+  }
+}
+
 /// Ideal mode: acc[c] = sum_r double(x[r]) * double(w[r][c]), rows in order.
 IMC_KERNEL_CLONES void idealDot(const float *w, const float *x, int64_t k,
                                 int64_t n, double *acc) {
@@ -145,6 +166,15 @@ IMC_KERNEL_CLONES void dotCodes32(const int16_t *codes, const int32_t *qx,
 }
 } // namespace
 
+void quantizeRow(const float *x, int64_t k, double scale, int64_t maxCode,
+                 int32_t *q) {
+  if (scale == 0.0) {
+    std::fill(q, q + k, 0);
+    return;
+  }
+  quantizeRowKernel(x, k, scale, int32_t(maxCode), q);
+}
+
 double XbarConfig::adcStep() const {
   // adcRange * FS is exact for the default range 1, so the step is the
   // plain scheme's FS / L then.
@@ -153,14 +183,6 @@ double XbarConfig::adcStep() const {
   return range <= l ? 1.0 : range / l;
 }
 
-int64_t quantize(double x, double scale, int64_t maxCode) {
-  if (scale == 0.0)
-    return 0;
-  const double q = roundHalfEven(x / scale);
-  if (std::isnan(q)) // a NaN input (or inf / inf): no charge on the row
-    return 0;
-  return int64_t(std::clamp(q, double(-maxCode), double(maxCode)));
-}
 
 int64_t adcConvert(int64_t v, const XbarConfig &cfg) {
   const int64_t l = cfg.adcMaxCode();
@@ -407,8 +429,7 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
     // loop below, computed as one dot product. Nothing can clip, so bound
     // management never retries.
     std::vector<int32_t> q32(k);
-    for (int64_t r = 0; r < k; ++r)
-      q32[r] = int32_t(quantize(double(x[r]), scaleX, la));
+    quantizeRow(x, k, scaleX, la, q32.data());
     std::vector<int64_t> acc(n, 0);
     const int64_t lw = (int64_t(1) << (cfg.weightBits - 1)) - 1;
     if (double(k) * double(la) * double(lw) < 2147483647.0) {
@@ -436,7 +457,7 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
   // The integer path sums in the narrowest type that holds FS.
   const int64_t fs = cfg.adcFullScale();
   const int width = fs <= INT16_MAX ? 16 : fs <= INT32_MAX ? 32 : 64;
-  std::vector<int32_t> drive32(noisy ? 0 : k);
+  std::vector<int32_t> drive32(noisy ? 0 : k), drive32q(k);
   std::vector<int16_t> sum16(width == 16 ? n : 0);
   std::vector<int32_t> sum32(width == 32 ? n : 0);
 
@@ -447,8 +468,8 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
   for (;;) {
     const bool last = retries == cfg.bmMaxIterations || scale == 0.0;
     // Signed input codes; chunk j of row r is sign * ((|q| >> d j) & dmask).
-    for (int64_t r = 0; r < k; ++r)
-      qx[r] = quantize(double(x[r]), scale, la);
+    quantizeRow(x, k, scale, la, drive32q.data());
+    std::copy(drive32q.begin(), drive32q.end(), qx.begin());
     std::fill(acc.begin(), acc.end(), 0);
     bool clipped = false, redo = false;
     for (int64_t j = 0; j < cycles && !redo; ++j) {

@@ -138,6 +138,32 @@ TEST_F(Crossbar, Quantize) {
   EXPECT_EQ(quantize(1.0, inf, 127), 0);
 }
 
+TEST_F(Crossbar, QuantizeRowEqualsQuantize) {
+  // The branch-free row kernel against the scalar definition: random values,
+  // exact ties at several scales, clipping, NaN and infinities.
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<float> u(-3.0f, 3.0f);
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> x(4096);
+  for (float &v : x)
+    v = u(rng);
+  for (int i = 0; i < 64; ++i)
+    x[i] = float(i - 32) * 0.5f; // ties at scale 1 and 0.25
+  x[100] = std::nanf("");
+  x[101] = inf;
+  x[102] = -inf;
+  x[103] = 1e30f;
+  x[104] = -1e30f;
+  for (int64_t maxCode : {int64_t(7), int64_t(127), int64_t(32767)})
+    for (double scale : {1.0, 0.25, 3.0 / 127, 1e-30, 1e30, 0.0}) {
+      std::vector<int32_t> q(x.size());
+      quantizeRow(x.data(), int64_t(x.size()), scale, maxCode, q.data());
+      for (size_t i = 0; i < x.size(); ++i)
+        ASSERT_EQ(q[i], quantize(double(x[i]), scale, maxCode))
+            << "x " << x[i] << " scale " << scale << " L " << maxCode;
+    }
+}
+
 TEST_F(Crossbar, ConfigDerivedQuantities) {
   const XbarConfig d; // defaults: 8/2/8/1/8/32
   EXPECT_EQ(d.slices(), 4);

@@ -104,8 +104,24 @@ inline double roundHalfEven(double x) {
   return std::copysign(double(f + up), x);
 }
 
-/// Symmetric quantization of one value to a signed code in [-L, L].
-int64_t quantize(double x, double scale, int64_t maxCode);
+/// Symmetric quantization of one value to a signed code in [-L, L]; 0 for a
+/// zero scale and for NaN (a NaN input, or inf / inf). Inline: it runs once
+/// per input element of every MVM.
+inline int64_t quantize(double x, double scale, int64_t maxCode) {
+  if (scale == 0.0)
+    return 0;
+  const double q = roundHalfEven(x / scale);
+  if (std::isnan(q)) // a DAC cannot drive a NaN: no charge on the row
+    return 0;
+  const double l = double(maxCode);
+  return int64_t(q < -l ? -l : q > l ? l : q);
+}
+
+/// quantize() of a row of inputs at one scale into 32-bit codes (maxCode <
+/// 2^30): q[r] = quantize(x[r], scale, maxCode), bit for bit, computed
+/// without branches so that it vectorizes.
+void quantizeRow(const float *x, int64_t k, double scale, int64_t maxCode,
+                 int32_t *q);
 
 /// The ADC of step 3: returns the integer code for column sum `v` (clipped
 /// to [-L, L]).
