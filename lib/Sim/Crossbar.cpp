@@ -183,7 +183,6 @@ double XbarConfig::adcStep() const {
   return range <= l ? 1.0 : range / l;
 }
 
-
 int64_t adcConvert(int64_t v, const XbarConfig &cfg) {
   const int64_t l = cfg.adcMaxCode();
   const double step = cfg.adcStep();

@@ -1,4 +1,5 @@
-//===- Crossbar.h - functional model of one crossbar tile --------*- C++ -*-===//
+//===- Crossbar.h - functional model of one crossbar tile --------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -96,9 +97,9 @@ inline double roundHalfEven(double x) {
     return x;                               // inf, NaN): unchanged
   // Branch-free (the fractions of noisy column sums are random, so branches
   // would be mispredicted half the time).
-  const int64_t t = int64_t(x);                  // toward zero, exact
-  const int64_t f = t - int64_t(double(t) > x);  // floor
-  const double d = x - double(f);                // exact, in [0, 1)
+  const int64_t t = int64_t(x);                 // toward zero, exact
+  const int64_t f = t - int64_t(double(t) > x); // floor
+  const double d = x - double(f);               // exact, in [0, 1)
   const int64_t up = int64_t(d > 0.5) | (int64_t(d == 0.5) & (f & 1));
   // copysign: a negative x that rounds to zero gives -0.0, as numpy does.
   return std::copysign(double(f + up), x);
@@ -162,9 +163,9 @@ private:
   /// One conversion of noisy mode (rows [g0, g1), slice s, all columns):
   /// real-valued sums, output noise from `outRng` if set, ADC, added to
   /// `acc` at `shift`. Returns whether a code clipped (only when !last).
-  bool noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
-                       int64_t s, int shift, bool last, Rng *outRng,
-                       int64_t *acc, std::vector<double> &sums,
+  bool noisyConversion(const int64_t *drive, int64_t g0, int64_t g1, int64_t s,
+                       int shift, bool last, Rng *outRng, int64_t *acc,
+                       std::vector<double> &sums,
                        std::vector<double> &scratch) const;
   /// Noisy column sums of one conversion (rows [g0, g1), slice s) with the
   /// first-order IR drop of docs/noise.md; `scratch` holds 2 (g1-g0+1) n.
