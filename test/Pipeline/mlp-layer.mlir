@@ -1,13 +1,14 @@
 // RUN: imc-opt %s --imc-pipeline="target=%S/../Inputs/small.json" | FileCheck %s
 // RUN: imc-opt %s --imc-pipeline="target=%S/../Inputs/small.json policy=digital" | FileCheck %s --check-prefix=DIGITAL
 // RUN: not imc-opt %s --imc-pipeline 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// RUN: imc-opt %s --imc-pipeline="target=%S/../Inputs/small.json" | FileCheck %s --check-prefix=LOWERED
+// The LOWERED check can fail: a partly lowered module is caught.
+// RUN: imc-opt %s --convert-linalg-to-imc | not FileCheck %s --check-prefix=LOWERED
 
 // One torch-mlir-style linear + bias + relu layer with 10 inputs and 5
 // outputs on the small target (8 rows x 4 weight columns per tile): 2 row
 // blocks x 2 column blocks = 4 tiles, nothing left in linalg or imc.
 // CHECK-LABEL: func.func @main
-// CHECK-NOT: linalg.
-// CHECK-NOT: imc.
 // CHECK: %[[X0:.*]] = tensor.extract_slice %arg0[0, 0] [2, 8]
 // CHECK: %[[X1:.*]] = tensor.extract_slice %arg0[0, 8] [2, 2]
 // CHECK: %[[T0:.*]] = xbar.program {{.*}}tile = 0 {{.*}} -> !xbar.tile<8x4, slices = 2>
@@ -22,8 +23,14 @@
 // CHECK: %[[I1:.*]] = tensor.insert_slice %[[S1]] into %[[I0]][0, 4] [2, 1]
 // CHECK: %[[B:.*]] = dpu.bias_add %[[I1]], %{{.*}} : tensor<2x5xf32>, tensor<5xf32>
 // CHECK: %[[R:.*]] = dpu.relu %[[B]]
-// CHECK-NOT: imc.
 // CHECK: return %[[R]]
+
+// Nothing is left in linalg or imc anywhere in the function (the module's
+// imc.target attribute is printed before it).
+// LOWERED-LABEL: func.func @main
+// LOWERED-NOT: linalg.
+// LOWERED-NOT: imc.
+// LOWERED: return
 
 // DIGITAL-NOT: xbar.
 // DIGITAL: dpu.matmul %arg0, %{{.*}} : tensor<2x10xf32>, tensor<10x5xf32> -> tensor<2x5xf32>

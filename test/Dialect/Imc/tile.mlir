@@ -46,10 +46,11 @@ func.func @block_values(%x: tensor<1x9xf32>) -> tensor<1x1xf32> {
 // -----
 
 // Only columns exceed: no input slices, no accumulation.
+// (The accumulation would follow the MVMs, so it is ruled out after them.)
 // CHECK-LABEL: func.func @cols_only
 // CHECK-NOT: tensor.extract_slice
-// CHECK-NOT: imc.accumulate
 // CHECK-COUNT-2: imc.mvm %arg0
+// CHECK-NOT: {{tensor.extract_slice|imc.accumulate}}
 // CHECK: return
 func.func @cols_only(%x: tensor<1x8xf32>) -> tensor<1x5xf32> {
   %w = arith.constant dense<1.0> : tensor<8x5xf32>
