@@ -5,10 +5,15 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Hardware/Target.h"
+#include "imc/Support/Text.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -54,12 +59,12 @@ public:
       throw FieldError{fmt::format("field '{}' must be an integer in [{}, {}]",
                                    name(key), lo, hi)};
     // An unsigned value above INT64_MAX would wrap in get<int64_t>().
-    const bool tooBig = v.is_number_unsigned() &&
-                        v.get<uint64_t>() > uint64_t(hi);
+    const bool tooBig =
+        v.is_number_unsigned() && v.get<uint64_t>() > uint64_t(hi);
     if (tooBig || v.get<int64_t>() < lo || v.get<int64_t>() > hi)
-      throw FieldError{fmt::format(
-          "field '{}' must be an integer in [{}, {}], got {}", name(key), lo,
-          hi, v.dump())};
+      throw FieldError{
+          fmt::format("field '{}' must be an integer in [{}, {}], got {}",
+                      name(key), lo, hi, v.dump())};
     return v.get<int64_t>();
   }
 
@@ -72,9 +77,9 @@ public:
                                    name(key), open, lo, hi)};
     double x = v.get<double>();
     if (!(openLo ? x > lo : x >= lo) || !(x <= hi))
-      throw FieldError{fmt::format(
-          "field '{}' must be a number in {}{}, {}], got {}", name(key), open,
-          lo, hi, x)};
+      throw FieldError{
+          fmt::format("field '{}' must be a number in {}{}, {}], got {}",
+                      name(key), open, lo, hi, x)};
     return x;
   }
 
@@ -86,11 +91,16 @@ public:
     return true;
   }
 
+  /// A non-empty string of valid UTF-8, at most kMaxStringBytes long.
   std::string string(const char *key) {
     const json &v = field(key);
-    if (!v.is_string() || v.get<std::string>().empty())
-      throw FieldError{
-          fmt::format("field '{}' must be a non-empty string", name(key))};
+    if (!v.is_string() || v.get<std::string>().empty() ||
+        v.get<std::string>().size() > kMaxStringBytes)
+      throw FieldError{fmt::format("field '{}' must be a non-empty string of "
+                                   "at most {} bytes",
+                                   name(key), kMaxStringBytes)};
+    if (!isValidUtf8(v.get<std::string>()))
+      throw FieldError{fmt::format("field '{}' is not valid UTF-8", name(key))};
     return v.get<std::string>();
   }
 
@@ -113,7 +123,8 @@ public:
   void finish() const {
     for (auto it = obj.begin(); it != obj.end(); ++it)
       if (!seen.count(it.key()))
-        throw FieldError{fmt::format("unknown field '{}'", name(it.key()))};
+        throw FieldError{
+            fmt::format("unknown field {}", quoteForMessage(name(it.key())))};
   }
 
 private:
@@ -156,8 +167,8 @@ Target readTarget(const json &root) {
     t.boundManagement = xbar.string("bound_management");
     if (t.boundManagement != "none" && t.boundManagement != "iterative")
       throw FieldError{fmt::format("field 'crossbar.bound_management' must be "
-                                   "one of none, iterative, got '{}'",
-                                   t.boundManagement)};
+                                   "one of none, iterative, got {}",
+                                   quoteForMessage(t.boundManagement))};
   }
   if (xbar.has("bm_max_iterations"))
     t.bmMaxIterations = xbar.integer("bm_max_iterations", 1, 16);
@@ -177,8 +188,8 @@ Target readTarget(const json &root) {
     if (t.dpuPrecision != "fp32" && t.dpuPrecision != "fp16" &&
         t.dpuPrecision != "int32" && t.dpuPrecision != "int8")
       throw FieldError{fmt::format("field 'dpu.precision' must be one of "
-                                   "fp32, fp16, int32, int8, got '{}'",
-                                   t.dpuPrecision)};
+                                   "fp32, fp16, int32, int8, got {}",
+                                   quoteForMessage(t.dpuPrecision))};
   }
   dpu.finish();
 
@@ -194,8 +205,8 @@ Target readTarget(const json &root) {
     y.cell = x.string("cell");
     if (y.cell != "sram" && y.cell != "rram" && y.cell != "pcm")
       throw FieldError{fmt::format("field 'technology.cell' must be one of "
-                                   "sram, rram, pcm, got '{}'",
-                                   y.cell)};
+                                   "sram, rram, pcm, got {}",
+                                   quoteForMessage(y.cell))};
     y.cellAreaF2 = x.number("cell_area_f2", 1, 1e4);
     y.gOnUS = x.number("g_on_us", 1e-3, 1e6);
     y.gOffUS = x.number("g_off_us", 0, 1e6);
@@ -243,8 +254,8 @@ Target readTarget(const json &root) {
     if (t.device.model != "pcm" && t.device.model != "rram" &&
         t.device.model != "ideal")
       throw FieldError{fmt::format("field 'device.model' must be one of "
-                                   "pcm, rram, ideal, got '{}'",
-                                   t.device.model)};
+                                   "pcm, rram, ideal, got {}",
+                                   quoteForMessage(t.device.model))};
     t.device.gmaxUS = d.number("gmax_us", 0.1, 1e6);
     t.device.rramSigma = d.number("rram_sigma", 0, 1);
     t.device.stuckAt0 = d.number("stuck_at_0", 0, 1);
@@ -291,12 +302,19 @@ Target readTarget(const json &root) {
 std::optional<Target> parseTarget(const std::string &jsonText,
                                   const std::string &origin,
                                   std::string &error) {
+  if (jsonText.size() > kMaxTargetBytes) {
+    error = fmt::format("{}: a target is at most {} bytes of JSON, got {}",
+                        origin, kMaxTargetBytes, jsonText.size());
+    return std::nullopt;
+  }
   json root;
   try {
     root = json::parse(jsonText);
-  } catch (const json::parse_error &e) {
-    // nlohmann's message is "[json.exception.parse_error.101] parse error at
-    // line 3, column 5: ..."; keep the part after the tag.
+  } catch (const json::exception &e) {
+    // Malformed text, invalid UTF-8 (parse_error) or a number out of range
+    // such as 1e999 (out_of_range). nlohmann's message is
+    // "[json.exception.parse_error.101] parse error at line 3, column 5:
+    // ..."; keep the part after the tag.
     std::string msg = e.what();
     if (auto pos = msg.find("] "); pos != std::string::npos)
       msg = msg.substr(pos + 2);
@@ -311,15 +329,61 @@ std::optional<Target> parseTarget(const std::string &jsonText,
   }
 }
 
-std::optional<Target> loadTarget(const std::string &path, std::string &error) {
-  std::ifstream in(path, std::ios::binary);
+static std::string &bundledTargetDir() {
+  static std::string dir;
+  return dir;
+}
+
+void setBundledTargetDir(const std::string &dir) { bundledTargetDir() = dir; }
+
+static bool isRegularFile(const std::string &path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+std::optional<std::string> resolveTargetPath(const std::string &target,
+                                             std::string &error) {
+  if (isRegularFile(target))
+    return target;
+  const std::string &dir = bundledTargetDir();
+  const bool bareName =
+      !target.empty() && target.find('/') == std::string::npos &&
+      (target.size() < 5 || target.compare(target.size() - 5, 5, ".json"));
+  if (bareName && !dir.empty() && isRegularFile(dir + "/" + target + ".json"))
+    return dir + "/" + target + ".json";
+  std::vector<std::string> names;
+  if (DIR *d = dir.empty() ? nullptr : ::opendir(dir.c_str())) {
+    while (const dirent *e = ::readdir(d)) {
+      std::string n = e->d_name;
+      if (n.size() > 5 && n.compare(n.size() - 5, 5, ".json") == 0)
+        names.push_back(n.substr(0, n.size() - 5));
+    }
+    ::closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  error = fmt::format(
+      "no target file {} (and no bundled target of that "
+      "name; bundled: {})",
+      quoteForMessage(target, 256),
+      names.empty() ? "none found" : fmt::format("{}", fmt::join(names, ", ")));
+  return std::nullopt;
+}
+
+std::optional<Target> loadTarget(const std::string &target,
+                                 std::string &error) {
+  std::optional<std::string> path = resolveTargetPath(target, error);
+  if (!path)
+    return std::nullopt;
+  std::ifstream in(*path, std::ios::binary);
   if (!in) {
-    error = fmt::format("{}: cannot open target file", path);
+    error = fmt::format("{}: cannot open target file", *path);
     return std::nullopt;
   }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parseTarget(ss.str(), path, error);
+  // Read at most one byte past the limit: parseTarget names the excess.
+  std::string text(kMaxTargetBytes + 1, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  text.resize(size_t(in.gcount()));
+  return parseTarget(text, *path, error);
 }
 
 std::string targetToJson(const Target &t) {

@@ -334,6 +334,64 @@ TEST(Npy, RejectsElementCountOverflow) {
               HasSubstr("data size mismatch"));
 }
 
+TEST(Npy, LongHeadersParseWithoutRecursion) {
+  // A legal header padded to 60 KB (version 2 allows 4 GiB) once overflowed
+  // the stack of a std::regex; the hand-written parser reads any length.
+  std::string padded = "{'descr': '<f4',";
+  padded += std::string(60000, ' ');
+  padded += "'fortran_order': False, 'shape': (2,), }";
+  std::string error;
+  std::optional<Tensor> t =
+      readBytes(npyFile(padded, rawBytes<float>({1, 2}), 2), error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(t->data, (std::vector<float>{1, 2}));
+  // Many dimensions of 1 are fine up to 32.
+  std::string shape = "(";
+  for (int i = 0; i < 32; ++i)
+    shape += "1, ";
+  t = readBytes(npyFile(dict("<f4", shape + ")"), rawBytes<float>({7})), error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(t->shape.size(), 32u);
+  EXPECT_THAT(
+      readError(npyFile(dict("<f4", shape + "1)"), rawBytes<float>({7}))),
+      HasSubstr("more than 32 dimensions"));
+}
+
+TEST(Npy, RejectsMalformedHeaders) {
+  const std::vector<uint8_t> one = rawBytes<float>({1});
+  EXPECT_THAT(readError(npyFile("", one)), HasSubstr("not a dict"));
+  EXPECT_THAT(readError(npyFile("{'descr': '<f4', 'shape': (1,)", one)),
+              HasSubstr("expected ',' or '}'"));
+  EXPECT_THAT(readError(npyFile("{'descr': '<f4', 'shape': (1,), }", one)),
+              HasSubstr("cannot read 'fortran_order'"));
+  EXPECT_THAT(readError(npyFile("{'descr': '<f4', 'fortran_order': 0, "
+                                "'shape': (1,), }",
+                                one)),
+              HasSubstr("'fortran_order' must be True or False"));
+  EXPECT_THAT(readError(npyFile(dict("<f4", "(1,)") + "'extra': 1, }", one)),
+              HasSubstr("text after the dict"));
+  EXPECT_THAT(readError(npyFile("{'descr': '<f4', 'fortran_order': False, "
+                                "'shape': (1,), 'extra': 1}",
+                                one)),
+              HasSubstr("unknown key 'extra' in the .npy header"));
+  EXPECT_THAT(readError(npyFile("{'descr': [('a', '<f4')], 'fortran_order': "
+                                "False, 'shape': (1,), }",
+                                one)),
+              HasSubstr("a structured or unknown dtype"));
+  EXPECT_THAT(readError(npyFile(dict("<f4", "(1, -2)"), one)),
+              HasSubstr("cannot read 'shape'"));
+  EXPECT_THAT(readError(npyFile(dict("<f4", "(1 2)"), one)),
+              HasSubstr("cannot read 'shape'"));
+  EXPECT_THAT(readError(npyFile(dict("<f4", "(1,"), one)),
+              HasSubstr("cannot read 'shape'"));
+  EXPECT_THAT(readError(npyFile("{'descr': '<f4", one)),
+              HasSubstr("a structured or unknown dtype"));
+  // Every prefix of a valid header is rejected without a crash.
+  const std::string full = dict("<f4", "(1,)");
+  for (size_t n = 0; n < full.size(); ++n)
+    readError(npyFile(full.substr(0, n), one));
+}
+
 TEST(Npy, WriteFailsOnBadPath) {
   const std::string path = tempPath("no-such-dir") + "/out.npy";
   std::string error;

@@ -14,8 +14,12 @@
 
 #include <cmath>
 
+using imc::hw::kMaxStringBytes;
+using imc::hw::kMaxTargetBytes;
 using imc::hw::loadTarget;
 using imc::hw::parseTarget;
+using imc::hw::resolveTargetPath;
+using imc::hw::setBundledTargetDir;
 using imc::hw::Target;
 using imc::hw::targetToJson;
 using json = nlohmann::json;
@@ -26,8 +30,7 @@ namespace {
 /// The default target without its technology section: every energy and
 /// latency constant is then required.
 json defaultJson() {
-  json j =
-      json::parse(imc::test::readTextFile(imc::test::defaultTargetPath()));
+  json j = json::parse(imc::test::readTextFile(imc::test::defaultTargetPath()));
   j.erase("technology");
   return j;
 }
@@ -595,9 +598,9 @@ TEST(Target, OptionalPeripheralFields) {
   j["crossbar"]["input_bound"] = 0.5;
   j["crossbar"]["bound_management"] = "iterative";
   j["crossbar"]["bm_max_iterations"] = 16;
-  j["device"] = {{"model", "pcm"},        {"gmax_us", 25.0},
-                 {"rram_sigma", 0.02},    {"stuck_at_0", 0.0},
-                 {"stuck_at_max", 0.0},   {"output_noise", 0.04},
+  j["device"] = {{"model", "pcm"},      {"gmax_us", 25.0},
+                 {"rram_sigma", 0.02},  {"stuck_at_0", 0.0},
+                 {"stuck_at_max", 0.0}, {"output_noise", 0.04},
                  {"ir_drop", 1}};
   t = parseOk(j);
   ASSERT_TRUE(t);
@@ -632,7 +635,8 @@ TEST(Target, OptionalPeripheralFields) {
        "field 'crossbar.bound_management' must be one of none, iterative, "
        "got 'always'"},
       {{"bound_management", 1},
-       "field 'crossbar.bound_management' must be a non-empty string"},
+       "field 'crossbar.bound_management' must be a non-empty string of at "
+       "most 256 bytes"},
       {{"bm_max_iterations", 0},
        "field 'crossbar.bm_max_iterations' must be an integer in [1, 16], "
        "got 0"},
@@ -657,11 +661,69 @@ TEST(Target, OptionalPeripheralFields) {
   EXPECT_THAT(parseError(typo), HasSubstr("unknown field 'crossbar.adc_rang'"));
 }
 
+/// Text that nlohmann's parser rejects with other exceptions than
+/// parse_error (a number out of double range: out_of_range 406) or that no
+/// JSON may hold: one-line errors, nothing thrown.
+TEST(Target, HostileTextIsAnErrorNotAnException) {
+  const std::string good = defaultJson().dump();
+  auto error = [](const std::string &text) {
+    std::string e;
+    std::optional<Target> t;
+    EXPECT_NO_THROW(t = parseTarget(text, "t.json", e));
+    EXPECT_FALSE(t.has_value());
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+    return e;
+  };
+  std::string huge = good;
+  huge.replace(huge.find("\"lanes\":"), 8, "\"lanes\":1e999,\"x\":");
+  EXPECT_EQ(error(huge),
+            "t.json: invalid JSON: number overflow parsing '1e999'");
+  std::string bad = good;
+  bad.insert(bad.find("default-rram-128"), "\xff");
+  EXPECT_THAT(error(bad), HasSubstr("t.json: invalid JSON: parse error"));
+  EXPECT_THAT(error(std::string(kMaxTargetBytes + 1, ' ')),
+              HasSubstr("a target is at most 1048576 bytes of JSON, got "
+                        "1048577"));
+  EXPECT_THAT(error(std::string(100000, '[')), HasSubstr("invalid JSON"));
+  // A long name, and a key shown escaped and cut.
+  json j = defaultJson();
+  j["name"] = std::string(kMaxStringBytes + 1, 'n');
+  EXPECT_THAT(parseError(j), HasSubstr("field 'name' must be a non-empty "
+                                       "string of at most 256 bytes"));
+  j = defaultJson();
+  j["crossbar"]["bad\nkey" + std::string(100, 'k')] = 1;
+  EXPECT_THAT(parseError(j), HasSubstr("unknown field 'crossbar.bad\\x0akey"
+                                       "kkkkk"));
+}
+
+TEST(Target, BundledTargetsByName) {
+  const std::string dir = imc::test::sourceDir() + "/targets";
+  setBundledTargetDir(dir);
+  std::string error;
+  std::optional<Target> t = loadTarget("rram-22nm", error);
+  ASSERT_TRUE(t) << error;
+  EXPECT_EQ(t->name, "rram-22nm");
+  std::optional<std::string> path = resolveTargetPath("default", error);
+  ASSERT_TRUE(path) << error;
+  EXPECT_EQ(*path, dir + "/default.json");
+  // Only bare names are looked up.
+  EXPECT_FALSE(resolveTargetPath("default.json", error));
+  EXPECT_FALSE(resolveTargetPath("./default", error));
+  EXPECT_FALSE(loadTarget("rram-23nm", error));
+  EXPECT_EQ(error, "no target file 'rram-23nm' (and no bundled target of that "
+                   "name; bundled: default, pcm-22nm, rram-22nm, sram-22nm)");
+  setBundledTargetDir("");
+  EXPECT_FALSE(loadTarget("rram-22nm", error));
+  EXPECT_THAT(error, HasSubstr("bundled: none found"));
+}
+
 TEST(Target, LoadMissingFile) {
   const std::string path = imc::test::tempPath("no-such-target.json");
   std::string error;
   EXPECT_FALSE(loadTarget(path, error).has_value());
-  EXPECT_EQ(error, path + ": cannot open target file");
+  EXPECT_EQ(error, "no target file '" + path +
+                       "' (and no bundled target of that name; bundled: "
+                       "none found)");
 }
 
 TEST(Target, LoadFilePrefixesErrorsWithPath) {
@@ -677,7 +739,6 @@ TEST(Target, LoadFilePrefixesErrorsWithPath) {
   EXPECT_THAT(error, HasSubstr("crossbar.rows"));
   std::remove(path.c_str());
 }
-
 
 //===----------------------------------------------------------------------===//
 // The technology section

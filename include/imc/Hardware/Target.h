@@ -28,13 +28,13 @@ constexpr double kDerived = std::numeric_limits<double>::quiet_NaN();
 /// the target leaves them to the technology model. Read the resolved values
 /// through cost::Model. See docs/cost-model.md for sources.
 struct EnergyParams {
-  double dacPerRowPJ = 0;      ///< one DAC conversion driving one row
-  double cellReadPJ = 0;       ///< one cell read during one input cycle
-  double adcPerConvPJ = 0;     ///< one ADC conversion
-  double shiftAddPJ = 0;       ///< one shift-and-add of a column partial sum
-  double cellWritePJ = 0;      ///< programming one cell
-  double dpuAddPJ = 0;         ///< one DPU add/sub/max/compare (fp32)
-  double dpuMulPJ = 0;         ///< one DPU multiply (fp32)
+  double dacPerRowPJ = 0;  ///< one DAC conversion driving one row
+  double cellReadPJ = 0;   ///< one cell read during one input cycle
+  double adcPerConvPJ = 0; ///< one ADC conversion
+  double shiftAddPJ = 0;   ///< one shift-and-add of a column partial sum
+  double cellWritePJ = 0;  ///< programming one cell
+  double dpuAddPJ = 0;     ///< one DPU add/sub/max/compare (fp32)
+  double dpuMulPJ = 0;     ///< one DPU multiply (fp32)
 };
 
 /// Latency constants, in nanoseconds (kDerived as for EnergyParams).
@@ -61,35 +61,35 @@ struct DeviceParams {
 /// `technology`): what the cost model derives per-event constants and area
 /// from. Every field is required when the section is present.
 struct Technology {
-  double nodeNm = 0;      ///< CMOS node of the peripherals and the DPU
-  double vdd = 0;         ///< supply voltage of the peripherals and the DPU
-  std::string cell;       ///< sram | rram | pcm (reported)
-  double cellAreaF2 = 0;  ///< area of one cell, in F^2 at nodeNm
-  double gOnUS = 0;       ///< largest cell conductance (read energy)
-  double gOffUS = 0;      ///< smallest cell conductance
-  double readVoltage = 0; ///< read voltage on a row
-  double readPulseNs = 0; ///< read pulse of one row group in one input cycle
+  double nodeNm = 0;         ///< CMOS node of the peripherals and the DPU
+  double vdd = 0;            ///< supply voltage of the peripherals and the DPU
+  std::string cell;          ///< sram | rram | pcm (reported)
+  double cellAreaF2 = 0;     ///< area of one cell, in F^2 at nodeNm
+  double gOnUS = 0;          ///< largest cell conductance (read energy)
+  double gOffUS = 0;         ///< smallest cell conductance
+  double readVoltage = 0;    ///< read voltage on a row
+  double readPulseNs = 0;    ///< read pulse of one row group in one input cycle
   double writeEnergyPJ = 0;  ///< programming one cell (with verify)
   double writeLatencyNs = 0; ///< programming one row (cells in parallel)
   double endurance = 0;      ///< write cycles a cell survives
   /// SAR ADC bit-cycle clock (GHz): a conversion takes adcBits + 1 cycles
   /// (sampling, then one per bit), so its rate is clock / (adcBits + 1).
   double adcSarClockGHz = 0;
-  double bufferKiB = 0;      ///< on-chip SRAM buffer for activations
+  double bufferKiB = 0; ///< on-chip SRAM buffer for activations
 };
 
 struct Target {
   std::string name;
   // Crossbar array.
-  int64_t rows = 0;      ///< word lines (inputs) per array
-  int64_t cols = 0;      ///< bit lines (cells) per array
-  int64_t cellBits = 0;  ///< bits stored per cell
-  int64_t dacBits = 0;   ///< DAC resolution (input bits applied per cycle)
-  int64_t adcBits = 0;   ///< ADC resolution (signed, differential sensing)
+  int64_t rows = 0;     ///< word lines (inputs) per array
+  int64_t cols = 0;     ///< bit lines (cells) per array
+  int64_t cellBits = 0; ///< bits stored per cell
+  int64_t dacBits = 0;  ///< DAC resolution (input bits applied per cycle)
+  int64_t adcBits = 0;  ///< ADC resolution (signed, differential sensing)
   int64_t adcsPerArray = 0;
   int64_t parallelRows = 0; ///< rows activated together for one conversion
-  int64_t numTiles = 0;  ///< arrays on the chip (reported; placement of
-                         ///< over-capacity models comes later)
+  int64_t numTiles = 0;     ///< arrays on the chip (reported; placement of
+                            ///< over-capacity models comes later)
   // Optional crossbar peripherals (docs/quantization.md); written back by
   // targetToJson only when not the default.
   double adcRange = 1.0;                ///< ADC range / full scale, (0, 1]
@@ -126,6 +126,11 @@ struct Target {
   int64_t adcMaxCode() const { return (int64_t(1) << (adcBits - 1)) - 1; }
 };
 
+/// Limits on a target (docs/targets.md): the size of its JSON text, and of
+/// each string field (which must also be valid UTF-8).
+constexpr size_t kMaxTargetBytes = size_t(1) << 20;
+constexpr size_t kMaxStringBytes = 256;
+
 /// Parses and validates a target from JSON text. On failure returns
 /// std::nullopt and sets `error` to one line naming the field and the allowed
 /// range. `origin` (a file name) prefixes the message.
@@ -133,8 +138,21 @@ std::optional<Target> parseTarget(const std::string &jsonText,
                                   const std::string &origin,
                                   std::string &error);
 
-/// Reads and validates a target file.
+/// Reads and validates a target: a JSON file, or the name of a bundled
+/// target (resolveTargetPath).
 std::optional<Target> loadTarget(const std::string &path, std::string &error);
+
+/// Sets the directory of the bundled targets (`<name>.json`). The tools set
+/// it to `<prefix>/share/imc/targets` next to their executable, the Python
+/// package to its own `targets` folder.
+void setBundledTargetDir(const std::string &dir);
+
+/// The file a target argument names: `target` itself when it is an existing
+/// file; else, for a bare name (no '/', no ".json"), the bundled target of
+/// that name. Otherwise std::nullopt, with `error` naming the bundled
+/// targets.
+std::optional<std::string> resolveTargetPath(const std::string &target,
+                                             std::string &error);
 
 /// Serializes a target back to JSON text (the same schema parseTarget reads).
 std::string targetToJson(const Target &t);

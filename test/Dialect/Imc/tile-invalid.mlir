@@ -2,7 +2,7 @@
 // RUN: not imc-opt %s --imc-tile="target=%S/does-not-exist.json" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: not imc-opt %s --imc-tile="target=%S/../../Inputs/bad-rows.json" 2>&1 | FileCheck %s --check-prefix=BADFIELD
 
-// MISSING: error: {{.*}}does-not-exist.json: cannot open target file
+// MISSING: error: no target file {{.*}}does-not-exist.json{{.*}} (and no bundled target of that name; bundled: default, pcm-22nm, rram-22nm, sram-22nm)
 // BADFIELD: error: {{.*}}bad-rows.json: field 'crossbar.rows' must be an integer in [1, 4096], got 0
 
 // expected-error @+1 {{no hardware target: pass target=<file.json> to this pass or run it after one that records 'imc.target' on the module}}

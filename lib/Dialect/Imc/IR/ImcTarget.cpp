@@ -6,9 +6,11 @@
 
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/IR/ImcDialect.h"
+#include "imc/Support/Text.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringExtras.h"
 
 #include <nlohmann/json.hpp>
 
@@ -40,32 +42,61 @@ static Attribute jsonToAttr(Builder &b, const json &j) {
 }
 
 /// Attribute -> JSON; anything that is not a plain value stays a string so
-/// that the validator names the field.
-static json attrToJson(Attribute attr) {
+/// that the validator names the field. Strings and keys must be valid UTF-8
+/// (an attribute may hold any bytes; JSON text may not): otherwise fails,
+/// naming the field.
+static FailureOr<json> attrToJson(Attribute attr, const std::string &path,
+                                  std::string &error) {
+  auto utf8 = [&](StringRef s, const std::string &where) {
+    if (isValidUtf8(std::string_view(s.data(), s.size())))
+      return true;
+    error =
+        "imc.target: field " + quoteForMessage(where) + " is not valid UTF-8";
+    return false;
+  };
   if (auto dict = dyn_cast<DictionaryAttr>(attr)) {
     json j = json::object();
-    for (NamedAttribute field : dict)
-      j[field.getName().str()] = attrToJson(field.getValue());
+    for (NamedAttribute field : dict) {
+      std::string key = field.getName().str();
+      std::string where = path.empty() ? key : path + "." + key;
+      if (!utf8(key, where))
+        return failure();
+      FailureOr<json> v = attrToJson(field.getValue(), where, error);
+      if (failed(v))
+        return failure();
+      j[key] = std::move(*v);
+    }
     return j;
   }
   if (auto i = dyn_cast<IntegerAttr>(attr)) {
     if (i.getType().isInteger(1))
       return json(i.getValue().getBoolValue());
+    if (i.getValue().getSignificantBits() > 64) // out of any field's range
+      return json(llvm::toString(i.getValue(), 10, /*Signed=*/true));
     return json(i.getValue().getSExtValue());
   }
   if (auto f = dyn_cast<FloatAttr>(attr))
     return json(f.getValueAsDouble());
-  if (auto s = dyn_cast<StringAttr>(attr))
+  if (auto s = dyn_cast<StringAttr>(attr)) {
+    if (!utf8(s.getValue(), path))
+      return failure();
     return json(s.str());
+  }
   if (auto a = dyn_cast<ArrayAttr>(attr)) {
     json j = json::array();
-    for (Attribute e : a)
-      j.push_back(attrToJson(e));
+    for (Attribute e : a) {
+      FailureOr<json> v = attrToJson(e, path, error);
+      if (failed(v))
+        return failure();
+      j.push_back(std::move(*v));
+    }
     return j;
   }
   std::string text;
   llvm::raw_string_ostream os(text);
   attr.print(os);
+  if (!utf8(os.str(), path))
+    return failure();
   return json(os.str());
 }
 
@@ -81,7 +112,10 @@ FailureOr<std::string> imc::targetJsonFromAttr(Attribute attr,
     error = "imc.target: expected a dictionary";
     return failure();
   }
-  std::string text = attrToJson(attr).dump(2);
+  FailureOr<json> j = attrToJson(attr, "", error);
+  if (failed(j))
+    return failure();
+  std::string text = j->dump(2);
   if (!hw::parseTarget(text, "imc.target", error))
     return failure();
   return text;
