@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Format/Program.h"
+#include "imc/Support/Text.h"
 
 #include <fmt/format.h>
 
@@ -78,6 +79,15 @@ uint32_t crc32(const uint8_t *data, size_t size) {
 // Encoding
 //===----------------------------------------------------------------------===//
 
+std::string checkString(const std::string &s) {
+  if (s.size() > kMaxStringBytes)
+    return fmt::format("is {} bytes long, more than the {} allowed", s.size(),
+                       kMaxStringBytes);
+  if (!isValidUtf8(s))
+    return "is not valid UTF-8";
+  return {};
+}
+
 namespace {
 
 constexpr size_t kHeaderSize = 32;
@@ -135,8 +145,8 @@ public:
   }
   bool fail(const std::string &what) {
     if (error.empty())
-      error = fmt::format("{} section at byte {}: {}", section, base + pos,
-                          what);
+      error =
+          fmt::format("{} section at byte {}: {}", section, base + pos, what);
     return false;
   }
   bool atEnd() const { return pos == size; }
@@ -208,8 +218,8 @@ void encodeSection(SectionKind kind, const Program &p, Writer &w) {
 }
 
 constexpr SectionKind kSectionOrder[] = {
-    SectionKind::Target, SectionKind::Strings,   SectionKind::Values,
-    SectionKind::Constants, SectionKind::Code, SectionKind::Signature};
+    SectionKind::Target,    SectionKind::Strings, SectionKind::Values,
+    SectionKind::Constants, SectionKind::Code,    SectionKind::Signature};
 
 const char *sectionName(uint32_t kind) {
   switch (SectionKind(kind)) {
@@ -293,9 +303,15 @@ static bool decodeSection(uint32_t kind, Reader &r, const uint8_t *data,
     if (!r.getCount(n, 4))
       return false;
     p.strings.resize(n);
-    for (std::string &s : p.strings)
+    for (std::string &s : p.strings) {
+      const size_t at = r.offset();
       if (!r.getString(s))
         return false;
+      if (std::string e = checkString(s); !e.empty()) {
+        r.error = fmt::format("STRINGS section at byte {}: string {}", at, e);
+        return false;
+      }
+    }
     break;
   }
   case SectionKind::Values: {
@@ -320,11 +336,10 @@ static bool decodeSection(uint32_t kind, Reader &r, const uint8_t *data,
       for (int64_t &d : v.shape) {
         if (!r.get(d))
           return false;
-        constexpr int64_t kMaxElements = int64_t(1) << 32;
-        if (d < 0 || d > kMaxElements)
+        if (d < 0 || d > kMaxTensorElements)
           return r.fail(fmt::format("dimension {} out of range", d));
         // Checked before multiplying, so the product cannot overflow.
-        if (d != 0 && elements > kMaxElements / d)
+        if (d != 0 && elements > kMaxTensorElements / d)
           return r.fail("tensor has more than 2^32 elements");
         elements *= d;
       }
@@ -474,8 +489,7 @@ std::optional<Program> deserialize(const uint8_t *data, size_t size,
       return fail(fmt::format("{} section at byte {}: CRC mismatch (stored "
                               "{:#010x}, computed {:#010x}): the program is "
                               "corrupted",
-                              name, offset, crc,
-                              crc32(data + offset, length)));
+                              name, offset, crc, crc32(data + offset, length)));
     Reader r(data + offset, length, offset, name);
     if (!decodeSection(kind, r, data + offset, length, p))
       return fail(r.error);

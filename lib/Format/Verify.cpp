@@ -45,8 +45,8 @@ public:
       return err(fmt::format("expects at least {} operands", minOperands));
     const size_t attrs = info.attrs == -1 ? rank : size_t(info.attrs);
     if (info.attrs != -2 && in.attrs.size() != attrs)
-      return err(fmt::format("expects {} attributes, has {}", attrs,
-                             in.attrs.size()));
+      return err(
+          fmt::format("expects {} attributes, has {}", attrs, in.attrs.size()));
     // Operand kinds by position: xbar.mvm reads (tile, tensor); every other
     // operand of every opcode is a tensor.
     for (size_t i = 0; i < in.operands.size(); ++i) {
@@ -93,8 +93,7 @@ public:
       if (res[0] > t.rows || res[1] > t.weightColsPerArray())
         return err(fmt::format("weight block {}x{} exceeds the target's tile "
                                "of {}x{} weights",
-                               res[0], res[1], t.rows,
-                               t.weightColsPerArray()));
+                               res[0], res[1], t.rows, t.weightColsPerArray()));
       if (in.attrs[0] < 0)
         return err("negative tile index");
       if (in.attrs[1] != t.weightBits || in.attrs[2] != t.cellBits)
@@ -211,8 +210,8 @@ public:
           return err("attributes are not a permutation");
         seen[p] = true;
         if (res[d] != x[p])
-          return err(fmt::format("result dim {} must equal input dim {}", d,
-                                 p));
+          return err(
+              fmt::format("result dim {} must equal input dim {}", d, p));
       }
       return {};
     }
@@ -253,6 +252,9 @@ private:
 } // namespace
 
 std::string verifyProgram(const Program &p, const hw::Target &t) {
+  for (size_t i = 0; i < p.strings.size(); ++i)
+    if (std::string e = checkString(p.strings[i]); !e.empty())
+      return fmt::format("STRINGS: string {} {}", i, e);
   std::vector<bool> defined(p.values.size(), false);
   auto define = [&](uint32_t id, const std::string &what) -> std::string {
     if (defined[id])
@@ -264,17 +266,25 @@ std::string verifyProgram(const Program &p, const hw::Target &t) {
     if (v.shape.size() > 8)
       return fmt::format("VALUES: rank {} exceeds the maximum of 8",
                          v.shape.size());
-    for (int64_t d : v.shape)
+    int64_t elements = 1;
+    for (int64_t d : v.shape) {
       if (d <= 0)
         return "VALUES: zero-sized dimensions are not supported";
+      if (elements > kMaxTensorElements / d)
+        return fmt::format("VALUES: a tensor of shape {} has more than 2^32 "
+                           "elements",
+                           shapeToString(v.shape));
+      elements *= d;
+    }
   }
   for (const Constant &c : p.constants) {
     if (p.values[c.value].kind != ValueKind::Tensor)
       return fmt::format("CONSTANTS: constant %{} is declared as a tile",
                          c.value);
-    if (int64_t(c.data.size()) != p.values[c.value].numElements())
+    const int64_t n = p.values[c.value].numElements();
+    if (int64_t(c.data.size()) != n && !c.isSplat(n))
       return fmt::format("CONSTANTS: constant %{} has {} elements, its shape "
-                         "{} needs {}",
+                         "{} needs {} (or 1, a splat)",
                          c.value, c.data.size(),
                          shapeToString(p.values[c.value].shape),
                          p.values[c.value].numElements());

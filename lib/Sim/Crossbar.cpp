@@ -12,6 +12,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
+#include <exception>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -31,20 +33,39 @@ int simThreads() {
 
 namespace {
 /// Calls fn(begin, end) on `threads` contiguous pieces of [0, count), the
-/// first on the calling thread, and waits for all of them.
+/// first on the calling thread, and waits for all of them. An exception in
+/// any piece (std::bad_alloc, say) is rethrown here once all have ended; a
+/// thread that cannot be started leaves its piece to the calling thread.
 template <typename Fn>
 void parallelRanges(int64_t count, int64_t threads, const Fn &fn) {
   threads = std::max<int64_t>(1, std::min(threads, count));
   if (threads == 1)
     return fn(int64_t(0), count);
-  std::vector<std::thread> pool;
   const int64_t chunk = (count + threads - 1) / threads;
-  for (int64_t t = 1; t < threads; ++t)
-    pool.emplace_back(fn, std::min(count, t * chunk),
-                      std::min(count, (t + 1) * chunk));
-  fn(int64_t(0), std::min(count, chunk));
+  std::vector<std::exception_ptr> errors(threads);
+  auto piece = [&](int64_t t) {
+    try {
+      fn(std::min(count, t * chunk), std::min(count, (t + 1) * chunk));
+    } catch (...) {
+      errors[t] = std::current_exception();
+    }
+  };
+  std::vector<std::thread> pool;
+  int64_t started = 1;
+  try {
+    pool.reserve(threads - 1);
+    for (; started < threads; ++started)
+      pool.emplace_back(piece, started);
+  } catch (const std::system_error &) { // no more threads: run the rest here
+  }
+  piece(0);
+  for (int64_t t = started; t < threads; ++t)
+    piece(t);
   for (std::thread &th : pool)
     th.join();
+  for (const std::exception_ptr &e : errors)
+    if (e)
+      std::rethrow_exception(e);
 }
 } // namespace
 
@@ -395,11 +416,10 @@ CrossbarTile::noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
   if (last) {          // nothing will be redone: no need to know about clipping
     if (step == 1.0) { // x / 1 == x: skip the division
       for (int64_t c = 0; c < n; ++c)
-        acc[c] += int64_t(std::clamp(roundHalfEven(sum[c]), -l, l)) * weight;
+        acc[c] += clampCode(roundHalfEven(sum[c]), l) * weight;
     } else {
       for (int64_t c = 0; c < n; ++c)
-        acc[c] +=
-            int64_t(std::clamp(roundHalfEven(sum[c] / step), -l, l)) * weight;
+        acc[c] += clampCode(roundHalfEven(sum[c] / step), l) * weight;
     }
     return false;
   }
@@ -407,7 +427,7 @@ CrossbarTile::noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
   for (int64_t c = 0; c < n; ++c) {
     const double q = roundHalfEven(sum[c] / step);
     clipped |= std::fabs(q) > l;
-    acc[c] += int64_t(std::clamp(q, -l, l)) * weight;
+    acc[c] += clampCode(q, l) * weight;
   }
   return clipped;
 }

@@ -40,10 +40,15 @@ ProgramCoster::ProgramCoster(const Program &p, const cost::Model &m)
   for (const Instr &in : p.code)
     if (in.op == Opcode::DpuMatmul)
       needed[in.operands[1]] = 1;
-  for (const format::Constant &c : p.constants)
-    if (needed[c.value])
-      nnz[c.value] = std::count_if(c.data.begin(), c.data.end(),
-                                   [](float v) { return v != 0.0f; });
+  for (const format::Constant &c : p.constants) {
+    if (!needed[c.value])
+      continue;
+    const int64_t n = p.values[c.value].numElements();
+    nnz[c.value] = c.isSplat(n)
+                       ? (c.data[0] != 0.0f ? n : 0)
+                       : std::count_if(c.data.begin(), c.data.end(),
+                                       [](float v) { return v != 0.0f; });
+  }
 }
 
 Charge ProgramCoster::charge(const Instr &in) const {

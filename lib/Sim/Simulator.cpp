@@ -9,10 +9,11 @@
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
 #include "imc/Sim/PcmModel.h"
+#include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/RramModel.h"
 #include "imc/Sim/StuckAtModel.h"
-#include "imc/Sim/ProgramCost.h"
 #include "imc/Support/Conv.h"
+#include "imc/Support/Text.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -69,7 +70,9 @@ std::optional<Mode> parseMode(const std::string &s) {
 }
 
 const char *modeName(Mode m) {
-  return m == Mode::Ideal ? "ideal" : m == Mode::Quantized ? "quantized" : "noisy";
+  return m == Mode::Ideal       ? "ideal"
+         : m == Mode::Quantized ? "quantized"
+                                : "noisy";
 }
 
 /// The device model a target names (docs/noise.md).
@@ -122,8 +125,8 @@ std::vector<std::vector<int64_t>> Simulator::inputShapes() const {
 namespace {
 
 /// Multi-dimensional copy of a box between row-major tensors.
-void copyBox(const Tensor &src, const std::vector<int64_t> &srcOff,
-             Tensor &dst, const std::vector<int64_t> &dstOff,
+void copyBox(const Tensor &src, const std::vector<int64_t> &srcOff, Tensor &dst,
+             const std::vector<int64_t> &dstOff,
              const std::vector<int64_t> &box) {
   const size_t rank = box.size();
   if (rank == 0) {
@@ -164,6 +167,39 @@ struct Executor {
   const ProgramCoster &coster;
   Scheduler &sched;
   std::shared_ptr<DeviceModel> device; ///< noisy mode
+  /// Value lifetimes (format::lastUses): a value is freed after the
+  /// instruction that reads it last, unless the program returns it (kept).
+  std::vector<size_t> last;
+  std::vector<char> kept;
+  size_t cur = 0; ///< the instruction being executed
+
+  /// Operand i's tensor, for an instruction that overwrites a copy of it:
+  /// moved out when this is its last read (and it is neither a result of the
+  /// program nor another operand of `in`), copied otherwise.
+  Tensor take(const Instr &in, size_t i) {
+    const uint32_t id = in.operands[i];
+    if (last[id] == cur && !kept[id] &&
+        std::count(in.operands.begin(), in.operands.end(), id) == 1)
+      return std::move(tensors[id]);
+    return tensors[id];
+  }
+
+  /// Frees what instruction `cur` read last, and its result if nothing reads
+  /// it (programResources counts memory the same way).
+  void release(const Instr &in) {
+    auto drop = [&](uint32_t id) {
+      if (kept[id])
+        return;
+      tensors[id] = Tensor();
+      if (id < tiles.size())
+        tiles[id].reset();
+    };
+    for (uint32_t id : in.operands)
+      if (last[id] == cur)
+        drop(id);
+    if (last[in.result] == format::kNeverRead)
+      drop(in.result);
+  }
 
   XbarConfig config() const {
     XbarConfig c;
@@ -210,7 +246,7 @@ struct Executor {
     const format::GenericSpec spec =
         *format::decodeGeneric(in.attrs, shapes, bounds, why); // checked
     const int64_t loops = spec.numLoops;
-    Tensor r = tensors[in.operands.back()];
+    Tensor r = take(in, in.operands.size() - 1);
     // stride[i][l]: how far operand i moves when loop l advances.
     std::vector<std::vector<int64_t>> stride(nOps,
                                              std::vector<int64_t>(loops, 0));
@@ -257,26 +293,63 @@ struct Executor {
         const float y = bi.args.size() > 1 ? v[bi.args[1]] : 0.0f;
         float res = 0.0f;
         switch (bi.op) {
-        case BodyOp::Const: res = consts[b]; break;
-        case BodyOp::Add: res = x + y; break;
-        case BodyOp::Sub: res = x - y; break;
-        case BodyOp::Mul: res = x * y; break;
-        case BodyOp::Div: res = x / y; break;
-        case BodyOp::Maximum: res = maximum(x, y); break;
-        case BodyOp::MaxNum: res = std::fmax(x, y); break;
-        case BodyOp::Minimum: res = minimum(x, y); break;
-        case BodyOp::MinNum: res = std::fmin(x, y); break;
-        case BodyOp::Neg: res = -x; break;
-        case BodyOp::Abs: res = std::fabs(x); break;
-        case BodyOp::Exp: res = std::exp(x); break;
-        case BodyOp::Log: res = std::log(x); break;
-        case BodyOp::Sqrt: res = std::sqrt(x); break;
-        case BodyOp::Rsqrt: res = 1.0f / std::sqrt(x); break;
-        case BodyOp::Tanh: res = std::tanh(x); break;
-        case BodyOp::Erf: res = std::erf(x); break;
-        case BodyOp::Cmp: res = format::evalCmp(bi.extra, x, y) ? 1.0f : 0.0f;
+        case BodyOp::Const:
+          res = consts[b];
           break;
-        case BodyOp::Select: res = x != 0.0f ? y : v[bi.args[2]]; break;
+        case BodyOp::Add:
+          res = x + y;
+          break;
+        case BodyOp::Sub:
+          res = x - y;
+          break;
+        case BodyOp::Mul:
+          res = x * y;
+          break;
+        case BodyOp::Div:
+          res = x / y;
+          break;
+        case BodyOp::Maximum:
+          res = maximum(x, y);
+          break;
+        case BodyOp::MaxNum:
+          res = std::fmax(x, y);
+          break;
+        case BodyOp::Minimum:
+          res = minimum(x, y);
+          break;
+        case BodyOp::MinNum:
+          res = std::fmin(x, y);
+          break;
+        case BodyOp::Neg:
+          res = -x;
+          break;
+        case BodyOp::Abs:
+          res = std::fabs(x);
+          break;
+        case BodyOp::Exp:
+          res = std::exp(x);
+          break;
+        case BodyOp::Log:
+          res = std::log(x);
+          break;
+        case BodyOp::Sqrt:
+          res = std::sqrt(x);
+          break;
+        case BodyOp::Rsqrt:
+          res = 1.0f / std::sqrt(x);
+          break;
+        case BodyOp::Tanh:
+          res = std::tanh(x);
+          break;
+        case BodyOp::Erf:
+          res = std::erf(x);
+          break;
+        case BodyOp::Cmp:
+          res = format::evalCmp(bi.extra, x, y) ? 1.0f : 0.0f;
+          break;
+        case BodyOp::Select:
+          res = x != 0.0f ? y : v[bi.args[2]];
+          break;
         }
         v[nOps + b] = res;
       }
@@ -308,7 +381,7 @@ struct Executor {
       break;
     }
     case Opcode::InsertSlice: {
-      Tensor r = tensors[in.operands[1]];
+      Tensor r = take(in, 1);
       const Tensor &src = tensors[in.operands[0]];
       copyBox(src, std::vector<int64_t>(src.shape.size(), 0), r, in.attrs,
               src.shape);
@@ -343,7 +416,7 @@ struct Executor {
       break;
     }
     case Opcode::XbarAccumulate: {
-      Tensor r = tensors[in.operands[0]];
+      Tensor r = take(in, 0);
       for (size_t i = 1; i < in.operands.size(); ++i) {
         const Tensor &o = tensors[in.operands[i]];
         for (size_t e = 0; e < r.data.size(); ++e)
@@ -365,14 +438,14 @@ struct Executor {
       elementwise(in, [](float a, float b) { return std::max(a, b); });
       break;
     case Opcode::DpuRelu: {
-      Tensor r = tensors[in.operands[0]];
+      Tensor r = take(in, 0);
       for (float &v : r.data)
         v = v > 0.0f ? v : 0.0f;
       tensors[in.result] = std::move(r);
       break;
     }
     case Opcode::DpuBiasAdd: {
-      Tensor r = tensors[in.operands[0]];
+      Tensor r = take(in, 0);
       const Tensor &b = tensors[in.operands[1]];
       const size_t n = b.data.size();
       for (size_t i = 0; i < r.data.size(); ++i)
@@ -474,7 +547,7 @@ struct Executor {
       break;
     }
     case Opcode::DpuAffine: {
-      Tensor r = tensors[in.operands[0]];
+      Tensor r = take(in, 0);
       const Tensor &s = tensors[in.operands[1]];
       const Tensor &b = tensors[in.operands[2]];
       const int64_t dim = in.attrs[0], len = resShape[dim];
@@ -520,7 +593,7 @@ struct Executor {
       runGeneric(in);
       break;
     case Opcode::DpuRequantize: {
-      Tensor r = tensors[in.operands[0]];
+      Tensor r = take(in, 0);
       const int64_t l = (int64_t(1) << (in.attrs[0] - 1)) - 1;
       double absMax = 0;
       for (float v : r.data)
@@ -543,13 +616,19 @@ struct Executor {
 
 } // namespace
 
-bool Simulator::run(const std::vector<Tensor> &inputs,
-                    const RunOptions &options, std::vector<Tensor> &outputs,
-                    Report &report, std::string &error) const {
-  if (!(options.driftTime >= 0) || !std::isfinite(options.driftTime)) {
-    error = "the drift time must be a finite number of seconds >= 0";
+bool Simulator::run(std::vector<Tensor> inputs, const RunOptions &options,
+                    std::vector<Tensor> &outputs, Report &report,
+                    std::string &error) const {
+  if (!(options.driftTime >= 0 && options.driftTime <= kMaxDriftTime)) {
+    error = fmt::format("the drift time must be a number of seconds in [0, "
+                        "{:g}] (about 317 years), got {:g}",
+                        kMaxDriftTime, options.driftTime);
     return false;
   }
+  error = format::checkResources(prog, format::programResources(prog, tgt),
+                                 options.maxWork, options.maxMemoryBytes);
+  if (!error.empty())
+    return false;
   if (inputs.size() != prog.inputs.size()) {
     error = fmt::format("entry function '{}' takes {} argument(s), {} input(s) "
                         "given",
@@ -562,8 +641,8 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
   report.tilesAvailable = tgt.numTiles;
   report.mode = options.mode;
   report.options = options;
-  report.boundManagement = options.mode != Mode::Ideal &&
-                           tgt.boundManagement == "iterative";
+  report.boundManagement =
+      options.mode != Mode::Ideal && tgt.boundManagement == "iterative";
   const cost::Model model(tgt);
   const ProgramCoster coster(prog, model);
   Scheduler sched(prog, model);
@@ -573,6 +652,10 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
     report.device = ex.device->name();
   }
   ex.tensors.resize(prog.values.size());
+  ex.last = format::lastUses(prog);
+  ex.kept.assign(prog.values.size(), 0);
+  for (uint32_t id : prog.outputs)
+    ex.kept[id] = 1;
   for (size_t i = 0; i < inputs.size(); ++i) {
     const auto &want = prog.values[prog.inputs[i]].shape;
     if (inputs[i].shape != want ||
@@ -583,18 +666,30 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
                           prog.strings[prog.entryName], shapeToString(want));
       return false;
     }
-    ex.tensors[prog.inputs[i]] = inputs[i];
+    ex.tensors[prog.inputs[i]] = std::move(inputs[i]);
   }
-  for (const format::Constant &c : prog.constants)
-    ex.tensors[c.value] = Tensor{prog.values[c.value].shape, c.data};
+  for (const format::Constant &c : prog.constants) {
+    const auto &shape = prog.values[c.value].shape;
+    const int64_t n = Tensor::numElements(shape);
+    ex.tensors[c.value] = c.isSplat(n)
+                              ? Tensor{shape, std::vector<float>(n, c.data[0])}
+                              : Tensor{shape, c.data};
+  }
   for (size_t i = 0; i < prog.code.size(); ++i) {
+    ex.cur = i;
     ex.exec(prog.code[i]);
+    ex.release(prog.code[i]);
     if (options.progress)
       options.progress(i + 1, prog.code.size());
   }
   outputs.clear();
-  for (uint32_t id : prog.outputs)
-    outputs.push_back(ex.tensors[id]);
+  for (size_t i = 0; i < prog.outputs.size(); ++i) {
+    const uint32_t id = prog.outputs[i];
+    // A result returned twice is copied for all but its last position.
+    const bool again = std::find(prog.outputs.begin() + i + 1,
+                                 prog.outputs.end(), id) != prog.outputs.end();
+    outputs.push_back(again ? ex.tensors[id] : std::move(ex.tensors[id]));
+  }
   report.finalize(sched);
   return true;
 }
@@ -604,7 +699,8 @@ bool Simulator::run(const std::vector<Tensor> &inputs,
 //===----------------------------------------------------------------------===//
 
 /// Adds the cost and counters of `o` (a Charge or another LayerStats).
-template <typename Stats> static void addCounters(LayerStats &t, const Stats &o) {
+template <typename Stats>
+static void addCounters(LayerStats &t, const Stats &o) {
   t.cost += o.cost;
   t.dpuOps += o.dpuOps;
   t.mvms += o.mvms;
@@ -654,10 +750,10 @@ static nlohmann::ordered_json statsToJson(const LayerStats &s) {
   j["start_ns"] = s.startNs;
   j["end_ns"] = s.endNs;
   j["energy_pj"] = e.total();
-  j["energy_breakdown_pj"] = {
-      {"dac", e.dac},           {"array", e.array},   {"adc", e.adc},
-      {"shift_add", e.shiftAdd}, {"buffer", e.buffer}, {"write", e.write},
-      {"dpu", e.dpu}};
+  j["energy_breakdown_pj"] = {{"dac", e.dac},       {"array", e.array},
+                              {"adc", e.adc},       {"shift_add", e.shiftAdd},
+                              {"buffer", e.buffer}, {"write", e.write},
+                              {"dpu", e.dpu}};
   return j;
 }
 
@@ -685,7 +781,8 @@ std::string Report::toJson() const {
   // The run's latency is the schedule's, not the sum of the layers'.
   tot["latency_ns"] = schedule.latencyNs;
   const int64_t macs = total.analogMacs + total.digitalMacs;
-  tot["analog_mac_ratio"] = macs ? double(total.analogMacs) / double(macs) : 0.0;
+  tot["analog_mac_ratio"] =
+      macs ? double(total.analogMacs) / double(macs) : 0.0;
   tot["tiles_programmed"] = tilesProgrammed;
   tot["tiles_available"] = tilesAvailable;
   tot["reprograms"] = schedule.reprograms;
@@ -700,23 +797,19 @@ std::string Report::toJson() const {
   tot["pipelined_tops"] = schedule.pipelineIntervalNs > 0
                               ? ops / schedule.pipelineIntervalNs / 1000.0
                               : 0.0;
-  tot["tops_per_w"] = schedule.inferenceEnergyPJ > 0
-                          ? ops / schedule.inferenceEnergyPJ
-                          : 0.0;
+  tot["tops_per_w"] =
+      schedule.inferenceEnergyPJ > 0 ? ops / schedule.inferenceEnergyPJ : 0.0;
   if (area.total() > 0) {
     tot["area_mm2"] = area.total();
     tot["tops_per_mm2"] = tot["tops"].get<double>() / area.total();
-    tot["area_breakdown_mm2"] = {{"arrays", area.arrays},
-                                 {"adcs", area.adcs},
-                                 {"dacs", area.dacs},
-                                 {"shift_add", area.shiftAdd},
-                                 {"dpu", area.dpu},
-                                 {"buffers", area.buffers}};
+    tot["area_breakdown_mm2"] = {
+        {"arrays", area.arrays}, {"adcs", area.adcs},
+        {"dacs", area.dacs},     {"shift_add", area.shiftAdd},
+        {"dpu", area.dpu},       {"buffers", area.buffers}};
   }
   tot["max_writes_per_cell"] = schedule.maxProgramsPerArray;
   if (endurance > 0 && schedule.maxProgramsPerArray > 0)
-    tot["runs_to_wear_out"] =
-        endurance / double(schedule.maxProgramsPerArray);
+    tot["runs_to_wear_out"] = endurance / double(schedule.maxProgramsPerArray);
   if (boundManagement)
     tot["bm_retries"] = bmRetries;
   j["totals"] = tot;
@@ -746,9 +839,8 @@ std::string Report::toCsv() const {
                        "{},{},{},{}\n",
                        name, engine, l.tiles, l.mvms, l.analogMacs,
                        l.digitalMacs, l.dpuOps, l.cost.adcConversions,
-                       l.cost.cellWrites, latency, start, end, e.total(),
-                       e.dac, e.array, e.adc, e.shiftAdd, e.buffer, e.write,
-                       e.dpu);
+                       l.cost.cellWrites, latency, start, end, e.total(), e.dac,
+                       e.array, e.adc, e.shiftAdd, e.buffer, e.write, e.dpu);
   };
   for (const LayerStats &l : layers)
     row(l, l.engine(), l.cost.latencyNs, l.startNs, l.endNs);
@@ -767,14 +859,12 @@ std::string formatSummary(const Report &r) {
                         r.technology.empty() ? "" : " (" + r.technology + ")")
           : fmt::format("imc-sim report ({} mode, target {}{})\n",
                         modeName(r.mode), r.target,
-                        r.technology.empty() ? ""
-                                             : ", " + r.technology);
+                        r.technology.empty() ? "" : ", " + r.technology);
   out += fmt::format("  MVMs           {:>14}\n", t.mvms);
   out += fmt::format("  cell writes    {:>14}\n", t.cost.cellWrites);
   out += fmt::format("  DPU ops        {:>14}\n", t.dpuOps);
   out += fmt::format("  ADC conversions{:>14}\n", t.cost.adcConversions);
-  out += fmt::format("  analog MACs    {:>14}  ({:.1f}% of {})\n",
-                     t.analogMacs,
+  out += fmt::format("  analog MACs    {:>14}  ({:.1f}% of {})\n", t.analogMacs,
                      macs ? 100.0 * double(t.analogMacs) / double(macs) : 0.0,
                      macs);
   out += fmt::format("  tiles          {:>14}  of {} on the chip{}\n",
@@ -816,18 +906,19 @@ std::string formatSummary(const Report &r) {
   for (const LayerStats &l : r.layers)
     out += fmt::format(
         "  {:<16} {:<8} {:>5} {:>10} {:>10} {:>10} {:>13.1f} {:>13.1f}\n",
-        l.name.size() > 16 ? l.name.substr(0, 15) + "~" : l.name, l.engine(),
-        l.tiles, l.analogMacs + l.digitalMacs, l.cost.cellWrites, l.dpuOps,
-        l.cost.latencyNs, l.cost.energy.total());
+        l.name.size() > 16 ? std::string(truncateUtf8(l.name, 15)) + "~"
+                           : l.name,
+        l.engine(), l.tiles, l.analogMacs + l.digitalMacs, l.cost.cellWrites,
+        l.dpuOps, l.cost.latencyNs, l.cost.energy.total());
   return out;
 }
 
 std::string dumpProgram(const Program &p) {
-  std::string out = fmt::format(
-      "imc program v{}.{}: entry '{}', {} values, {} constants, {} "
-      "instructions\n",
-      p.versionMajor, p.versionMinor, p.strings[p.entryName],
-      p.values.size(), p.constants.size(), p.code.size());
+  std::string out =
+      fmt::format("imc program v{}.{}: entry '{}', {} values, {} constants, {} "
+                  "instructions\n",
+                  p.versionMajor, p.versionMinor, p.strings[p.entryName],
+                  p.values.size(), p.constants.size(), p.code.size());
   auto val = [&](uint32_t id) {
     const ValueDesc &v = p.values[id];
     return fmt::format("%{}:{}{}", id,
@@ -837,7 +928,9 @@ std::string dumpProgram(const Program &p) {
   for (uint32_t id : p.inputs)
     out += fmt::format("  arg {}\n", val(id));
   for (const format::Constant &c : p.constants)
-    out += fmt::format("  const {}\n", val(c.value));
+    out += c.isSplat(p.values[c.value].numElements())
+               ? fmt::format("  const {} splat {}\n", val(c.value), c.data[0])
+               : fmt::format("  const {}\n", val(c.value));
   for (const Instr &in : p.code) {
     std::vector<std::string> ops;
     for (uint32_t o : in.operands)

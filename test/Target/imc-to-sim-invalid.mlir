@@ -47,7 +47,7 @@ module attributes {imc.target = {name = "small-test", crossbar = {rows = 8, cols
 
 // A tile larger than the target's (8 rows x 4 weight columns) is refused
 // before anything is written, by the same validator imc-sim uses.
-// expected-error @+1 {{imc-to-sim: internal error, the emitted program is invalid: CODE: instruction 0 (xbar.program): weight block 16x4 exceeds the target's tile of 8x4 weights}}
+// expected-error @+1 {{imc-to-sim: the program would be invalid: CODE: instruction 0 (xbar.program): weight block 16x4 exceeds the target's tile of 8x4 weights}}
 module attributes {imc.target = {name = "small-test", crossbar = {rows = 8, cols = 16, cell_bits = 2, dac_bits = 1, adc_bits = 6, adcs_per_array = 2, parallel_rows = 4, num_tiles = 8}, precision = {weight_bits = 4, activation_bits = 4}, dpu = {lanes = 4, clock_mhz = 100}, energy_pj = {dac_per_row = 0.5, cell_read = 0.25, adc_per_conversion = 2.0, shift_add = 0.125, cell_write = 1.0, dpu_add = 1.0, dpu_mul = 4.0}, latency_ns = {array_read = 10, adc_conversion = 3, row_write = 20}}} {
   func.func @main(%x: tensor<1x16xf32>) -> tensor<1x4xf32> {
     %w = arith.constant dense<0.5> : tensor<16x4xf32>

@@ -6,7 +6,7 @@
 
 // The listing shows what was encoded: arguments, constants, instructions
 // with their attributes and layer names (from the op locations), results.
-// CHECK: imc program v1.0: entry 'main', 11 values, 3 constants, 7 instructions
+// CHECK: imc program v1.1: entry 'main', 11 values, 3 constants, 7 instructions
 // CHECK-NEXT: arg %0:tensor[2, 8]
 // CHECK-NEXT: const %1:tensor[8, 4]
 // CHECK-NEXT: const %2:tensor[8, 4]

@@ -254,7 +254,7 @@ TEST(Format, HeaderLayout) {
   ASSERT_GE(b.size(), kTableEnd);
   EXPECT_EQ(std::string(b.begin(), b.begin() + 4), "IMCB");
   EXPECT_EQ(getLE(b, 4, 2), 1u); // major
-  EXPECT_EQ(getLE(b, 6, 2), 0u); // minor
+  EXPECT_EQ(getLE(b, 6, 2), 1u); // minor
   EXPECT_EQ(getLE(b, 8, 4), kNumSections);
   EXPECT_EQ(getLE(b, 12, 4), 0u);       // flags
   EXPECT_EQ(getLE(b, 16, 8), b.size()); // file size
@@ -336,7 +336,7 @@ TEST(Format, NewerMinorVersionAccepted) {
   EXPECT_EQ(p->versionMinor, 7);
   // Re-encoding writes the writer's own version.
   const std::vector<uint8_t> again = serialize(*p);
-  EXPECT_EQ(getLE(again, 6, 2), 0u);
+  EXPECT_EQ(getLE(again, 6, 2), 1u);
 }
 
 /// The worked example of docs/binary-format.md: a 1x2 input times a 2x1
@@ -368,9 +368,9 @@ TEST(Format, DocumentedWorkedExample) {
   ASSERT_EQ(b.size(), 1068u);
 
   const uint8_t header[176] = {
-      0x49, 0x4d, 0x43, 0x42, 0x01, 0x00, 0x00, 0x00, 0x06, 0x00, 0x00, 0x00,
+      0x49, 0x4d, 0x43, 0x42, 0x01, 0x00, 0x01, 0x00, 0x06, 0x00, 0x00, 0x00,
       0x00, 0x00, 0x00, 0x00, 0x2c, 0x04, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-      0xea, 0x6f, 0xef, 0xd4, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
+      0x76, 0x96, 0x9a, 0x3b, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,
       0x8e, 0xeb, 0x92, 0xf1, 0xb0, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
       0x77, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00,
       0xab, 0x0e, 0xb8, 0xd6, 0x28, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -478,10 +478,10 @@ TEST(Format, RejectsBadMagic) {
 TEST(Format, RejectsUnsupportedMajorVersion) {
   std::vector<uint8_t> b = serialize(sampleProgram());
   setLE(b, 4, 2, 2);
-  EXPECT_THAT(decodeError(b), HasSubstr("unsupported format version 2.0"));
+  EXPECT_THAT(decodeError(b), HasSubstr("unsupported format version 2.1"));
   setLE(b, 4, 2, 0);
   reseal(b); // even with a valid CRC
-  EXPECT_THAT(decodeError(b), HasSubstr("unsupported format version 0.0"));
+  EXPECT_THAT(decodeError(b), HasSubstr("unsupported format version 0.1"));
 }
 
 TEST(Format, RejectsFileSizeMismatch) {

@@ -4,10 +4,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
+#include "imc/Sim/ProgramCost.h"
 
 #include "CrossbarReference.h"
+#include "ProgramBuilder.h"
 #include "TestUtils.h"
 
 #include <gmock/gmock.h>
@@ -24,56 +25,12 @@ using sim::Mode;
 using sim::Report;
 using sim::Simulator;
 using sim::Tensor;
+using test::Builder;
 using ::testing::HasSubstr;
 
 namespace {
 
 /// Builds a program value by value.
-struct Builder {
-  Program p;
-
-  Builder() {
-    p.targetJson = test::readTextFile(test::defaultTargetPath());
-    p.strings = {"main"};
-  }
-  uint32_t layer(const std::string &name) {
-    p.strings.push_back(name);
-    return uint32_t(p.strings.size() - 1);
-  }
-  uint32_t value(std::vector<int64_t> shape,
-                 ValueKind kind = ValueKind::Tensor) {
-    p.values.push_back({kind, std::move(shape)});
-    return uint32_t(p.values.size() - 1);
-  }
-  uint32_t input(std::vector<int64_t> shape) {
-    const uint32_t v = value(std::move(shape));
-    p.inputs.push_back(v);
-    return v;
-  }
-  uint32_t constant(std::vector<int64_t> shape, std::vector<float> data) {
-    const uint32_t v = value(std::move(shape));
-    p.constants.push_back({v, std::move(data)});
-    return v;
-  }
-  uint32_t op(Opcode code, uint32_t lay, std::vector<uint32_t> operands,
-              std::vector<int64_t> shape, std::vector<int64_t> attrs = {},
-              ValueKind kind = ValueKind::Tensor) {
-    const uint32_t r = value(std::move(shape), kind);
-    p.code.push_back({code, lay, std::move(operands), r, std::move(attrs)});
-    return r;
-  }
-  /// xbar.program with the default target's attributes.
-  uint32_t program(uint32_t lay, uint32_t w, std::vector<int64_t> shape,
-                   int64_t tile) {
-    return op(Opcode::XbarProgram, lay, {w}, std::move(shape), {tile, 8, 2},
-              ValueKind::Tile);
-  }
-  uint32_t mvm(uint32_t lay, uint32_t tile, uint32_t x,
-               std::vector<int64_t> shape) {
-    return op(Opcode::XbarMvm, lay, {tile, x}, std::move(shape), {8, 1, 8, 32});
-  }
-};
-
 std::vector<float> randomData(size_t n, std::mt19937 &rng, float scale) {
   std::uniform_real_distribution<float> d(-scale, scale);
   std::vector<float> v(n);

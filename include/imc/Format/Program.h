@@ -1,4 +1,5 @@
-//===- Program.h - the imc simulator program and its binary form -*- C++ -*-===//
+//===- Program.h - the imc simulator program and its binary form -*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -27,7 +28,14 @@ namespace imc::format {
 
 constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
 constexpr uint16_t kVersionMajor = 1;
-constexpr uint16_t kVersionMinor = 0;
+/// 1.1: a constant may hold one element for a value of any size (a splat).
+constexpr uint16_t kVersionMinor = 1;
+
+/// Most elements a tensor or tile value may have (16 GiB of f32).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
+
+/// Longest string in the STRINGS section; every string must be UTF-8.
+constexpr size_t kMaxStringBytes = 4096;
 
 enum class SectionKind : uint32_t {
   Target = 1,    ///< the hardware target, as validated JSON text
@@ -54,9 +62,9 @@ enum class Opcode : uint16_t {
   DpuMul = 34,
   DpuMax = 35,
   DpuRelu = 36,
-  DpuBiasAdd = 37,   ///< (x ...xN, b N) -> x + b broadcast on the last dim
-  DpuMatmul = 38,    ///< (a MxK, b KxN) -> MxN
-  DpuReduceSum = 39, ///< (x) -> sum over dim; attrs: dim (result keeps rank)
+  DpuBiasAdd = 37,    ///< (x ...xN, b N) -> x + b broadcast on the last dim
+  DpuMatmul = 38,     ///< (a MxK, b KxN) -> MxN
+  DpuReduceSum = 39,  ///< (x) -> sum over dim; attrs: dim (result keeps rank)
   DpuRequantize = 40, ///< (x) -> fake-quantized x; attrs: bits
   DpuIm2col = 41,     ///< (x NCHW) -> (N OH OW) x (C KH KW); attrs: kh, kw,
                       ///< stride h, w, pad top, left, bottom, right,
@@ -95,7 +103,12 @@ struct ValueDesc {
 
 struct Constant {
   uint32_t value = 0;
+  /// The value's elements in row-major order, or one element that all of
+  /// them equal (a splat; format 1.1).
   std::vector<float> data;
+  bool isSplat(int64_t numElements) const {
+    return data.size() == 1 && numElements != 1;
+  }
 };
 
 struct Instr {
@@ -122,6 +135,10 @@ struct Program {
 /// IEEE 802.3 CRC-32 (the zlib/PNG polynomial), as used in the format.
 uint32_t crc32(const uint8_t *data, size_t size);
 
+/// Why `s` may not be a program string (longer than kMaxStringBytes, or not
+/// UTF-8), or an empty string.
+std::string checkString(const std::string &s);
+
 /// Encodes a program. The layout is docs/binary-format.md.
 std::vector<uint8_t> serialize(const Program &p);
 
@@ -135,6 +152,37 @@ std::optional<Program> deserialize(const uint8_t *data, size_t size,
 /// "Validity"): operand arity, SSA order, shapes, and consistency with the
 /// target. Returns an empty string when valid, else one line.
 std::string verifyProgram(const Program &p, const hw::Target &t);
+
+/// Index of the last instruction that reads each value; kNeverRead for
+/// values no instruction reads. Program results are read at the end, by
+/// nobody: callers keep them.
+constexpr size_t kNeverRead = size_t(-1);
+std::vector<size_t> lastUses(const Program &p);
+
+/// What running a valid program asks of the machine (docs/binary-format.md,
+/// "Limits"): the largest number of bytes its values hold at once when each
+/// is freed after its last use (tensors 4 bytes an element, tiles
+/// 4 * (slices + 1) bytes a weight, an estimate of the simulator's codes
+/// and conductances), and its work in elementary steps (a MAC, a window
+/// tap, a loop iteration of a dpu.generic times its body, an element
+/// copied), saturating at UINT64_MAX.
+struct Resources {
+  uint64_t peakBytes = 0;
+  uint64_t work = 0;
+  size_t heaviest = 0; ///< the instruction with the most work
+  uint64_t heaviestWork = 0;
+};
+Resources programResources(const Program &p, const hw::Target &t);
+
+/// Default bounds on a simulation's Resources (imc-sim --max-work and
+/// --max-memory raise them).
+constexpr uint64_t kDefaultMaxWork = uint64_t(1) << 38;
+constexpr uint64_t kDefaultMaxMemoryBytes = uint64_t(16) << 30;
+
+/// Checks `r` against the bounds; an empty string when within them, else one
+/// line naming what is exceeded.
+std::string checkResources(const Program &p, const Resources &r,
+                           uint64_t maxWork, uint64_t maxMemoryBytes);
 
 } // namespace imc::format
 

@@ -108,14 +108,19 @@ inline double roundHalfEven(double x) {
 /// Symmetric quantization of one value to a signed code in [-L, L]; 0 for a
 /// zero scale and for NaN (a NaN input, or inf / inf). Inline: it runs once
 /// per input element of every MVM.
+/// A rounded value clipped to the codes [-l, l]; NaN gives code 0 (a
+/// converter cannot produce a NaN, and casting one to an integer is
+/// undefined).
+inline int64_t clampCode(double q, double l) {
+  q = q == q ? q : 0.0;
+  return int64_t(q < -l ? -l : q > l ? l : q);
+}
+
 inline int64_t quantize(double x, double scale, int64_t maxCode) {
   if (scale == 0.0)
     return 0;
-  const double q = roundHalfEven(x / scale);
-  if (std::isnan(q)) // a DAC cannot drive a NaN: no charge on the row
-    return 0;
-  const double l = double(maxCode);
-  return int64_t(q < -l ? -l : q > l ? l : q);
+  // A DAC cannot drive a NaN: no charge on the row.
+  return clampCode(roundHalfEven(x / scale), double(maxCode));
 }
 
 /// quantize() of a row of inputs at one scale into 32-bit codes (maxCode <

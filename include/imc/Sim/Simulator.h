@@ -1,4 +1,5 @@
-//===- Simulator.h - imc program executor ------------------------*- C++ -*-===//
+//===- Simulator.h - imc program executor ------------------------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -23,11 +24,19 @@ namespace imc::sim {
 enum class Mode { Ideal, Quantized, Noisy };
 
 /// How to run: the mode and, for noisy runs, the noise settings.
+/// Longest drift time a simulation accepts, in seconds (about 317 years;
+/// AIHWKIT's PCM drift model is fitted on seconds to days).
+constexpr double kMaxDriftTime = 1e10;
+
 struct RunOptions {
   Mode mode = Mode::Ideal;
-  uint64_t seed = 0;      ///< same seed, same outputs
-  double driftTime = 0;   ///< seconds between programming and inference
-  bool gdc = true;        ///< global drift compensation
+  uint64_t seed = 0;    ///< same seed, same outputs
+  double driftTime = 0; ///< seconds between programming and inference
+  bool gdc = true;      ///< global drift compensation
+  /// Bounds on what the program may ask for (format::Resources): a program
+  /// beyond them is refused before it runs.
+  uint64_t maxWork = format::kDefaultMaxWork;
+  uint64_t maxMemoryBytes = format::kDefaultMaxMemoryBytes;
   /// Called after each instruction with (instructions done, total), on the
   /// calling thread; empty: no calls. Tools draw a progress line with it.
   std::function<void(size_t, size_t)> progress;
@@ -86,10 +95,10 @@ struct Report {
   int64_t tilesProgrammed = 0;
   int64_t tilesAvailable = 0; ///< the target's num_tiles
   ScheduleStats schedule;
-  cost::Area area;                     ///< zero without a technology
+  cost::Area area;                       ///< zero without a technology
   std::vector<cost::Constant> constants; ///< resolved per-event constants
-  std::string technology;              ///< "rram 22 nm", or empty
-  double endurance = 0;                ///< cell write endurance, or 0
+  std::string technology;                ///< "rram 22 nm", or empty
+  double endurance = 0;                  ///< cell write endurance, or 0
   /// Sums the layers into `total`, completes the schedule, drops empty
   /// layers. Called by Simulator::run and estimate.
   void finalize(const Scheduler &s);
@@ -111,16 +120,16 @@ public:
   static std::optional<Simulator> load(const std::vector<uint8_t> &bytes,
                                        std::string &error);
 
-  /// Runs the entry function on `inputs` (in argument order).
-  bool run(const std::vector<Tensor> &inputs, const RunOptions &options,
+  /// Runs the entry function on `inputs` (in argument order; pass them with
+  /// std::move to spare a copy).
+  bool run(std::vector<Tensor> inputs, const RunOptions &options,
            std::vector<Tensor> &outputs, Report &report,
            std::string &error) const;
-  bool run(const std::vector<Tensor> &inputs, Mode mode,
-           std::vector<Tensor> &outputs, Report &report,
-           std::string &error) const {
+  bool run(std::vector<Tensor> inputs, Mode mode, std::vector<Tensor> &outputs,
+           Report &report, std::string &error) const {
     RunOptions o;
     o.mode = mode;
-    return run(inputs, o, outputs, report, error);
+    return run(std::move(inputs), o, outputs, report, error);
   }
 
   const format::Program &program() const { return prog; }

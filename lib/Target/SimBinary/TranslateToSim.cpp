@@ -4,19 +4,19 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Target/SimBinary.h"
-#include "imc/Format/Generic.h"
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Xbar/IR/XbarOps.h"
+#include "imc/Format/Generic.h"
+#include "imc/Target/SimBinary.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -250,6 +250,12 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
               FailureOr<uint32_t> id = b.define(c.getResult(), op);
               if (failed(id))
                 return failure();
+              // A splat stays one element (format 1.1): a dense<0.0> of
+              // 2^32 elements costs 4 bytes, not 16 GiB.
+              if (dense.isSplat()) {
+                p.constants.push_back({*id, {dense.getSplatValue<float>()}});
+                return success();
+              }
               auto values = dense.getValues<float>();
               p.constants.push_back({*id, {values.begin(), values.end()}});
               return success();
@@ -262,8 +268,7 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
                                            s.getType().getRank());
               if (failed(offsets))
                 return LogicalResult(failure());
-              return b.emit(op, Opcode::ExtractSlice, s.getSource(),
-                            *offsets);
+              return b.emit(op, Opcode::ExtractSlice, s.getSource(), *offsets);
             })
             .Case<tensor::InsertSliceOp>([&](tensor::InsertSliceOp s) {
               auto offsets = staticOffsets(s, s.getDestType().getRank(),
@@ -280,8 +285,8 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
             })
             .Case<xbar::MvmOp>([&](xbar::MvmOp x) {
               return b.emit(op, Opcode::XbarMvm, {x.getTile(), x.getInput()},
-                            {int64_t(x.getInputBits()),
-                             int64_t(x.getDacBits()), int64_t(x.getAdcBits()),
+                            {int64_t(x.getInputBits()), int64_t(x.getDacBits()),
+                             int64_t(x.getAdcBits()),
                              int64_t(x.getParallelRows())});
             })
             .Case<xbar::AccumulateOp>([&](xbar::AccumulateOp x) {
@@ -345,8 +350,7 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
               FailureOr<std::vector<int64_t>> attrs = encodeGeneric(g);
               if (failed(attrs))
                 return LogicalResult(failure());
-              return b.emit(op, Opcode::DpuGeneric, op->getOperands(),
-                            *attrs);
+              return b.emit(op, Opcode::DpuGeneric, op->getOperands(), *attrs);
             })
             .Case<func::ReturnOp>([&](func::ReturnOp r) {
               for (Value v : r.getOperands())
@@ -367,13 +371,13 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
       hw::parseTarget(p.targetJson, "imc.target", error);
   std::string invalid = format::verifyProgram(p, *target);
   if (!invalid.empty())
-    return module.emitError() << "imc-to-sim: internal error, the emitted "
-                                 "program is invalid: "
-                              << invalid;
+    return module.emitError()
+           << "imc-to-sim: the program would be invalid: " << invalid;
   return p;
 }
 
-LogicalResult imc::translateToSimBinary(ModuleOp module, llvm::raw_ostream &os) {
+LogicalResult imc::translateToSimBinary(ModuleOp module,
+                                        llvm::raw_ostream &os) {
   FailureOr<format::Program> p = buildSimProgram(module);
   if (failed(p))
     return failure();
