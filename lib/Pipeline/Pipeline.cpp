@@ -7,6 +7,7 @@
 #include "imc/Pipeline/Pipeline.h"
 #include "imc/Conversion/Passes.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -25,10 +26,7 @@ void imc::buildImcPipeline(OpPassManager &pm, const PipelineOptions &options) {
   map.policy = options.policy;
   map.maxAnalogRatio = options.maxAnalogRatio;
   map.minUtilization = options.minUtilization;
-  // The options struct refers to the list; the pass copies it on creation.
-  std::vector<std::string> overrides(options.overrides.begin(),
-                                     options.overrides.end());
-  map.overrides = overrides;
+  map.overrides = options.overrides;
   map.targetPath = options.target;
   pm.addPass(createImcMap(map));
   ImcTileOptions tile;
@@ -41,10 +39,29 @@ void imc::buildImcPipeline(OpPassManager &pm, const PipelineOptions &options) {
 }
 
 void imc::registerImcPipeline() {
-  PassPipelineRegistration<PipelineOptions>(
+  // PassPipelineRegistration, except that an unknown option's error names
+  // the valid ones and goes to the caller's handler (not to stderr).
+  registerPassPipeline(
       "imc-pipeline",
       "Compile linalg-on-tensors for an IMC target: convert-linalg-to-imc, "
       "imc-fuse-batchnorm, imc-lower-conv, imc-map, imc-tile, "
       "convert-imc-to-xbar, convert-imc-to-dpu, canonicalize, cse",
-      buildImcPipeline);
+      [](OpPassManager &pm, StringRef text,
+         function_ref<LogicalResult(const Twine &)> errorHandler) {
+        PipelineOptions options;
+        std::string error;
+        llvm::raw_string_ostream es(error);
+        if (failed(options.parseFromString(text, es))) {
+          std::string printed;
+          llvm::raw_string_ostream ps(printed);
+          PipelineOptions().print(ps);
+          return errorHandler(
+              withValidOptions(es.str(), "imc-pipeline", ps.str()));
+        }
+        buildImcPipeline(pm, options);
+        return success();
+      },
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(PipelineOptions());
+      });
 }

@@ -1,4 +1,5 @@
-//===- Pipeline.h - the imc compilation pipeline -----------------*- C++ -*-===//
+//===- Pipeline.h - the imc compilation pipeline -----------------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -36,9 +37,10 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Weight replicas for throughput (imc-tile): a count "
                      "N >= 1, or 'auto' (spare arrays to the slowest ops)"),
       llvm::cl::init("1")};
-  ListOption<std::string> overrides{
+  Option<std::string> overrides{
       *this, "overrides",
-      llvm::cl::desc("imc-map per-layer engines, as layer=xbar or layer=dpu")};
+      llvm::cl::desc("imc-map per-layer engines, comma-separated: "
+                     "layer=xbar or layer=dpu")};
 };
 
 /// linalg-on-tensors -> imc/dpu -> mapped -> tiled -> xbar/dpu.

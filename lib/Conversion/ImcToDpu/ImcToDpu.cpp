@@ -7,6 +7,7 @@
 #include "imc/Conversion/Passes.h"
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -36,6 +37,8 @@ struct MvmToDpu : OpConversionPattern<imc::MvmOp> {
 
 struct ConvertImcToDpuPass
     : imc::impl::ConvertImcToDpuBase<ConvertImcToDpuPass> {
+  IMC_PASS_OPTIONS_LIST_VALID
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     WalkResult check = module.walk([&](imc::MvmOp op) {

@@ -8,6 +8,7 @@
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Xbar/IR/XbarOps.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -33,8 +34,7 @@ struct MvmToXbar : OpConversionPattern<imc::MvmOp> {
       return failure();
     auto w = op.getWeight().getType();
     auto tileType = xbar::TileType::get(op.getContext(), w.getDimSize(0),
-                                        w.getDimSize(1),
-                                        target.weightSlices());
+                                        w.getDimSize(1), target.weightSlices());
     Location loc = op.getLoc();
     Value tile = rewriter.create<xbar::ProgramOp>(
         loc, tileType, adaptor.getWeight(), nextTile++, target.weightBits,
@@ -63,6 +63,8 @@ struct AccumulateToXbar : OpConversionPattern<imc::AccumulateOp> {
 
 struct ConvertImcToXbarPass
     : imc::impl::ConvertImcToXbarBase<ConvertImcToXbarPass> {
+  IMC_PASS_OPTIONS_LIST_VALID
+
   using ConvertImcToXbarBase::ConvertImcToXbarBase;
 
   void runOnOperation() override {

@@ -16,6 +16,7 @@
 #include "imc/Conversion/Passes.h"
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -56,8 +57,8 @@ DenseElementsAttr getConstantWeights(Value v, bool &transposed) {
     v = t.getInput();
   }
   DenseElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) ||
-      !attr.getElementType().isF32() || attr.getType().getRank() != 2)
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.getElementType().isF32() ||
+      attr.getType().getRank() != 2)
     return {};
   return attr;
 }
@@ -163,11 +164,9 @@ struct NamedElementwisePattern : OpRewritePattern<NamedOp> {
     if (!op.hasPureTensorSemantics())
       return failure();
     Value a = op.getInputs()[0], b = op.getInputs()[1];
-    if (a.getType() != op.getResult(0).getType() ||
-        b.getType() != a.getType())
+    if (a.getType() != op.getResult(0).getType() || b.getType() != a.getType())
       return rewriter.notifyMatchFailure(op, "operand types differ");
-    rewriter.replaceOp(op,
-                       buildElementwise(rewriter, op.getLoc(), Kind, a, b));
+    rewriter.replaceOp(op, buildElementwise(rewriter, op.getLoc(), Kind, a, b));
     return success();
   }
 };
@@ -243,14 +242,14 @@ struct GenericElementwisePattern : OpRewritePattern<linalg::GenericOp> {
       auto arg = dyn_cast<BlockArgument>(operand);
       if (!arg) {
         // A scalar constant: only 0 (relu) is supported.
-        if (!matchPattern(operand, m_AnyZeroFloat()) || *kind != Elementwise::Max)
+        if (!matchPattern(operand, m_AnyZeroFloat()) ||
+            *kind != Elementwise::Max)
           return rewriter.notifyMatchFailure(op, "unsupported scalar operand");
         vals.push_back({});
         roles.push_back(Role::Zero);
         continue;
       }
-      if (arg.getOwner() != &body ||
-          arg.getArgNumber() >= op.getNumDpsInputs())
+      if (arg.getOwner() != &body || arg.getArgNumber() >= op.getNumDpsInputs())
         return rewriter.notifyMatchFailure(op, "body reads the init tensor");
       OpOperand *in = op.getDpsInputOperand(arg.getArgNumber());
       AffineMap map = op.getMatchingIndexingMap(in);
@@ -299,15 +298,17 @@ struct GenericElementwisePattern : OpRewritePattern<linalg::GenericOp> {
 
 struct ConvertLinalgToImcPass
     : imc::impl::ConvertLinalgToImcBase<ConvertLinalgToImcPass> {
+  IMC_PASS_OPTIONS_LIST_VALID
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<MatmulPattern, MatmulTransposeBPattern,
-                 GenericElementwisePattern,
-                 NamedElementwisePattern<linalg::AddOp, Elementwise::Add>,
-                 NamedElementwisePattern<linalg::SubOp, Elementwise::Sub>,
-                 NamedElementwisePattern<linalg::MulOp, Elementwise::Mul>,
-                 NamedElementwisePattern<linalg::MaxOp, Elementwise::Max>>(
-        &getContext());
+    patterns
+        .add<MatmulPattern, MatmulTransposeBPattern, GenericElementwisePattern,
+             NamedElementwisePattern<linalg::AddOp, Elementwise::Add>,
+             NamedElementwisePattern<linalg::SubOp, Elementwise::Sub>,
+             NamedElementwisePattern<linalg::MulOp, Elementwise::Mul>,
+             NamedElementwisePattern<linalg::MaxOp, Elementwise::Max>>(
+            &getContext());
     populateConvPatterns(patterns);
     populateAffinePatterns(patterns);
     // Phase 1: the specific forms (they look at fills and broadcasts that

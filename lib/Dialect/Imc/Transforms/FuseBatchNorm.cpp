@@ -7,6 +7,7 @@
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -55,8 +56,8 @@ Value foldBias(PatternRewriter &rewriter, Location loc, Value bias,
     for (size_t i = 0; i < out.size(); ++i)
       out[i] = float(double(b[i]) * double(scale[i]) + double(shift[i]));
   }
-  auto type = RankedTensorType::get({int64_t(out.size())},
-                                    rewriter.getF32Type());
+  auto type =
+      RankedTensorType::get({int64_t(out.size())}, rewriter.getF32Type());
   return rewriter.create<arith::ConstantOp>(
       loc, DenseElementsAttr::get(type, ArrayRef<float>(out)));
 }
@@ -124,11 +125,13 @@ struct FoldIntoMvm : OpRewritePattern<dpu::AffineOp> {
 
 struct ImcFuseBatchNormPass
     : imc::impl::ImcFuseBatchNormBase<ImcFuseBatchNormPass> {
+  IMC_PASS_OPTIONS_LIST_VALID
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FoldIntoConv, FoldIntoMvm>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

@@ -7,6 +7,7 @@
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -74,11 +75,13 @@ struct LowerConv2d : OpRewritePattern<Conv2dOp> {
 };
 
 struct ImcLowerConvPass : imc::impl::ImcLowerConvBase<ImcLowerConvPass> {
+  IMC_PASS_OPTIONS_LIST_VALID
+
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<LowerConv2d>(&getContext());
-    if (failed(applyPatternsAndFoldGreedily(getOperation(),
-                                            std::move(patterns))))
+    if (failed(
+            applyPatternsAndFoldGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
 };

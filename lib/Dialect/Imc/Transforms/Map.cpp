@@ -8,6 +8,7 @@
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Imc/Transforms/TilePlan.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
@@ -35,6 +36,8 @@ struct Candidate {
 };
 
 struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
+  IMC_PASS_OPTIONS_LIST_VALID
+
   using ImcMapBase::ImcMapBase;
 
   void runOnOperation() override {
@@ -51,11 +54,14 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
       return signalPassFailure();
     }
     std::map<std::string, Engine> pinned;
-    for (const std::string &o : overrides) {
+    SmallVector<StringRef> items;
+    StringRef(overrides).split(items, ',', -1, /*KeepEmpty=*/false);
+    for (StringRef item : items) {
+      const std::string o = item.trim().str();
       size_t eq = o.find('=');
-      std::optional<Engine> engine =
-          eq == std::string::npos ? std::nullopt
-                                  : symbolizeEngine(o.substr(eq + 1));
+      std::optional<Engine> engine = eq == std::string::npos
+                                         ? std::nullopt
+                                         : symbolizeEngine(o.substr(eq + 1));
       if (!engine || eq == 0) {
         module.emitError() << "imc-map: override '" << o
                            << "' is not layer=xbar or layer=dpu";
@@ -129,7 +135,8 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
       for (Candidate *c : open) {
         if (target && c->utilization < minUtilization)
           assign(c, Engine::dpu,
-                 llvm::formatv("utilization below {0:P1}", double(minUtilization)));
+                 llvm::formatv("utilization below {0:P1}",
+                               double(minUtilization)));
         else
           assign(c, Engine::xbar, "policy analog");
       }
@@ -141,9 +148,9 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
                          return a->macs > b->macs;
                        });
       for (Candidate *c : open) {
-        const bool fits = totalMacs == 0 ||
-                          double(analogMacs + c->macs) <=
-                              maxAnalogRatio * double(totalMacs) + 0.5;
+        const bool fits =
+            totalMacs == 0 || double(analogMacs + c->macs) <=
+                                  maxAnalogRatio * double(totalMacs) + 0.5;
         assign(c, fits ? Engine::xbar : Engine::dpu,
                fits ? std::string("within the analog budget")
                     : llvm::formatv("over the analog budget of {0:P1}",
@@ -165,10 +172,11 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
       d << "; " << c.reason << ")";
     }
     if (totalMacs)
-      module.emitRemark()
-          << "analog MAC ratio " << analogMacs << "/" << totalMacs << " = "
-          << llvm::formatv("{0:F4}", double(analogMacs) / double(totalMacs))
-                 .str();
+      module.emitRemark() << "analog MAC ratio " << analogMacs << "/"
+                          << totalMacs << " = "
+                          << llvm::formatv("{0:F4}", double(analogMacs) /
+                                                         double(totalMacs))
+                                 .str();
   }
 };
 

@@ -8,6 +8,7 @@
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Imc/Transforms/TilePlan.h"
+#include "imc/Support/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -94,15 +95,16 @@ void tileMvm(MvmOp op, int64_t tileRows, int64_t tileCols) {
       Value weights = b.create<arith::ConstantOp>(
           loc, sliceConstant(w, blk.row0, blk.rows, c0, nc));
       auto type = RankedTensorType::get({m, nc}, b.getF32Type());
-      partials.push_back(b.create<MvmOp>(loc, type, inputs[i], weights, engine));
+      partials.push_back(
+          b.create<MvmOp>(loc, type, inputs[i], weights, engine));
     }
     if (partials.empty())
       continue; // zeros, already in `result`
-    Value block = partials.size() == 1
-                      ? partials.front()
-                      : b.create<AccumulateOp>(loc, partials.front().getType(),
-                                               partials)
-                            .getResult();
+    Value block =
+        partials.size() == 1
+            ? partials.front()
+            : b.create<AccumulateOp>(loc, partials.front().getType(), partials)
+                  .getResult();
     if (!manyColBlocks && !someColumnBlockIsZero) {
       result = block;
       break;
@@ -158,9 +160,8 @@ struct Candidate {
 
 /// Replicas per op: `spec` is a count N (min(N, rows) each) or "auto"
 /// (docs in Passes.td).
-LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops,
-                             StringRef spec, int64_t numArrays,
-                             ModuleOp module) {
+LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops, StringRef spec,
+                             int64_t numArrays, ModuleOp module) {
   if (spec != "auto") {
     int64_t n = 0;
     if (spec.getAsInteger(10, n) || n < 1)
@@ -170,8 +171,8 @@ LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops,
     for (Candidate &c : ops) {
       // As many as asked (at most one per row), rounded down to a count that
       // splits the rows into equal chunks (the last shorter).
-      const int64_t chunk = (c.rows + std::min(n, c.rows) - 1) /
-                            std::min(n, c.rows);
+      const int64_t chunk =
+          (c.rows + std::min(n, c.rows) - 1) / std::min(n, c.rows);
       c.replicas = (c.rows + chunk - 1) / chunk;
     }
     return success();
@@ -204,6 +205,8 @@ LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops,
 }
 
 struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
+  IMC_PASS_OPTIONS_LIST_VALID
+
   using ImcTileBase::ImcTileBase;
 
   void runOnOperation() override {
@@ -222,13 +225,13 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
         matchPattern(op.getWeight(), m_Constant(&weights));
         const int64_t k = op.getInput().getType().getDimSize(1);
         const int64_t rowsPerTile = std::min(k, tileRows);
-        ops.push_back({op, planTiles(weights, tileRows, tileCols).numTiles(),
-                       op.getInput().getType().getDimSize(0),
-                       (rowsPerTile + target->parallelRows - 1) /
-                           target->parallelRows});
+        ops.push_back(
+            {op, planTiles(weights, tileRows, tileCols).numTiles(),
+             op.getInput().getType().getDimSize(0),
+             (rowsPerTile + target->parallelRows - 1) / target->parallelRows});
       });
-      if (failed(chooseReplicas(ops, replicate, target->numTiles,
-                                getOperation())))
+      if (failed(
+              chooseReplicas(ops, replicate, target->numTiles, getOperation())))
         return signalPassFailure();
       for (Candidate &c : ops)
         if (c.replicas > 1)

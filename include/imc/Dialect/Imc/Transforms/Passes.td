@@ -70,8 +70,8 @@ def ImcMap : Pass<"imc-map", "::mlir::ModuleOp"> {
     Option<"minUtilization", "min-utilization", "double", /*default=*/"0.0",
            "analog policy: layers below this crossbar utilization go to the "
            "DPU, in [0, 1]">,
-    ListOption<"overrides", "overrides", "std::string",
-               "Per-layer engines, as layer=xbar or layer=dpu">,
+    Option<"overrides", "overrides", "std::string", /*default=*/"\"\"",
+           "Per-layer engines, comma-separated: layer=xbar or layer=dpu">,
     Option<"targetPath", "target", "std::string", /*default=*/"\"\"",
            "Hardware target JSON file (default: the module's imc.target)">,
     Option<"emitRemarks", "emit-remarks", "bool", /*default=*/"false",
