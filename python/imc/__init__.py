@@ -27,6 +27,9 @@ __all__ = ["ImcError", "Module", "Program", "SimResult", "parse", "load",
            "target_path", "export", "import_onnx"]
 
 _TARGETS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "targets")
+# Target names in pipeline strings (target=rram-22nm) resolve here too.
+_imc.set_bundled_target_dir(_TARGETS)
+__version__ = _imc.__version__
 
 
 def target_path(target):
@@ -188,8 +191,48 @@ class SimResult:
                    t["energy_pj"]))
 
 
+def _integer(name, v, lo, hi):
+    """`v` as an int in [lo, hi]; a bool, a float (1.5, or 2.0) or anything
+    else is an error, not a silent conversion."""
+    import numbers
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+        raise ImcError("%s must be an integer, got %r (%s)"
+                       % (name, v, type(v).__name__))
+    if not lo <= int(v) <= hi:
+        raise ImcError("%s must be in [%d, %d], got %d" % (name, lo, hi, v))
+    return int(v)
+
+
+def _real(name, v):
+    import numbers
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise ImcError("%s must be a real number, got %r (%s)"
+                       % (name, v, type(v).__name__))
+    return float(v)
+
+
+def _program_bytes(prog):
+    if isinstance(prog, Program):
+        return prog.to_bytes()
+    if isinstance(prog, (bytes, bytearray, memoryview)):
+        return bytes(prog)
+    raise ImcError("expected an imc.Program or program bytes, got %s"
+                   % type(prog).__name__)
+
+
+def _input_array(i, a):
+    """Argument ``i`` as a C-contiguous float32 array; complex, object,
+    string or boolean data is an error (a cast would drop or invent
+    values)."""
+    arr = np.asarray(a)
+    if arr.dtype.kind not in "fiu":
+        raise ImcError("input %d has dtype %s; imc.simulate takes real "
+                       "numbers (float or integer arrays)" % (i, arr.dtype))
+    return np.ascontiguousarray(arr, dtype=np.float32)
+
+
 def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True,
-             progress=None):
+             progress=None, max_work=None, max_memory=None):
     """Runs a compiled program.
 
     ``inputs`` is a list of arrays in argument order, or a dict by argument
@@ -200,8 +243,11 @@ def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True,
     reproducible; ``gdc`` is global drift compensation; docs/noise.md).
     The GIL is released while the simulator runs. ``progress`` draws a
     progress line on stderr; by default, only when stderr is a terminal.
+    ``max_work`` (steps: MACs, window taps, loop iterations) and
+    ``max_memory`` (bytes) bound what the program may ask for (defaults
+    2^38 steps and 16 GiB; docs/binary-format.md, "Limits").
     """
-    data = prog.to_bytes() if isinstance(prog, Program) else bytes(prog)
+    data = _program_bytes(prog)
     if isinstance(inputs, dict):
         n = len(_imc.program_input_shapes(data))
         names = ["arg%d" % i for i in range(n)]
@@ -213,13 +259,25 @@ def simulate(prog, inputs, mode="ideal", seed=0, drift_time=0.0, gdc=True,
         if missing:
             raise ImcError("missing argument(s) %s" % ", ".join(missing))
         inputs = [inputs[k] for k in names]
-    arrays = [np.ascontiguousarray(np.asarray(a, dtype=np.float32))
-              for a in inputs]
+    arrays = [_input_array(i, a) for i, a in enumerate(inputs)]
+    seed = _integer("seed", seed, 0, 2**64 - 1)
+    drift_time = _real("drift_time", drift_time)
+    if not isinstance(gdc, (bool, np.bool_)):
+        raise ImcError("gdc must be True or False, got %r" % (gdc,))
+    if not isinstance(mode, str):
+        raise ImcError("mode must be 'ideal', 'quantized' or 'noisy', got %r"
+                       % (mode,))
     if progress is None:
         progress = sys.stderr.isatty()
+    limits = {}
+    if max_work is not None:
+        limits["max_work"] = _integer("max_work", max_work, 1, 2**64 - 1)
+    if max_memory is not None:
+        limits["max_memory"] = _integer("max_memory", max_memory, 1,
+                                        2**64 - 1)
     outputs, report, summary, csv = _imc.simulate(
-        data, arrays, mode, int(seed), float(drift_time), bool(gdc),
-        bool(progress))
+        data, arrays, mode, seed, drift_time, bool(gdc), bool(progress),
+        **limits)
     return SimResult(outputs, json.loads(report), summary, csv)
 
 
@@ -227,8 +285,7 @@ def estimate(prog):
     """Costs a compiled program without running it (latency, energy, area,
     throughput; docs/cost-model.md): the report of :func:`simulate` without
     outputs, in milliseconds even for large networks."""
-    data = prog.to_bytes() if isinstance(prog, Program) else bytes(prog)
-    report, csv, summary = _imc.estimate(data)
+    report, csv, summary = _imc.estimate(_program_bytes(prog))
     return SimResult([], json.loads(report), summary, csv)
 
 

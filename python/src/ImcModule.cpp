@@ -16,6 +16,8 @@
 #include "imc/InitAll.h"
 #include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
+#include "imc/Support/Text.h"
+#include "imc/Support/Tool.h"
 #include "imc/Target/SimBinary.h"
 
 #include "mlir/Bytecode/BytecodeWriter.h"
@@ -190,8 +192,8 @@ imc::sim::Simulator loadProgram(const py::bytes &program) {
 std::tuple<std::vector<py::array_t<float>>, std::string, std::string,
            std::string>
 simulate(const py::bytes &program, const std::vector<py::array> &inputs,
-         const std::string &modeName, uint64_t seed, double driftTime,
-         bool gdc, bool progress) {
+         const std::string &modeName, uint64_t seed, double driftTime, bool gdc,
+         bool progress, uint64_t maxWork, uint64_t maxMemory) {
   std::optional<imc::sim::Mode> mode = imc::sim::parseMode(modeName);
   if (!mode)
     throw ImcError("mode must be 'ideal', 'quantized' or 'noisy', got '" +
@@ -201,6 +203,8 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
   options.seed = seed;
   options.driftTime = driftTime;
   options.gdc = gdc;
+  options.maxWork = maxWork;
+  options.maxMemoryBytes = maxMemory;
   if (progress) // drawn from C++ on stderr: no GIL needed
     options.progress = imc::sim::terminalProgress("imc.simulate");
   imc::sim::Simulator sim = loadProgram(program);
@@ -218,7 +222,7 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
   bool ok;
   {
     py::gil_scoped_release release;
-    ok = sim.run(in, options, out, report, error);
+    ok = sim.run(std::move(in), options, out, report, error);
   }
   if (!ok)
     throw ImcError(error);
@@ -228,8 +232,8 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
     std::copy(t.data.begin(), t.data.end(), a.mutable_data());
     arrays.push_back(std::move(a));
   }
-  return {std::move(arrays), report.toJson(),
-          imc::sim::formatSummary(report), report.toCsv()};
+  return {std::move(arrays), report.toJson(), imc::sim::formatSummary(report),
+          report.toCsv()};
 }
 
 /// Costs a program without running it: (report JSON, CSV, summary).
@@ -250,11 +254,10 @@ std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
 
 imc::Importer::Binary binaryKind(const std::string &kind) {
   using Binary = imc::Importer::Binary;
-  static const std::map<std::string, Binary> kinds = {
-      {"add", Binary::Add},
-      {"sub", Binary::Sub},
-      {"mul", Binary::Mul},
-      {"div", Binary::Div}};
+  static const std::map<std::string, Binary> kinds = {{"add", Binary::Add},
+                                                      {"sub", Binary::Sub},
+                                                      {"mul", Binary::Mul},
+                                                      {"div", Binary::Div}};
   auto it = kinds.find(kind);
   if (it == kinds.end())
     throw ImcError("unknown binary '" + kind + "'");
@@ -279,17 +282,37 @@ PYBIND11_MODULE(_imc, m) {
   m.doc() = "imc's C++ API (compiler, translator, simulator); use the `imc` "
             "package rather than this module directly.";
   static py::exception<ImcError> imcError(m, "ImcError", PyExc_RuntimeError);
-  // The importer reports misuse with std::invalid_argument: also ImcError.
+  // No C++ exception reaches Python as anything but ImcError: the importer's
+  // std::invalid_argument, an allocation failure, and (a last resort; every
+  // input is checked where it is read) anything else. Messages may quote
+  // bytes from a file: invalid UTF-8 is replaced so the text converts.
   py::register_exception_translator([](std::exception_ptr p) {
+    auto raise = [](const std::string &what) {
+      std::string text = what;
+      if (!imc::isValidUtf8(text))
+        text = imc::quoteForMessage(text, text.size());
+      imcError(text.c_str());
+    };
     try {
       if (p)
         std::rethrow_exception(p);
     } catch (const ImcError &e) {
-      imcError(e.what());
-    } catch (const std::invalid_argument &e) {
-      imcError(e.what());
+      raise(e.what());
+    } catch (const std::bad_alloc &) {
+      raise("out of memory: the input needs more memory than this machine "
+            "has (see max_memory=)");
+    } catch (const py::builtin_exception &) {
+      throw; // pybind11's own (argument conversion and the like)
+    } catch (const py::error_already_set &) {
+      throw; // a Python exception passing through
+    } catch (const std::exception &e) {
+      raise(std::string("internal error: ") + e.what());
     }
   });
+  m.attr("__version__") = imc::version();
+  m.def("set_bundled_target_dir", &imc::hw::setBundledTargetDir, py::arg("dir"),
+        "Where target names without a path are looked up (the package's "
+        "targets folder).");
 
   py::class_<Context, std::shared_ptr<Context>>(m, "Context")
       .def(py::init<>())
@@ -326,8 +349,8 @@ PYBIND11_MODULE(_imc, m) {
              auto f =
                  py::array_t<float, py::array::c_style | py::array::forcecast>(
                      a);
-             return i.impl.constant(
-                 shapeOf(f), llvm::ArrayRef<float>(f.data(), f.size()));
+             return i.impl.constant(shapeOf(f),
+                                    llvm::ArrayRef<float>(f.data(), f.size()));
            })
       .def("linear",
            [](PyImporter &i, int64_t x, int64_t w, std::optional<int64_t> b,
@@ -349,12 +372,16 @@ PYBIND11_MODULE(_imc, m) {
            [](PyImporter &i, const std::string &kind, int64_t x,
               const std::string &name) {
              static const std::map<std::string, Unary> kinds = {
-                 {"relu", Unary::Relu},       {"relu6", Unary::Relu6},
-                 {"sigmoid", Unary::Sigmoid}, {"tanh", Unary::Tanh},
-                 {"gelu", Unary::Gelu},       {"silu", Unary::Silu},
+                 {"relu", Unary::Relu},
+                 {"relu6", Unary::Relu6},
+                 {"sigmoid", Unary::Sigmoid},
+                 {"tanh", Unary::Tanh},
+                 {"gelu", Unary::Gelu},
+                 {"silu", Unary::Silu},
                  {"hardswish", Unary::Hardswish},
                  {"hardsigmoid", Unary::Hardsigmoid},
-                 {"erf", Unary::Erf},         {"sqrt", Unary::Sqrt},
+                 {"erf", Unary::Erf},
+                 {"sqrt", Unary::Sqrt},
                  {"exp", Unary::Exp}};
              auto it = kinds.find(kind);
              if (it == kinds.end())
@@ -375,18 +402,19 @@ PYBIND11_MODULE(_imc, m) {
               bool scalarFirst, const std::string &name) {
              return i.impl.scalar(binaryKind(kind), x, v, scalarFirst, name);
            })
-      .def("softmax", [](PyImporter &i, int64_t x,
-                         const std::string &name) {
-        return i.impl.softmax(x, name);
-      })
+      .def("softmax",
+           [](PyImporter &i, int64_t x, const std::string &name) {
+             return i.impl.softmax(x, name);
+           })
       .def("layer_norm",
            [](PyImporter &i, int64_t x, std::optional<int64_t> g,
               std::optional<int64_t> b, double eps, const std::string &name) {
              return i.impl.layerNorm(x, g, b, eps, name);
            })
-      .def("permute",
-           [](PyImporter &i, int64_t x, std::vector<int64_t> perm,
-              const std::string &name) { return i.impl.permute(x, perm, name); })
+      .def(
+          "permute",
+          [](PyImporter &i, int64_t x, std::vector<int64_t> perm,
+             const std::string &name) { return i.impl.permute(x, perm, name); })
       .def("concat",
            [](PyImporter &i, std::vector<int64_t> xs, int64_t dim,
               const std::string &name) { return i.impl.concat(xs, dim, name); })
@@ -434,6 +462,8 @@ PYBIND11_MODULE(_imc, m) {
   m.def("simulate", &simulate, py::arg("program"), py::arg("inputs"),
         py::arg("mode"), py::arg("seed") = 0, py::arg("drift_time") = 0.0,
         py::arg("gdc") = true, py::arg("progress") = false,
+        py::arg("max_work") = imc::format::kDefaultMaxWork,
+        py::arg("max_memory") = imc::format::kDefaultMaxMemoryBytes,
         "Runs program bytes; returns (numpy arrays, report JSON, summary, "
         "CSV).");
   m.def("estimate", &estimate, py::arg("program"),
