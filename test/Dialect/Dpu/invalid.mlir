@@ -183,3 +183,29 @@ func.func @generic_args(%x: tensor<4xf32>, %init: tensor<4xf32>) -> tensor<4xf32
   } -> tensor<4xf32>
   return %s : tensor<4xf32>
 }
+
+// -----
+
+// Dimensions near 2^63 do not overflow the window arithmetic (UBSan found
+// signed overflows here).
+func.func @im2col_window_overflow(%x: tensor<1x1x9223372036854775806x1xf32>) -> tensor<1x1xf32> {
+  // expected-error @+1 {{'dpu.im2col' op window sizes overflow 64 bits}}
+  %c = dpu.im2col %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, padding = array<i64: 1, 0, 1, 0>, dilations = array<i64: 1, 1>} : tensor<1x1x9223372036854775806x1xf32> -> tensor<1x1xf32>
+  return %c : tensor<1x1xf32>
+}
+
+// -----
+
+func.func @im2col_rows_overflow(%x: tensor<4611686018427387904x1x2x1xf32>) -> tensor<1x1xf32> {
+  // expected-error @+1 {{'dpu.im2col' op result shape overflows 64 bits}}
+  %c = dpu.im2col %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : tensor<4611686018427387904x1x2x1xf32> -> tensor<1x1xf32>
+  return %c : tensor<1x1xf32>
+}
+
+// -----
+
+func.func @pool_window_overflow(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x1x1xf32> {
+  // expected-error @+1 {{'dpu.pool' op window sizes overflow 64 bits}}
+  %c = dpu.pool %x {kind = "max", kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, padding = array<i64: 9223372036854775807, 0, 1, 0>} : tensor<1x1x8x8xf32> -> tensor<1x1x1x1xf32>
+  return %c : tensor<1x1x1x1xf32>
+}

@@ -121,3 +121,13 @@ func.func @conv_bias(%x: tensor<1x4x8x8xf32>) -> tensor<1x6x6x6xf32> {
   %y = imc.conv2d %x, %w, %b {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, groups = 1 : i64} : tensor<1x4x8x8xf32>, tensor<6x4x3x3xf32>, tensor<5xf32> -> tensor<1x6x6x6xf32>
   return %y : tensor<1x6x6x6xf32>
 }
+
+// -----
+
+// A dilation near 2^62 does not overflow the window arithmetic.
+func.func @conv_dilation_overflow(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x1x1xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x1x3x1xf32>
+  // expected-error @+1 {{'imc.conv2d' op window sizes overflow 64 bits}}
+  %y = imc.conv2d %x, %w {strides = array<i64: 1, 1>, padding = array<i64: 0, 0, 0, 0>, dilations = array<i64: 4611686018427387904, 1>, groups = 1 : i64} : tensor<1x1x8x8xf32>, tensor<1x1x3x1xf32> -> tensor<1x1x1x1xf32>
+  return %y : tensor<1x1x1x1xf32>
+}

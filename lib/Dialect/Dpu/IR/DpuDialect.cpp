@@ -8,8 +8,8 @@
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Support/Conv.h"
 
-#include "mlir/IR/Builders.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/PatternMatch.h"
@@ -32,8 +32,7 @@ LogicalResult BiasAddOp::verify() {
     return emitOpError("expected an input of rank >= 1");
   if (b.getRank() != 1 || b.getDimSize(0) != x.getShape().back())
     return emitOpError("expected a 1-D bias of length ")
-           << x.getShape().back() << " (the input's last dimension), got "
-           << b;
+           << x.getShape().back() << " (the input's last dimension), got " << b;
   return success();
 }
 
@@ -43,9 +42,8 @@ LogicalResult MatmulOp::verify() {
   if (a.getRank() != 2 || b.getRank() != 2 || c.getRank() != 2)
     return emitOpError("expected 2-D operands and result");
   if (a.getDimSize(1) != b.getDimSize(0))
-    return emitOpError("lhs has ")
-           << a.getDimSize(1) << " columns but rhs has " << b.getDimSize(0)
-           << " rows";
+    return emitOpError("lhs has ") << a.getDimSize(1) << " columns but rhs has "
+                                   << b.getDimSize(0) << " rows";
   if (c.getDimSize(0) != a.getDimSize(0) || c.getDimSize(1) != b.getDimSize(1))
     return emitOpError("expected result of shape ")
            << a.getDimSize(0) << "x" << b.getDimSize(1) << ", got "
@@ -57,8 +55,8 @@ LogicalResult ReduceSumOp::verify() {
   auto x = getInput().getType(), y = getResult().getType();
   int64_t dim = getDim();
   if (dim >= x.getRank())
-    return emitOpError("dim ") << dim << " is out of range for rank "
-                               << x.getRank();
+    return emitOpError("dim ")
+           << dim << " is out of range for rank " << x.getRank();
   SmallVector<int64_t> expected(x.getShape());
   expected[dim] = 1;
   if (y.getShape() != ArrayRef<int64_t>(expected))
@@ -71,14 +69,14 @@ LogicalResult AffineOp::verify() {
   auto x = getInput().getType();
   const int64_t dim = getDim();
   if (dim >= x.getRank())
-    return emitOpError("dim ") << dim << " is out of range for rank "
-                               << x.getRank();
+    return emitOpError("dim ")
+           << dim << " is out of range for rank " << x.getRank();
   for (Value v : {getScale(), getShift()}) {
     auto t = cast<RankedTensorType>(v.getType());
     if (t.getRank() != 1 || t.getDimSize(0) != x.getDimSize(dim))
       return emitOpError("expected scale and shift of ")
-             << x.getDimSize(dim) << " elements (dimension " << dim
-             << "), got " << t;
+             << x.getDimSize(dim) << " elements (dimension " << dim << "), got "
+             << t;
   }
   return success();
 }
@@ -124,8 +122,7 @@ struct ComposeUniformAffine : OpRewritePattern<AffineOp> {
     Value s = rewriter.create<arith::ConstantOp>(
         loc, DenseElementsAttr::get(vec, float(double(*v[0]) * *v[2])));
     Value t = rewriter.create<arith::ConstantOp>(
-        loc, DenseElementsAttr::get(
-                 vec, float(double(*v[1]) * *v[2] + *v[3])));
+        loc, DenseElementsAttr::get(vec, float(double(*v[1]) * *v[2] + *v[3])));
     rewriter.replaceOpWithNewOp<AffineOp>(op, inner.getInput(), s, t,
                                           op.getDimAttr());
     return success();
@@ -139,12 +136,10 @@ void AffineOp::getCanonicalizationPatterns(RewritePatternSet &results,
 }
 
 /// Checks a window op's attributes and computes its output size.
-static LogicalResult checkWindow(Operation *op, ArrayRef<int64_t> in,
-                                 ArrayRef<int64_t> kernel,
-                                 ArrayRef<int64_t> strides,
-                                 ArrayRef<int64_t> padding,
-                                 ArrayRef<int64_t> dilations, int64_t &oh,
-                                 int64_t &ow) {
+static LogicalResult
+checkWindow(Operation *op, ArrayRef<int64_t> in, ArrayRef<int64_t> kernel,
+            ArrayRef<int64_t> strides, ArrayRef<int64_t> padding,
+            ArrayRef<int64_t> dilations, int64_t &oh, int64_t &ow) {
   if (in.size() != 4)
     return op->emitOpError("expected a 4-D NCHW input");
   if (kernel.size() != 2 || strides.size() != 2 || dilations.size() != 2 ||
@@ -162,6 +157,8 @@ static LogicalResult checkWindow(Operation *op, ArrayRef<int64_t> in,
                              strides[0], dilations[0]);
   ow = imc::windowOutputSize(in[3], padding[1], padding[3], kernel[1],
                              strides[1], dilations[1]);
+  if (oh == imc::kWindowOverflow || ow == imc::kWindowOverflow)
+    return op->emitOpError("window sizes overflow 64 bits");
   if (oh <= 0 || ow <= 0)
     return op->emitOpError("the window does not fit the padded input");
   return success();
@@ -173,8 +170,11 @@ LogicalResult Im2colOp::verify() {
   if (failed(checkWindow(*this, x.getShape(), getKernel(), getStrides(),
                          getPadding(), getDilations(), oh, ow)))
     return failure();
-  const int64_t rows = x.getDimSize(0) * oh * ow,
-                cols = x.getDimSize(1) * getKernel()[0] * getKernel()[1];
+  int64_t rows, cols;
+  if (!imc::checkedProduct({x.getDimSize(0), oh, ow}, rows) ||
+      !imc::checkedProduct({x.getDimSize(1), getKernel()[0], getKernel()[1]},
+                           cols))
+    return emitOpError("result shape overflows 64 bits");
   if (y.getShape() != ArrayRef<int64_t>{rows, cols})
     return emitOpError("expected result of shape ") << rows << "x" << cols;
   return success();
@@ -209,8 +209,8 @@ LogicalResult TransposeOp::verify() {
   auto x = getInput().getType(), y = getResult().getType();
   ArrayRef<int64_t> perm = getPermutation();
   if (int64_t(perm.size()) != x.getRank() || y.getRank() != x.getRank())
-    return emitOpError("expected a permutation of ") << x.getRank()
-                                                     << " dimensions";
+    return emitOpError("expected a permutation of ")
+           << x.getRank() << " dimensions";
   SmallVector<bool> seen(perm.size(), false);
   for (int64_t p : perm) {
     if (p < 0 || p >= x.getRank() || seen[p])
@@ -221,8 +221,8 @@ LogicalResult TransposeOp::verify() {
   for (auto [d, p] : llvm::enumerate(perm)) {
     if (y.getDimSize(d) != x.getDimSize(p))
       return emitOpError("result dimension ")
-             << d << " must be input dimension " << p << " ("
-             << x.getDimSize(p) << ")";
+             << d << " must be input dimension " << p << " (" << x.getDimSize(p)
+             << ")";
   }
   return success();
 }
@@ -249,8 +249,8 @@ LogicalResult GenericOp::verify() {
   const size_t numOperands = getInputs().size() + 1;
   const int64_t numLoops = getIteratorTypes().size();
   if (getIndexingMaps().size() != numOperands)
-    return emitOpError("expected ") << numOperands << " indexing maps, got "
-                                    << getIndexingMaps().size();
+    return emitOpError("expected ")
+           << numOperands << " indexing maps, got " << getIndexingMaps().size();
   if (getInit().getType() != getResult().getType())
     return emitOpError("init and result types differ");
   for (Attribute it : getIteratorTypes()) {
@@ -263,26 +263,24 @@ LogicalResult GenericOp::verify() {
   SmallVector<Value> operands(getInputs());
   operands.push_back(getInit());
   SmallVector<int64_t> bounds(numLoops, -1);
-  for (auto [idx, v, mapAttr] :
-       llvm::enumerate(operands, getIndexingMaps())) {
+  for (auto [idx, v, mapAttr] : llvm::enumerate(operands, getIndexingMaps())) {
     AffineMap map = cast<AffineMapAttr>(mapAttr).getValue();
     auto type = cast<RankedTensorType>(v.getType());
     if (map.getNumDims() != unsigned(numLoops) || map.getNumSymbols() ||
         map.getNumResults() != unsigned(type.getRank()) ||
         !map.isProjectedPermutation(/*allowZeroInResults=*/false))
       return emitOpError("indexing map #")
-             << idx << " must be a projected permutation of the "
-             << numLoops << " loops with one result per dimension of "
-             << type;
+             << idx << " must be a projected permutation of the " << numLoops
+             << " loops with one result per dimension of " << type;
     for (auto [i, e] : llvm::enumerate(map.getResults())) {
       const unsigned d = cast<AffineDimExpr>(e).getPosition();
       if (idx + 1 == numOperands &&
           cast<StringAttr>(getIteratorTypes()[d]).getValue() == "reduction")
         return emitOpError("the result is indexed by reduction loop ") << d;
       if (bounds[d] >= 0 && bounds[d] != type.getDimSize(i))
-        return emitOpError("loop ") << d << " has size " << bounds[d]
-                                    << " in one operand and "
-                                    << type.getDimSize(i) << " in another";
+        return emitOpError("loop ")
+               << d << " has size " << bounds[d] << " in one operand and "
+               << type.getDimSize(i) << " in another";
       bounds[d] = type.getDimSize(i);
     }
   }
@@ -291,8 +289,7 @@ LogicalResult GenericOp::verify() {
       return emitOpError("loop ") << d << " indexes no operand";
   Block &body = getBody().front();
   if (body.getNumArguments() != numOperands ||
-      !llvm::all_of(body.getArgumentTypes(),
-                    [](Type t) { return t.isF32(); }))
+      !llvm::all_of(body.getArgumentTypes(), [](Type t) { return t.isF32(); }))
     return emitOpError("the body must take ")
            << numOperands << " f32 arguments (inputs, then the result)";
   if (!isa<YieldOp>(body.getTerminator()))

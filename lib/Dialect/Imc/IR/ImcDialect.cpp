@@ -55,8 +55,8 @@ void ImcDialect::initialize() {
 LogicalResult ImcDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   if (attr.getName() != kTargetAttrName)
-    return op->emitError() << "unknown imc attribute '" << attr.getName().getValue()
-                           << "'";
+    return op->emitError() << "unknown imc attribute '"
+                           << attr.getName().getValue() << "'";
   if (!isa<ModuleOp>(op))
     return op->emitError() << "'" << kTargetAttrName
                            << "' must be attached to a builtin.module";
@@ -94,9 +94,12 @@ LogicalResult MvmOp::verify() {
 
 int64_t MvmOp::getNumMacs() {
   auto x = getInput().getType(), w = getWeight().getType();
-  return x.getDimSize(0) * x.getDimSize(1) * w.getDimSize(1);
+  int64_t macs; // saturating, as Conv2dOp's
+  if (!checkedProduct({x.getDimSize(0), x.getDimSize(1), w.getDimSize(1)},
+                      macs))
+    return INT64_MAX;
+  return macs;
 }
-
 
 //===----------------------------------------------------------------------===//
 // Conv2dOp
@@ -117,7 +120,9 @@ LogicalResult Conv2dOp::verify() {
     return emitOpError("strides and dilations must be positive and padding "
                        "non-negative");
   const int64_t g = getGroups(), c = x.getDimSize(1), f = w.getDimSize(0);
-  if (c % g || f % g || w.getDimSize(1) * g != c)
+  int64_t channels; // g > 0: ODS checks it first
+  if (c % g || f % g || !checkedProduct({w.getDimSize(1), g}, channels) ||
+      channels != c)
     return emitOpError("weight of ")
            << w.getDimSize(1) << " channels per group x " << g
            << " groups does not match an input of " << c << " channels (or "
@@ -136,6 +141,8 @@ LogicalResult Conv2dOp::verify() {
                                       w.getDimSize(2), s[0], d[0]);
   const int64_t ow = windowOutputSize(x.getDimSize(3), p[1], p[3],
                                       w.getDimSize(3), s[1], d[1]);
+  if (oh == kWindowOverflow || ow == kWindowOverflow)
+    return emitOpError("window sizes overflow 64 bits");
   if (y.getShape() != ArrayRef<int64_t>{x.getDimSize(0), f, oh, ow})
     return emitOpError("expected result of shape ")
            << x.getDimSize(0) << "x" << f << "x" << oh << "x" << ow;
@@ -144,8 +151,12 @@ LogicalResult Conv2dOp::verify() {
 
 int64_t Conv2dOp::getNumMacs() {
   auto w = getWeight().getType(), y = getResult().getType();
-  return y.getNumElements() * w.getDimSize(1) * w.getDimSize(2) *
-         w.getDimSize(3);
+  int64_t macs; // saturating: a verified op's MACs fit unless absurd
+  if (!checkedProduct({y.getNumElements(), w.getDimSize(1), w.getDimSize(2),
+                       w.getDimSize(3)},
+                      macs))
+    return INT64_MAX;
+  return macs;
 }
 
 #define GET_OP_CLASSES
