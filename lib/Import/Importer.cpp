@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Import/Importer.h"
+#include "imc/Support/Conv.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -56,6 +57,39 @@ struct imc::Importer::Impl {
   Handle add(Value v) {
     values.push_back(v);
     return Handle(values.size() - 1);
+  }
+  /// The product of `shape`'s dimensions; fails (naming `what`) on a
+  /// negative dimension or a product past 2^62.
+  int64_t elements(ArrayRef<int64_t> shape, const std::string &what) {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      if (d < 0 || !imc::checkedProduct({n, d}, n) || n > (int64_t(1) << 62))
+        fail("imc importer: " + what + ": bad shape");
+    return n;
+  }
+  /// Output size of a window along one spatial dimension (the one formula,
+  /// imc/Support/Conv.h), failing unless the window parameters are valid
+  /// and the window fits the padded input.
+  int64_t window(int64_t in, int64_t pad, int64_t kernel, int64_t stride,
+                 int64_t dilation, const std::string &what) {
+    if (kernel < 1 || stride < 1 || dilation < 1 || pad < 0)
+      fail("imc importer: " + what +
+           ": kernel, stride and dilation must be positive and padding "
+           "non-negative");
+    const int64_t out =
+        imc::windowOutputSize(in, pad, pad, kernel, stride, dilation);
+    if (out < 1)
+      fail("imc importer: " + what +
+           ": the window does not fit the padded "
+           "input");
+    return out;
+  }
+  /// Fails unless `h` is a 1-D tensor of `n` elements.
+  void vectorOf(Handle h, int64_t n, const std::string &what) {
+    auto t = type(h);
+    if (t.getRank() != 1 || t.getDimSize(0) != n)
+      fail("imc importer: " + what + " must be 1-D of " + std::to_string(n) +
+           " elements");
   }
   Value get(Handle h) {
     if (h < 0 || size_t(h) >= values.size())
@@ -179,10 +213,7 @@ Handle imc::Importer::input(ArrayRef<int64_t> shape) {
 }
 
 Handle imc::Importer::constant(ArrayRef<int64_t> shape, ArrayRef<float> data) {
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
-  if (n != int64_t(data.size()))
+  if (impl->elements(shape, "constant") != int64_t(data.size()))
     impl->fail("imc importer: constant data does not match its shape");
   Handle h =
       impl->add(impl->constTensor(shape, data, UnknownLoc::get(&impl->ctx)));
@@ -205,6 +236,8 @@ Handle imc::Importer::linear(Handle x, Handle w, std::optional<Handle> bias,
     I.fail("imc importer: linear '" + name.str() +
            "' expects a 2-D input [N, in] and weight [out, in]");
   SmallVector<int64_t> out{xt.getDimSize(0), wt.getDimSize(0)};
+  if (bias)
+    I.vectorOf(*bias, out[1], "the bias of linear '" + name.str() + "'");
   Value y =
       I.b.create<linalg::MatmulTransposeBOp>(loc, TypeRange{I.tensorType(out)},
                                              ValueRange{I.get(x), I.get(w)},
@@ -235,13 +268,15 @@ Handle imc::Importer::conv2d(Handle x, Handle w, std::optional<Handle> bias,
                 h = xt.getDimSize(2), wd = xt.getDimSize(3);
   const int64_t f = wt.getDimSize(0), cg = wt.getDimSize(1),
                 kh = wt.getDimSize(2), kw = wt.getDimSize(3);
-  if (groups < 1 || c != cg * groups || f % groups)
-    I.fail("imc importer: conv2d '" + name.str() +
-           "': channels and groups do not match");
-  const int64_t oh =
-      (h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) / stride[0] + 1;
-  const int64_t ow =
-      (wd + 2 * padding[1] - dilation[1] * (kw - 1) - 1) / stride[1] + 1;
+  const std::string what = "conv2d '" + name.str() + "'";
+  int64_t channels;
+  if (groups < 1 || !imc::checkedProduct({cg, groups}, channels) ||
+      c != channels || f % groups)
+    I.fail("imc importer: " + what + ": channels and groups do not match");
+  const int64_t oh = I.window(h, padding[0], kh, stride[0], dilation[0], what);
+  const int64_t ow = I.window(wd, padding[1], kw, stride[1], dilation[1], what);
+  if (bias)
+    I.vectorOf(*bias, f, "the bias of " + what);
   SmallVector<int64_t> out{n, f, oh, ow};
   Value in = I.pad(I.get(x), padding, 0.0, loc);
   auto strides = b.getI64VectorAttr(stride);
@@ -302,6 +337,10 @@ Handle imc::Importer::batchNorm(Handle x, Handle mean, Handle var, Handle gamma,
   const unsigned r = xt.getRank();
   if (r < 2)
     I.fail("imc importer: batch norm '" + name.str() + "' needs rank >= 2");
+  for (Handle p : {mean, var, gamma, beta})
+    I.vectorOf(p, xt.getDimSize(1),
+               "the statistics and affine parameters of batch norm '" +
+                   name.str() + "'");
   SmallVector<unsigned> all;
   for (unsigned i = 0; i < r; ++i)
     all.push_back(i);
@@ -386,8 +425,7 @@ Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
       }));
 }
 
-Handle imc::Importer::binary(Binary kind, Handle a, Handle bb,
-                             StringRef name) {
+Handle imc::Importer::binary(Binary kind, Handle a, Handle bb, StringRef name) {
   Impl &I = *impl;
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto at = I.type(a), bt = I.type(bb);
@@ -395,8 +433,10 @@ Handle imc::Importer::binary(Binary kind, Handle a, Handle bb,
   const int64_t r = std::max(at.getRank(), bt.getRank());
   SmallVector<int64_t> out(r, 1);
   for (int64_t i = 0; i < r; ++i) {
-    int64_t da = i < r - at.getRank() ? 1 : at.getDimSize(i - (r - at.getRank()));
-    int64_t db = i < r - bt.getRank() ? 1 : bt.getDimSize(i - (r - bt.getRank()));
+    int64_t da =
+        i < r - at.getRank() ? 1 : at.getDimSize(i - (r - at.getRank()));
+    int64_t db =
+        i < r - bt.getRank() ? 1 : bt.getDimSize(i - (r - bt.getRank()));
     if (da != db && da != 1 && db != 1)
       I.fail("imc importer: '" + name.str() + "': shapes do not broadcast");
     out[i] = std::max(da, db);
@@ -453,12 +493,13 @@ Handle imc::Importer::pool2d(bool max, Handle x, ArrayRef<int64_t> kernel,
       padding.size() != 2)
     I.fail("imc importer: pooling '" + name.str() +
            "' expects NCHW and 2 kernel sizes, strides and paddings");
+  const std::string what = "pooling '" + name.str() + "'";
+  SmallVector<int64_t> out{
+      xt.getDimSize(0), xt.getDimSize(1),
+      I.window(xt.getDimSize(2), padding[0], kernel[0], stride[0], 1, what),
+      I.window(xt.getDimSize(3), padding[1], kernel[1], stride[1], 1, what)};
   const double lowest = -std::numeric_limits<double>::infinity();
   Value in = I.pad(I.get(x), padding, max ? lowest : 0.0, loc);
-  auto it = cast<RankedTensorType>(in.getType());
-  SmallVector<int64_t> out{xt.getDimSize(0), xt.getDimSize(1),
-                           (it.getDimSize(2) - kernel[0]) / stride[0] + 1,
-                           (it.getDimSize(3) - kernel[1]) / stride[1] + 1};
   Value window = I.empty(kernel, loc);
   auto strides = b.getI64VectorAttr(stride);
   auto dilations = b.getI64VectorAttr({1, 1});
@@ -515,9 +556,7 @@ Handle imc::Importer::reshape(Handle x, ArrayRef<int64_t> shape,
   Impl &I = *impl;
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x);
-  int64_t n = 1;
-  for (int64_t d : shape)
-    n *= d;
+  const int64_t n = I.elements(shape, "reshape '" + name.str() + "'");
   if (n != xt.getNumElements())
     I.fail("imc importer: reshape '" + name.str() +
            "' changes the number of elements");
@@ -534,7 +573,10 @@ Handle imc::Importer::reshape(Handle x, ArrayRef<int64_t> shape,
     return SmallVector<ReassociationIndices>{r};
   };
   Value flat = I.get(x);
-  if (xt.getRank() != 1)
+  if (xt.getRank() == 0) // one element: expand to [1]
+    flat = I.b.create<tensor::ExpandShapeOp>(
+        loc, I.tensorType({1}), flat, SmallVector<ReassociationIndices>{});
+  else if (xt.getRank() != 1)
     flat = I.b.create<tensor::CollapseShapeOp>(loc, I.tensorType({n}), flat,
                                                all(xt.getRank()));
   if (shape.size() == 1)
@@ -548,15 +590,14 @@ Handle imc::Importer::biasAdd(Handle x, Handle bias, StringRef name) {
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x), bt = I.type(bias);
   const unsigned r = xt.getRank();
-  if (bt.getRank() != 1 || bt.getDimSize(0) != xt.getShape().back())
+  if (r == 0 || bt.getRank() != 1 || bt.getDimSize(0) != xt.getShape().back())
     I.fail("imc importer: bias add '" + name.str() +
            "' needs a 1-D bias of the last dimension's size");
-  return I.add(I.generic({I.get(x), I.get(bias)},
-                         {I.dims(r, iota(r)), I.dims(r, {r - 1})},
-                         xt.getShape(), loc,
-                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                           return nb.create<arith::AddFOp>(l, a[0], a[1]);
-                         }));
+  return I.add(I.generic(
+      {I.get(x), I.get(bias)}, {I.dims(r, iota(r)), I.dims(r, {r - 1})},
+      xt.getShape(), loc, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return nb.create<arith::AddFOp>(l, a[0], a[1]);
+      }));
 }
 
 Handle imc::Importer::scalar(Binary kind, Handle x, double value,
@@ -588,6 +629,8 @@ Handle imc::Importer::softmax(Handle x, StringRef name) {
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x);
   const unsigned r = xt.getRank();
+  if (r == 0)
+    I.fail("imc importer: softmax '" + name.str() + "' of a rank-0 tensor");
   AffineMap id = I.dims(r, iota(r)), row = I.dims(r, iota(r - 1));
   Value mx = I.reduceLast(I.get(x), /*max=*/true, loc);
   Value ex = I.generic({I.get(x), mx}, {id, row}, xt.getShape(), loc,
@@ -609,7 +652,13 @@ Handle imc::Importer::layerNorm(Handle x, std::optional<Handle> gamma,
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x);
   const unsigned r = xt.getRank();
+  if (r == 0)
+    I.fail("imc importer: layer norm '" + name.str() + "' of a rank-0 tensor");
   const double d = double(xt.getShape().back());
+  for (std::optional<Handle> p : {gamma, beta})
+    if (p)
+      I.vectorOf(*p, xt.getShape().back(),
+                 "the weight and bias of layer norm '" + name.str() + "'");
   AffineMap id = I.dims(r, iota(r)), row = I.dims(r, iota(r - 1)),
             last = I.dims(r, {r - 1});
   Value sum = I.reduceLast(I.get(x), false, loc);
@@ -663,9 +712,12 @@ Handle imc::Importer::permute(Handle x, ArrayRef<int64_t> perm,
            "' needs one index per "
            "dimension");
   SmallVector<int64_t> shape;
+  SmallVector<bool> seen(xt.getRank(), false);
   for (int64_t p : perm) {
-    if (p < 0 || p >= xt.getRank())
-      I.fail("imc importer: permute '" + name.str() + "': bad permutation");
+    if (p < 0 || p >= xt.getRank() || seen[p])
+      I.fail("imc importer: permute '" + name.str() +
+             "': not a permutation of the dimensions");
+    seen[p] = true;
     shape.push_back(xt.getDimSize(p));
   }
   return I.add(
@@ -681,6 +733,18 @@ Handle imc::Importer::concat(ArrayRef<Handle> xs, int64_t dim, StringRef name) {
     vals.push_back(I.get(h));
   if (vals.empty())
     I.fail("imc importer: concat '" + name.str() + "' of nothing");
+  auto first = cast<RankedTensorType>(vals[0].getType());
+  if (dim < 0 || dim >= first.getRank())
+    I.fail("imc importer: concat '" + name.str() + "': dimension out of range");
+  for (Value v : vals) {
+    auto t = cast<RankedTensorType>(v.getType());
+    bool same = t.getRank() == first.getRank();
+    for (int64_t i = 0; same && i < t.getRank(); ++i)
+      same = i == dim || t.getDimSize(i) == first.getDimSize(i);
+    if (!same)
+      I.fail("imc importer: concat '" + name.str() +
+             "': the tensors differ outside the concatenated dimension");
+  }
   return I.add(I.b.create<tensor::ConcatOp>(loc, dim, vals));
 }
 
@@ -717,6 +781,13 @@ Handle imc::Importer::mean(Handle x, ArrayRef<int64_t> dims, bool keepDim,
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x);
   const unsigned r = xt.getRank();
+  // No dimensions: all of them, as torch.mean(x) and ONNX ReduceMean.
+  SmallVector<int64_t> all;
+  if (dims.empty()) {
+    for (unsigned i = 0; i < r; ++i)
+      all.push_back(i);
+    dims = all;
+  }
   SmallVector<bool> reduced(r, false);
   for (int64_t d : dims) {
     if (d < 0)

@@ -25,6 +25,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -445,7 +446,7 @@ PYBIND11_MODULE(_imc, m) {
       .def("shape", [](PyImporter &i, int64_t v) { return i.impl.shape(v); })
       .def("finish", [](PyImporter &i, std::vector<int64_t> outputs) {
         OwningOpRef<ModuleOp> mod = i.impl.finish(outputs);
-        if (failed(mod->verify()))
+        if (failed(mlir::verify(*mod))) // the module and every op in it
           i.context->fail("the imported module does not verify");
         return Module{i.context, std::move(mod)};
       });

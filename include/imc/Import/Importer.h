@@ -50,6 +50,9 @@ public:
   };
   enum class Binary { Add, Sub, Mul, Div };
 
+  /// Every method checks its arguments (shapes, sizes of biases and
+  /// parameters, window parameters, permutations) and throws
+  /// std::invalid_argument naming the layer, before it builds anything.
   explicit Importer(mlir::MLIRContext &ctx);
   ~Importer();
 
@@ -67,8 +70,8 @@ public:
                 llvm::ArrayRef<int64_t> dilation, int64_t groups,
                 llvm::StringRef name);
   /// Inference batch norm over dim 1 (constants mean, var, gamma, beta).
-  Handle batchNorm(Handle x, Handle mean, Handle var, Handle gamma,
-                   Handle beta, double eps, llvm::StringRef name);
+  Handle batchNorm(Handle x, Handle mean, Handle var, Handle gamma, Handle beta,
+                   double eps, llvm::StringRef name);
   Handle unary(Unary kind, Handle x, llvm::StringRef name);
   /// Element-wise with NumPy broadcasting (shapes aligned on the right).
   Handle binary(Binary kind, Handle a, Handle b, llvm::StringRef name);
@@ -97,7 +100,8 @@ public:
   /// 2-D matmul or 3-D batch matmul (a constant right operand is a
   /// weight-stationary product).
   Handle matmul(Handle a, Handle b, llvm::StringRef name);
-  /// Mean over `dims`, keeping them as size 1 if `keepDim`.
+  /// Mean over `dims` (none: all of them, as torch.mean and ONNX
+  /// ReduceMean), keeping them as size 1 if `keepDim`.
   Handle mean(Handle x, llvm::ArrayRef<int64_t> dims, bool keepDim,
               llvm::StringRef name);
 
