@@ -1,4 +1,4 @@
-//===- InitAll.cpp - register imc's dialects, passes, translations --------===//
+//===- InitAll.cpp - register imc's dialects and passes -------------------===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -11,7 +11,6 @@
 #include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Xbar/IR/XbarDialect.h"
 #include "imc/Pipeline/Pipeline.h"
-#include "imc/Target/SimBinary.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -38,8 +37,4 @@ void imc::registerAllPasses() {
   registerCanonicalizerPass();
   registerCSEPass();
   registerSymbolDCEPass();
-}
-
-void imc::registerAllTranslations() {
-  registerToSimBinaryTranslation(registerAllDialects);
 }

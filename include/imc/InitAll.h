@@ -1,4 +1,4 @@
-//===- InitAll.h - register imc's dialects, passes, translations -*- C++ -*-===//
+//===- InitAll.h - register imc's dialects and passes --------- -*- C++ -*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -21,7 +21,6 @@ namespace imc {
 
 void registerAllDialects(mlir::DialectRegistry &registry);
 void registerAllPasses();
-void registerAllTranslations();
 
 } // namespace imc
 

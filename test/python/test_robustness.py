@@ -117,3 +117,9 @@ def test_bundled_target_names_in_pipeline_strings():
 
 def test_version():
     assert imc.__version__.count(".") == 2
+
+
+def test_deeply_nested_text_is_refused():
+    text = "func.func @f() attributes {a = " + "[" * 20000 + "]" * 20000 + "} { return }"
+    with pytest.raises(imc.ImcError, match="brackets nested more than 256 deep"):
+        imc.parse(text)

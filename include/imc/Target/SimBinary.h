@@ -15,7 +15,6 @@ class raw_ostream;
 } // namespace llvm
 
 namespace mlir {
-class DialectRegistry;
 class ModuleOp;
 } // namespace mlir
 
@@ -29,11 +28,6 @@ mlir::FailureOr<format::Program> buildSimProgram(mlir::ModuleOp module);
 /// buildSimProgram, checked by the same validator as imc-sim, then encoded.
 mlir::LogicalResult translateToSimBinary(mlir::ModuleOp module,
                                          llvm::raw_ostream &os);
-
-/// Registers the `--imc-to-sim` translation; `registerDialects` says what
-/// the translator can parse (imc::registerAllDialects, from InitAll).
-void registerToSimBinaryTranslation(
-    void (*registerDialects)(mlir::DialectRegistry &));
 
 } // namespace imc
 

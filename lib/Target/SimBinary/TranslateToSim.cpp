@@ -17,7 +17,6 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Matchers.h"
-#include "mlir/Tools/mlir-translate/Translation.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -384,19 +383,4 @@ LogicalResult imc::translateToSimBinary(ModuleOp module,
   std::vector<uint8_t> bytes = format::serialize(*p);
   os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
   return success();
-}
-
-void imc::registerToSimBinaryTranslation(
-    void (*registerDialects)(DialectRegistry &)) {
-  TranslateFromMLIRRegistration reg(
-      "imc-to-sim",
-      "Translate a module lowered by imc-opt --imc-pipeline to an imc-sim "
-      "program (docs/binary-format.md)",
-      [](Operation *op, llvm::raw_ostream &os) -> LogicalResult {
-        auto module = dyn_cast<ModuleOp>(op);
-        if (!module)
-          return op->emitError("imc-to-sim: expected a builtin.module");
-        return translateToSimBinary(module, os);
-      },
-      registerDialects);
 }

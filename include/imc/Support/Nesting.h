@@ -1,0 +1,86 @@
+//===- Nesting.h - refuse MLIR text nested too deeply to parse ---*- C++
+//-*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// MLIR 19's parser recurses once per nested bracket, so text such as 20,000
+// '[' overflows the stack and kills mlir-opt as it kills imc-opt
+// (docs/upstream-mlir.md). imc's tools, Python's imc.parse and the fuzzer
+// count the nesting first, outside string literals and comments, and refuse
+// text nested deeper than any model needs. Header only, no MLIR.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_SUPPORT_NESTING_H
+#define IMC_SUPPORT_NESTING_H
+
+#include <string>
+#include <string_view>
+
+namespace imc {
+
+/// Deepest bracket nesting imc accepts in MLIR text: far above what models
+/// need (a rank-8 dense literal inside a region inside a function is about
+/// 15), far below what overflows an 8 MB stack (thousands).
+constexpr unsigned kMaxNesting = 256;
+
+/// An empty string when `text` nests '(', '[', '{' and '<' at most
+/// `maxDepth` deep (outside "..." literals and // comments; the '>' of '->'
+/// closes nothing), else one line saying where it goes deeper. MLIR bytecode
+/// (magic "ML\xefR") is not text and passes.
+inline std::string checkNesting(std::string_view text,
+                                unsigned maxDepth = kMaxNesting) {
+  if (text.substr(0, 4) == std::string_view("ML\xefR", 4))
+    return {};
+  unsigned depth = 0, line = 1;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    switch (c) {
+    case '\n':
+      ++line;
+      break;
+    case '"': // a string literal, with backslash escapes
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\')
+          ++i;
+        else if (text[i] == '\n')
+          ++line;
+      }
+      break;
+    case '/':
+      if (i + 1 < text.size() && text[i + 1] == '/')
+        while (i + 1 < text.size() && text[i + 1] != '\n')
+          ++i;
+      break;
+    case '(':
+    case '[':
+    case '{':
+    case '<':
+      if (++depth > maxDepth)
+        return "line " + std::to_string(line) + ": brackets nested more " +
+               "than " + std::to_string(maxDepth) +
+               " deep (imc refuses such text: MLIR's parser would overflow "
+               "its stack)";
+      break;
+    case '>':
+      if (i > 0 && text[i - 1] == '-')
+        break; // the arrow of a function type or an affine map
+      [[fallthrough]];
+    case ')':
+    case ']':
+    case '}':
+      if (depth > 0)
+        --depth;
+      break;
+    default:
+      break;
+    }
+  }
+  return {};
+}
+
+} // namespace imc
+
+#endif // IMC_SUPPORT_NESTING_H
