@@ -1,10 +1,19 @@
 # Thin wrapper over CMake + Ninja. The two commands a user needs:
 #   make demo   - install missing Debian packages, build, compile + simulate the bundled MLP
 #   make check  - install missing Debian packages, build, run every test (lit, GoogleTest, end to end)
+# and, for the project's own robustness (both in .ci/run):
+#   make check-sanitize - the whole suite built with ASan + UBSan (clang-19), in build-san/
+#   make fuzz           - replay the fuzz corpora, then fuzz each target FUZZ_SECONDS (20);
+#                         make fuzz FUZZ_RUNS=1000000 runs N executions per target instead
 BUILD ?= build
+SAN_BUILD ?= build-san
 CMAKE_FLAGS ?=
+FUZZ_SECONDS ?= 20
+FUZZ_RUNS ?=
+MLIR_FLAGS = -DMLIR_DIR=/usr/lib/llvm-19/lib/cmake/mlir \
+  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-19/build/utils/lit/lit.py
 
-.PHONY: all deps configure build demo check bench clean
+.PHONY: all deps configure build demo check bench clean check-sanitize fuzz
 
 all: build
 
@@ -12,10 +21,7 @@ deps:
 	@bash scripts/install-deps.sh
 
 $(BUILD)/build.ninja:
-	cmake -S . -B $(BUILD) -G Ninja \
-	  -DMLIR_DIR=/usr/lib/llvm-19/lib/cmake/mlir \
-	  -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-19/build/utils/lit/lit.py \
-	  $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -G Ninja $(MLIR_FLAGS) $(CMAKE_FLAGS)
 
 configure: $(BUILD)/build.ninja
 
@@ -28,9 +34,24 @@ demo: build
 check: build
 	@bash scripts/check.sh $(BUILD)
 
+# One clang tree serves both: every library instrumented for ASan + UBSan and
+# for libFuzzer's coverage; the fuzz targets link libFuzzer's main.
+$(SAN_BUILD)/build.ninja:
+	CC=clang-19 CXX=clang++-19 cmake -S . -B $(SAN_BUILD) -G Ninja $(MLIR_FLAGS) \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIMC_SANITIZE=ON -DIMC_FUZZ=ON $(CMAKE_FLAGS)
+
+check-sanitize: deps $(SAN_BUILD)/build.ninja
+	cmake --build $(SAN_BUILD)
+	@bash scripts/check.sh $(SAN_BUILD)
+
+fuzz: deps $(SAN_BUILD)/build.ninja
+	cmake --build $(SAN_BUILD)
+	@if [ -n "$(FUZZ_RUNS)" ]; then bash test/fuzz/run.sh $(SAN_BUILD) runs $(FUZZ_RUNS); \
+	 else bash test/fuzz/run.sh $(SAN_BUILD) smoke $(FUZZ_SECONDS); fi
+
 # Benchmarks print figures and are not part of check (bench/README.md).
 bench: build
 	PYTHONPATH=$(BUILD)/python /usr/bin/python3 bench/sim_speed.py
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SAN_BUILD)

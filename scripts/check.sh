@@ -15,10 +15,14 @@ passed=$(count 'Passed|Expectedly Failed')
 failed=$(count 'Failed|Unresolved|Timed Out|Unexpectedly Passed')
 [ "$lit_status" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1 # the build failed
 
-# The Python package, with Debian's interpreter (torch, numpy, onnx).
+# The Python package, with Debian's interpreter (torch, numpy, onnx); in a
+# sanitizer build (make check-sanitize) with the ASan runtime preloaded.
 pylog=$build/pytest.log
-IMC_BUILD_DIR=$(cd "$build" && pwd) /usr/bin/python3 -m pytest -q -p no:cacheprovider \
-  "$root/test/python" 2>&1 | tee "$pylog"
+preload=$(sed -n 's/^IMC_PYTHON_PRELOAD:INTERNAL=//p' "$build/CMakeCache.txt")
+pyenv=()
+[ -n "$preload" ] && pyenv=(LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0)
+env "${pyenv[@]}" IMC_BUILD_DIR=$(cd "$build" && pwd) /usr/bin/python3 -m pytest -q \
+  -p no:cacheprovider "$root/test/python" 2>&1 | tee "$pylog"
 py_status=${PIPESTATUS[0]}
 py_passed=$(grep -oE '[0-9]+ passed' "$pylog" | tail -1 | awk '{ print $1 + 0 }')
 py_failed=$(grep -oE '[0-9]+ (failed|error)' "$pylog" | awk '{ s += $1 } END { print s + 0 }')

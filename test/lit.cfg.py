@@ -19,6 +19,13 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 config.substitutions.append(("%imc_src", config.imc_src_root))
 config.substitutions.append(("%imc_obj", config.imc_obj_root))
 # Debian's interpreter (numpy, torch); lit's own %python may lack them.
-config.substitutions.append(("%imc_python", config.python_executable))
+if config.imc_python_preload:  # a sanitizer build: preload the ASan runtime
+    config.substitutions.append(
+        ("%imc_python", "env LD_PRELOAD=%s ASAN_OPTIONS=detect_leaks=0 %s"
+         % (config.imc_python_preload, config.python_executable)))
+else:
+    config.substitutions.append(("%imc_python", config.python_executable))
+# Sanitizer reports fail the test (UBSan halts; ASan always does).
+config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 llvm_config.add_tool_substitutions(
     ["imc-opt", "imc-translate", "imc-sim", "imc-cost-bench"], [config.imc_tools_dir])

@@ -153,15 +153,22 @@ std::string parseNpyHeader(const char *p, size_t size, NpyHeader &h) {
 } // namespace
 
 std::optional<Tensor> readNpy(const std::string &path, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = fmt::format("{}: cannot open input file", path);
+    return std::nullopt;
+  }
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
+  return parseNpy(bytes, path, error);
+}
+
+std::optional<Tensor> parseNpy(const std::vector<uint8_t> &bytes,
+                               const std::string &path, std::string &error) {
   auto fail = [&](const std::string &what) -> std::optional<Tensor> {
     error = fmt::format("{}: {}", path, what);
     return std::nullopt;
   };
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return fail("cannot open input file");
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
   if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0)
     return fail("not a .npy file (bad magic)");
   const uint8_t major = bytes[6];

@@ -1,4 +1,5 @@
-//===- Tensor.h - dense f32 tensors for the simulator ------------*- C++ -*-===//
+//===- Tensor.h - dense f32 tensors for the simulator ------------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -35,6 +36,9 @@ struct Tensor {
 /// Reads a NumPy .npy file (v1-v3, little-endian, C order) of float32,
 /// float64, int8/16/32/64 or uint8, converting to f32. Errors name the file.
 std::optional<Tensor> readNpy(const std::string &path, std::string &error);
+/// The same, from the bytes of a .npy file; `name` prefixes errors.
+std::optional<Tensor> parseNpy(const std::vector<uint8_t> &bytes,
+                               const std::string &name, std::string &error);
 
 /// Writes a float32 .npy file. Returns false and sets `error` on I/O failure.
 bool writeNpy(const std::string &path, const Tensor &t, std::string &error);
