@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The demo behind `make demo`:
-#  1. from PyTorch (examples/pytorch_demo.py): train a small CNN on the bundled
-#     digits, imc.export, imc.compile, imc.simulate; accuracy + report summary;
+#  1. from PyTorch (examples/pytorch_demo.py): the small digits CNN (shipped
+#     weights), imc.export, imc.compile, imc.simulate; accuracy + report summary;
 #  2. the command-line tools on the bundled MLP (examples/mlp): imc-opt,
 #     imc-translate, imc-sim in ideal and quantized mode.
 # Usage: demo.sh BUILD_DIR
