@@ -39,10 +39,24 @@ static void onBadAlloc(void *, const char *reason, bool) {
   ::_exit(1);
 }
 
+/// LLVM's report_fatal_error (MLIR 19's bytecode reader reaches it on
+/// corrupted files, docs/upstream-mlir.md): one line and status 1 instead
+/// of "LLVM ERROR" and an abort with a stack dump.
+static void onFatalError(void *, const char *reason, bool) {
+  const char *parts[] = {toolName, ": error: ", reason,
+                         " (LLVM cannot continue)\n"};
+  for (const char *p : parts)
+    if (::write(STDERR_FILENO, p, std::strlen(p)) < 0)
+      break;
+  sys::RunInterruptHandlers(); // removes partial output files
+  ::_exit(1);
+}
+
 void imc::initTool(const char *name, const char *argv0,
                    cl::OptionCategory *own) {
   toolName = name;
   install_bad_alloc_error_handler(onBadAlloc);
+  install_fatal_error_handler(onFatalError);
   cl::SetVersionPrinter([](raw_ostream &os) {
     os << toolName << " (imc " << version() << ", built with LLVM/MLIR "
        << LLVM_VERSION_STRING << ")\n";

@@ -16,7 +16,7 @@
 #include "imc/InitAll.h"
 #include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
-#include "imc/Support/Nesting.h"
+#include "imc/Support/MlirTextGuard.h"
 #include "imc/Support/Text.h"
 #include "imc/Support/Tool.h"
 #include "imc/Target/SimBinary.h"
@@ -123,7 +123,7 @@ struct Module {
 
 Module parse(std::shared_ptr<Context> c, const std::string &text,
              const std::string &name) {
-  if (std::string why = imc::checkNesting(text); !why.empty())
+  if (std::string why = imc::checkMlirText(text); !why.empty())
     throw ImcError("cannot parse " + name + ": " + why);
   OwningOpRef<ModuleOp> op =
       parseSourceString<ModuleOp>(text, ParserConfig(&c->ctx), name);

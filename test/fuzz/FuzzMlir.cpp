@@ -16,7 +16,7 @@
 #include "imc/Pipeline/Pipeline.h"
 #include "imc/Sim/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
-#include "imc/Support/Nesting.h"
+#include "imc/Support/MlirTextGuard.h"
 #include "imc/Target/SimBinary.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -40,7 +40,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > (1 << 16))
     return 0; // large inputs only slow the search down
   const std::string text(reinterpret_cast<const char *>(data), size);
-  if (!imc::checkNesting(text).empty())
+  if (!imc::checkMlirText(text).empty())
     return 0; // refused before the parser, as the tools do
   DialectRegistry registry;
   imc::registerAllDialects(registry);

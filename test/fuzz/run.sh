@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs imc's libFuzzer targets (built with IMC_FUZZ=ON in BUILD/fuzz).
 #
-#   run.sh BUILD replay          each target once over its corpus and the
-#                                regression inputs (what CI replays)
-#   run.sh BUILD smoke SECONDS   replay, then fuzz each target for SECONDS
-#   run.sh BUILD runs N          fuzz each target for N executions (the
-#                                benchmark-style run of test/fuzz/README.md)
+#   run.sh BUILD replay     each target once over its corpus and the regression
+#                           inputs
+#   run.sh BUILD smoke      replay, then fuzz each target briefly with a fixed
+#                           seed and a fixed number of executions (about a
+#                           minute in all here): the same mutants on every machine, so
+#                           CI cannot turn red by luck (make fuzz, .ci/run)
+#   run.sh BUILD runs N     replay, then fuzz each target for N executions
+#                           from a random seed (the benchmark-style run of
+#                           test/fuzz/README.md: make fuzz FUZZ_RUNS=1000000)
 #
 # Fuzzing starts from a copy of test/fuzz/corpus/<target> (new inputs stay in
 # BUILD/fuzz-work, the source tree is not touched). Any crash, leak, hang,
@@ -16,10 +20,18 @@ set -uo pipefail
 build=$1
 mode=${2:-replay}
 amount=${3:-0}
+case $mode in replay | smoke | runs) ;; *)
+  echo "usage: $0 BUILD replay|smoke|runs N" >&2
+  exit 2
+  ;;
+esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$build/fuzz-work
 mkdir -p "$work"
 targets=(program target npy generic mlir)
+# Executions per target in smoke mode (together about a minute here).
+declare -A smoke=([program]=100000 [target]=200000 [npy]=300000 [generic]=150000
+                  [mlir]=5000)
 # Leaks are findings; a hang is an input slower than -timeout seconds; every
 # input gets at most 2 GB (the targets bound their own work far below that).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
@@ -43,7 +55,7 @@ for t in "${targets[@]}"; do
   if [ "$mode" != replay ]; then
     rm -rf "$work/$t" && mkdir -p "$work/$t/corpus" "$work/$t/artifacts"
     cp -r "$corpus/." "$work/$t/corpus/"
-    limit=(-max_total_time="$amount")
+    limit=(-seed=1 -runs="${smoke[$t]}")
     [ "$mode" = runs ] && limit=(-runs="$amount")
     if ! "$bin" "${common[@]}" "${limit[@]}" \
          -artifact_prefix="$work/$t/artifacts/" "$work/$t/corpus" >"$log" 2>&1; then

@@ -7,12 +7,12 @@
 // mlir-opt with imc's dialects and passes, and imc's manners (Tool.h): an
 // error names its op without printing it (--mlir-print-op-on-diagnostic on
 // request), and text nested too deeply for MLIR's recursive parser is
-// refused before it is parsed (Nesting.h, docs/upstream-mlir.md).
+// refused before it is parsed (MlirTextGuard.h, docs/upstream-mlir.md).
 //
 //===----------------------------------------------------------------------===//
 
 #include "imc/InitAll.h"
-#include "imc/Support/Nesting.h"
+#include "imc/Support/MlirTextGuard.h"
 #include "imc/Support/Tool.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -52,7 +52,7 @@ int main(int argc, char **argv) {
     llvm::errs() << "imc-opt: error: " << error << "\n";
     return 1;
   }
-  if (std::string why = imc::checkNesting(input->getBuffer()); !why.empty()) {
+  if (std::string why = imc::checkMlirText(input->getBuffer()); !why.empty()) {
     llvm::errs() << "imc-opt: error: " << inputName << ": " << why << "\n";
     return 1;
   }

@@ -14,7 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/InitAll.h"
-#include "imc/Support/Nesting.h"
+#include "imc/Support/MlirTextGuard.h"
 #include "imc/Support/Tool.h"
 #include "imc/Target/SimBinary.h"
 
@@ -106,7 +106,7 @@ int main(int argc, char **argv) {
     errs() << "imc-translate: error: " << error << "\n";
     return 1;
   }
-  if (std::string why = imc::checkNesting(input->getBuffer()); !why.empty()) {
+  if (std::string why = imc::checkMlirText(input->getBuffer()); !why.empty()) {
     errs() << "imc-translate: error: " << inputName << ": " << why << "\n";
     return 1;
   }

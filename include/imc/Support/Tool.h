@@ -25,7 +25,8 @@ const char *version();
 /// - running out of memory anywhere, LLVM included, prints one line
 ///   "<tool>: error: out of memory ...", removes the output files registered
 ///   for removal on a signal, and exits with status 1 (no abort, no stack
-///   dump);
+///   dump); so does an LLVM fatal error (report_fatal_error), which MLIR's
+///   bytecode reader raises on some corrupted files;
 /// - a target named without a path (`target=rram-22nm`) is looked up among
 ///   the bundled targets in <prefix>/share/imc/targets beside the tool.
 void initTool(const char *toolName, const char *argv0,

@@ -301,6 +301,20 @@ struct ConvertLinalgToImcPass
   IMC_PASS_OPTIONS_LIST_VALID
 
   void runOnOperation() override {
+    // Constants imc compiles are dense<...>; MLIR 19's folders crash on some
+    // dense_resource blobs (docs/upstream-mlir.md), so they stop here.
+    WalkResult resources = getOperation()->walk([&](Operation *op) {
+      WalkResult found = op->getAttrDictionary().walk(
+          [&](DenseResourceElementsAttr) { return WalkResult::interrupt(); });
+      if (!found.wasInterrupted())
+        return WalkResult::advance();
+      op->emitError("imc does not compile dense_resource constants; write "
+                    "them as dense<...>");
+      return WalkResult::interrupt();
+    });
+    if (resources.wasInterrupted())
+      return signalPassFailure();
+
     RewritePatternSet patterns(&getContext());
     patterns
         .add<MatmulPattern, MatmulTransposeBPattern, GenericElementwisePattern,

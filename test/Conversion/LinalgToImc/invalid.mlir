@@ -94,3 +94,4 @@ func.func @lone_pad(%x: tensor<2x2xf32>) -> tensor<4x4xf32> {
   } : tensor<2x2xf32> to tensor<4x4xf32>
   return %p : tensor<4x4xf32>
 }
+

@@ -209,3 +209,14 @@ func.func @pool_window_overflow(%x: tensor<1x1x8x8xf32>) -> tensor<1x1x1x1xf32> 
   %c = dpu.pool %x {kind = "max", kernel = array<i64: 2, 2>, strides = array<i64: 1, 1>, padding = array<i64: 9223372036854775807, 0, 1, 0>} : tensor<1x1x8x8xf32> -> tensor<1x1x1x1xf32>
   return %c : tensor<1x1x1x1xf32>
 }
+
+// -----
+
+// A body without a terminator (the verifier once read past the empty block).
+func.func @generic_empty_body(%a: tensor<2x3xf32>, %b: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{'dpu.generic' op the body must end with dpu.yield}}
+  %0 = dpu.generic ins(%a : tensor<2x3xf32>) init(%b : tensor<2x3xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} {
+  ^bb0(%in: f32, %acc: f32):
+  } -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

@@ -287,12 +287,14 @@ LogicalResult GenericOp::verify() {
   for (auto [d, b] : llvm::enumerate(bounds))
     if (b < 0)
       return emitOpError("loop ") << d << " indexes no operand";
+  if (getBody().empty() || getBody().front().empty())
+    return emitOpError("the body must end with dpu.yield");
   Block &body = getBody().front();
   if (body.getNumArguments() != numOperands ||
       !llvm::all_of(body.getArgumentTypes(), [](Type t) { return t.isF32(); }))
     return emitOpError("the body must take ")
            << numOperands << " f32 arguments (inputs, then the result)";
-  if (!isa<YieldOp>(body.getTerminator()))
+  if (!isa<YieldOp>(body.back()))
     return emitOpError("the body must end with dpu.yield");
   return success();
 }

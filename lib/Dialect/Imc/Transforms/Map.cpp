@@ -83,9 +83,23 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
     }
 
     std::vector<Candidate> all;
-    module.walk([&](MvmOp op) {
+    int64_t blocks = 0;
+    WalkResult walk = module.walk([&](MvmOp op) {
       Candidate c{op, layerName(op.getLoc()), op.getNumMacs()};
       if (target) {
+        auto wt = op.getWeight().getType();
+        const int64_t n = weightBlocks(wt.getDimSize(0), wt.getDimSize(1),
+                                       target->rows,
+                                       target->weightColsPerArray());
+        if (n > kMaxWeightBlocks - blocks) {
+          op.emitError() << "imc-map: the module needs more than "
+                         << kMaxWeightBlocks
+                         << " weight blocks of the target's array (this "
+                            "product alone: "
+                         << n << "), more than imc compiles";
+          return WalkResult::interrupt();
+        }
+        blocks += n;
         DenseElementsAttr w;
         matchPattern(op.getWeight(), m_Constant(&w));
         TilePlan plan =
@@ -95,7 +109,10 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
             plan.utilization(target->rows, target->weightColsPerArray());
       }
       all.push_back(std::move(c));
+      return WalkResult::advance();
     });
+    if (walk.wasInterrupted())
+      return signalPassFailure();
 
     std::set<std::string> used;
     int64_t totalMacs = 0, analogMacs = 0;

@@ -239,16 +239,31 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
     }
 
     SmallVector<MvmOp> toTile;
-    bool unmapped = false;
+    bool invalid = false;
+    int64_t blocks = 0;
     getOperation().walk([&](MvmOp op) {
+      if (invalid)
+        return;
       if (!op.getEngine()) {
         op.emitError("imc-tile: op has no engine; run imc-map first");
-        unmapped = true;
+        invalid = true;
         return;
       }
       if (*op.getEngine() != Engine::xbar)
         return;
       auto w = op.getWeight().getType();
+      const int64_t n =
+          weightBlocks(w.getDimSize(0), w.getDimSize(1), tileRows, tileCols);
+      if (n > kMaxWeightBlocks - blocks) {
+        op.emitError() << "imc-tile: the module needs more than "
+                       << kMaxWeightBlocks
+                       << " weight blocks of the target's array (this product "
+                          "alone: "
+                       << n << "), more than imc compiles";
+        invalid = true;
+        return;
+      }
+      blocks += n;
       DenseElementsAttr weights;
       matchPattern(op.getWeight(), m_Constant(&weights));
       // Larger than a tile, or containing all-zero blocks (which get no
@@ -258,7 +273,7 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
           plan.numTiles() < int64_t(plan.blocks.size()))
         toTile.push_back(op);
     });
-    if (unmapped)
+    if (invalid)
       return signalPassFailure();
     for (MvmOp op : toTile)
       tileMvm(op, tileRows, tileCols);

@@ -10,6 +10,14 @@
 
 using namespace mlir;
 
+int64_t imc::weightBlocks(int64_t k, int64_t n, int64_t tileRows,
+                          int64_t tileCols) {
+  const int64_t rows = (k + tileRows - 1) / tileRows,
+                cols = (n + tileCols - 1) / tileCols;
+  int64_t blocks;
+  return __builtin_mul_overflow(rows, cols, &blocks) ? INT64_MAX : blocks;
+}
+
 int64_t imc::TilePlan::numTiles() const {
   int64_t n = 0;
   for (const TileBlock &b : blocks)

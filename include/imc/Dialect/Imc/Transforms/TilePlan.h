@@ -37,6 +37,15 @@ struct TilePlan {
   double utilization(int64_t tileRows, int64_t tileCols) const;
 };
 
+/// Most weight blocks (tiles before all-zero ones are dropped) imc compiles
+/// in one module: far above real networks (VGG-16 at 224x224 needs about
+/// 67,000 on the default target), far below what would take hours to emit.
+constexpr int64_t kMaxWeightBlocks = int64_t(1) << 20;
+
+/// Blocks of a K x N matrix cut into tiles of at most `tileRows` x
+/// `tileCols` (saturating instead of overflowing).
+int64_t weightBlocks(int64_t k, int64_t n, int64_t tileRows, int64_t tileCols);
+
 /// Plans the tiling of a constant K x N f32 matrix.
 TilePlan planTiles(mlir::DenseElementsAttr weights, int64_t tileRows,
                    int64_t tileCols);
