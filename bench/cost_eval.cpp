@@ -7,13 +7,13 @@
 // imc-cost-bench PROG.imcb [SECONDS]
 //
 // A benchmark, not a test: loads a compiled program once, then costs the
-// whole network (sim::estimate: every instruction through the cost model,
+// whole network (cost::estimate: every instruction through the cost model,
 // the schedule, area and throughput) over and over for about SECONDS
 // (default 2), and prints evaluations per second.
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 
 #include <fmt/format.h>
@@ -45,7 +45,7 @@ int main(int argc, char **argv) {
   const auto t0 = Clock::now();
   double elapsed = 0;
   do {
-    imc::sim::estimate(sim->program(), sim->target(), r);
+    imc::cost::estimate(sim->program(), sim->target(), r);
     ++n;
     elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
   } while (elapsed < budget);

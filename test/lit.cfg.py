@@ -9,7 +9,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.imc_obj_root, "test")
-config.excludes = ["Inputs", "Unit", "CMakeLists.txt", "lit.cfg.py",
+config.excludes = ["Inputs", "Unit", "corpus", "regressions", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 # Scripts that RUN lines call find the tools on PATH.
 llvm_config.with_environment("PATH", config.imc_tools_dir, append_path=True)

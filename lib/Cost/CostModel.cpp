@@ -122,6 +122,15 @@ const AluRef &alu(const std::string &precision) {
       return a;
   return kAlu.back();
 }
+/// Accelergy's resolution rule: a d-bit DAC costs 2^(d-1) 1-bit DACs.
+double dacResolutionFactor(int64_t dacBits) {
+  return std::pow(2.0, double(dacBits - 1));
+}
+
+/// A SAR conversion: one sampling cycle, then one cycle per bit (ns).
+double sarConversionNs(int64_t adcBits, const hw::Technology &y) {
+  return double(adcBits + 1) / y.adcSarClockGHz;
+}
 } // namespace
 
 double energyScale(double fromNm, double fromVdd, double toNm, double toVdd) {
@@ -190,14 +199,12 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
     return;
   }
   const hw::Technology &y = *tech;
-  // A SAR conversion: one sampling cycle, then one cycle per bit.
-  const double convNs = double(t.adcBits + 1) / y.adcSarClockGHz;
+  const double convNs = sarConversionNs(t.adcBits, y);
   const double fs = 1e9 / convNs;
   const double fromIsaac = energyScale(kIsaacNm, kIsaacVdd, y.nodeNm, y.vdd);
   const double fromHorowitz =
       energyScale(kHorowitzNm, kHorowitzVdd, y.nodeNm, y.vdd);
-  // Accelergy's resolution rule: a d-bit DAC costs 2^(d-1) 1-bit DACs.
-  const double dacRes = std::pow(2.0, double(t.dacBits - 1));
+  const double dacRes = dacResolutionFactor(t.dacBits);
   resolve("energy_pj.dac_per_row", e.dacPerRowPJ,
           kIsaacDacPJ * dacRes * fromIsaac, "ISAAC 1-bit DAC, scaled");
   // V^2 G t at the mean of the conductance range.
@@ -244,41 +251,62 @@ static double dpuNs(const hw::Target &t, int64_t cycles) {
   return double(cycles) * 1000.0 / t.dpuClockMHz;
 }
 
-Cost Model::crossbarMvm(int64_t vectors, int64_t rows,
-                        int64_t weightCols) const {
-  const int64_t cycles = t.inputCycles();
-  const int64_t slices = t.weightSlices();
-  const int64_t groups = ceilDiv(rows, t.parallelRows);
+Model::Converters Model::converters(const hw::XbarPrecision &p) const {
+  Converters k{e.adcPerConvPJ, l.adcConvNs, e.dacPerRowPJ};
+  const std::optional<hw::Technology> &tech = t.technology;
+  if (!tech)
+    return k;
+  // The same derivations as the constructor's, at p's resolutions; a
+  // constant the target gives stays as given.
+  if (p.adcBits != t.adcBits) {
+    const double convNs = sarConversionNs(p.adcBits, *tech);
+    if (std::isnan(t.energy.adcPerConvPJ))
+      k.adcPJ = adcEnergyPJ(p.adcBits, 1e9 / convNs);
+    if (std::isnan(t.latency.adcConvNs))
+      k.adcNs = convNs;
+  }
+  if (p.dacBits != t.dacBits && std::isnan(t.energy.dacPerRowPJ))
+    k.dacPJ = kIsaacDacPJ * dacResolutionFactor(p.dacBits) *
+              energyScale(kIsaacNm, kIsaacVdd, tech->nodeNm, tech->vdd);
+  return k;
+}
+
+Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
+                        const hw::XbarPrecision &p) const {
+  const Converters k = converters(p);
+  const int64_t cycles = p.cycles();
+  const int64_t slices = p.slices();
+  const int64_t groups = ceilDiv(rows, p.parallelRows);
   // One conversion per differential column pair, per slice, per row group,
   // per input cycle.
   const int64_t convPerGroup = slices * weightCols;
   const int64_t conversions = vectors * cycles * groups * convPerGroup;
-  const int64_t cellsRead = rows * t.cellsPerWeight() * weightCols;
+  const int64_t cellsRead = rows * p.cellsPerWeight() * weightCols;
 
   Cost c;
   c.adcConversions = conversions;
   c.macs = vectors * rows * weightCols;
-  c.energy.dac = double(vectors * cycles * rows) * e.dacPerRowPJ;
+  c.energy.dac = double(vectors * cycles * rows) * k.dacPJ;
   c.energy.array = double(vectors * cycles * cellsRead) * e.cellReadPJ;
-  c.energy.adc = double(conversions) * e.adcPerConvPJ;
+  c.energy.adc = double(conversions) * k.adcPJ;
   c.energy.shiftAdd = double(conversions) * e.shiftAddPJ;
   // Inputs are read from the buffer at activation precision, results
   // written back at the DPU's.
   c.energy.buffer =
-      double(vectors * (rows * t.activationBits + weightCols * dpuPrecBits)) *
+      double(vectors * (rows * p.inputBits + weightCols * dpuPrecBits)) *
       bufBit;
   // A row group's array read overlaps with the conversions of its columns
   // (the ADCs of an array are pipelined behind the read, as in ISAAC).
-  const double convNs =
-      double(ceilDiv(convPerGroup, t.adcsPerArray)) * l.adcConvNs;
+  const double convNs = double(ceilDiv(convPerGroup, t.adcsPerArray)) * k.adcNs;
   c.latencyNs =
       double(vectors * cycles * groups) * std::max(l.arrayReadNs, convNs);
   return c;
 }
 
-Cost Model::crossbarProgram(int64_t rows, int64_t weightCols) const {
+Cost Model::crossbarProgram(int64_t rows, int64_t weightCols,
+                            const hw::XbarPrecision &p) const {
   Cost c;
-  c.cellWrites = rows * t.cellsPerWeight() * weightCols;
+  c.cellWrites = rows * p.cellsPerWeight() * weightCols;
   c.energy.write = double(c.cellWrites) * e.cellWritePJ;
   c.latencyNs = double(rows) * l.rowWriteNs; // row-parallel writes
   return c;

@@ -97,11 +97,12 @@ std::vector<size_t> lastUses(const Program &p) {
 
 Resources programResources(const Program &p, const hw::Target &t) {
   Resources r;
-  const uint64_t tileBytesPerWeight = 4 * uint64_t(t.weightSlices() + 1);
+  const std::vector<hw::XbarPrecision> prec = tilePrecisions(p, t);
   auto bytes = [&](uint32_t id) {
     const ValueDesc &v = p.values[id];
-    return mul(elements(v.shape),
-               v.kind == ValueKind::Tile ? tileBytesPerWeight : 4);
+    return mul(elements(v.shape), v.kind == ValueKind::Tile
+                                      ? 4 * uint64_t(prec[id].slices() + 1)
+                                      : 4);
   };
   const std::vector<size_t> last = lastUses(p);
   std::vector<char> kept(p.values.size(), 0);

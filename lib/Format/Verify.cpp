@@ -90,17 +90,21 @@ public:
     case Opcode::XbarProgram: {
       if (shapeOf(0).size() != 2 || res != shapeOf(0))
         return err("weights must be 2-D and match the tile shape");
-      if (res[0] > t.rows || res[1] > t.weightColsPerArray())
-        return err(fmt::format("weight block {}x{} exceeds the target's tile "
-                               "of {}x{} weights",
-                               res[0], res[1], t.rows, t.weightColsPerArray()));
       if (in.attrs[0] < 0)
         return err("negative tile index");
-      if (in.attrs[1] != t.weightBits || in.attrs[2] != t.cellBits)
-        return err(fmt::format("weight/cell bits {}/{} differ from the "
-                               "target's {}/{}",
-                               in.attrs[1], in.attrs[2], t.weightBits,
-                               t.cellBits));
+      hw::XbarPrecision prec = t.precision();
+      prec.weightBits = in.attrs[1];
+      prec.cellBits = in.attrs[2];
+      if (std::string why = prec.validate(); !why.empty())
+        return err(why);
+      // The block must fit the target's array at the tile's own precision.
+      const int64_t cols = t.cols / prec.cellsPerWeight();
+      if (res[0] > t.rows || res[1] > cols)
+        return err(fmt::format("weight block {}x{} exceeds the target's tile "
+                               "of {}x{} weights at {}-bit weights on {}-bit "
+                               "cells",
+                               res[0], res[1], t.rows, cols, prec.weightBits,
+                               prec.cellBits));
       return {};
     }
     case Opcode::XbarMvm: {
@@ -109,10 +113,16 @@ public:
       if (x.size() != 2 || x[1] != tile.shape[0] || res.size() != 2 ||
           res[0] != x[0] || res[1] != tile.shape[1])
         return err("input/output shapes do not match the tile");
-      if (in.attrs[0] != t.activationBits || in.attrs[1] != t.dacBits ||
-          in.attrs[2] != t.adcBits || in.attrs[3] != t.parallelRows)
-        return err("input/DAC/ADC bits or parallel rows differ from the "
-                   "target");
+      hw::XbarPrecision prec = t.precision();
+      prec.inputBits = in.attrs[0];
+      prec.dacBits = in.attrs[1];
+      prec.adcBits = in.attrs[2];
+      prec.parallelRows = in.attrs[3];
+      if (std::string why = prec.validate(); !why.empty())
+        return err(why);
+      if (prec.parallelRows > t.rows)
+        return err(fmt::format("parallel_rows {} exceeds the target's {} rows",
+                               prec.parallelRows, t.rows));
       return {};
     }
     case Opcode::XbarAccumulate:
@@ -313,7 +323,42 @@ std::string verifyProgram(const Program &p, const hw::Target &t) {
   for (uint32_t id : p.outputs)
     if (!defined[id] || p.values[id].kind != ValueKind::Tensor)
       return fmt::format("SIGNATURE: result %{} is not a defined tensor", id);
+  // A tile is programmed once for one precision: its MVMs must agree.
+  const std::vector<hw::XbarPrecision> prec = tilePrecisions(p, t);
+  for (size_t i = 0; i < p.code.size(); ++i) {
+    const Instr &in = p.code[i];
+    if (in.op != Opcode::XbarMvm)
+      continue;
+    const hw::XbarPrecision &q = prec[in.operands[0]];
+    if (in.attrs[0] != q.inputBits || in.attrs[1] != q.dacBits ||
+        in.attrs[2] != q.adcBits || in.attrs[3] != q.parallelRows)
+      return fmt::format("CODE: instruction {} (xbar.mvm) reads tile %{} at "
+                         "other input/DAC/ADC bits or parallel rows than an "
+                         "earlier xbar.mvm of that tile",
+                         i, in.operands[0]);
+  }
   return {};
+}
+
+std::vector<hw::XbarPrecision> tilePrecisions(const Program &p,
+                                              const hw::Target &t) {
+  std::vector<hw::XbarPrecision> prec(p.values.size(), t.precision());
+  std::vector<char> seen(p.values.size(), 0);
+  for (const Instr &in : p.code) {
+    if (in.op == Opcode::XbarProgram && in.attrs.size() == 3) {
+      prec[in.result].weightBits = in.attrs[1];
+      prec[in.result].cellBits = in.attrs[2];
+    } else if (in.op == Opcode::XbarMvm && in.attrs.size() == 4 &&
+               !in.operands.empty() && !seen[in.operands[0]]) {
+      hw::XbarPrecision &q = prec[in.operands[0]];
+      seen[in.operands[0]] = 1;
+      q.inputBits = in.attrs[0];
+      q.dacBits = in.attrs[1];
+      q.adcBits = in.attrs[2];
+      q.parallelRows = in.attrs[3];
+    }
+  }
+  return prec;
 }
 
 } // namespace imc::format

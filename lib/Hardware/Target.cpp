@@ -23,19 +23,6 @@ using json = nlohmann::json;
 
 namespace imc::hw {
 
-int64_t Target::weightSlices() const {
-  return (weightBits - 1 + cellBits - 1) / cellBits;
-}
-
-int64_t Target::inputCycles() const {
-  return (activationBits - 1 + dacBits - 1) / dacBits;
-}
-
-int64_t Target::adcFullScale() const {
-  return parallelRows * ((int64_t(1) << dacBits) - 1) *
-         ((int64_t(1) << cellBits) - 1);
-}
-
 namespace {
 
 /// Thrown inside the parser only; parseTarget turns it into an error string.
@@ -53,6 +40,9 @@ public:
       throw FieldError{fmt::format("'{}' must be a JSON object", label())};
   }
 
+  int64_t integer(const char *key, IntRange r) {
+    return integer(key, r.lo, r.hi);
+  }
   int64_t integer(const char *key, int64_t lo, int64_t hi) {
     const json &v = field(key);
     if (!v.is_number_integer())
@@ -153,11 +143,11 @@ Target readTarget(const json &root) {
   ObjectReader xbar = top.object("crossbar");
   t.rows = xbar.integer("rows", 1, 4096);
   t.cols = xbar.integer("cols", 1, 4096);
-  t.cellBits = xbar.integer("cell_bits", 1, 8);
-  t.dacBits = xbar.integer("dac_bits", 1, 16);
-  t.adcBits = xbar.integer("adc_bits", 2, 24);
+  t.cellBits = xbar.integer("cell_bits", XbarPrecision::kCellBits);
+  t.dacBits = xbar.integer("dac_bits", XbarPrecision::kDacBits);
+  t.adcBits = xbar.integer("adc_bits", XbarPrecision::kAdcBits);
   t.adcsPerArray = xbar.integer("adcs_per_array", 1, 4096);
-  t.parallelRows = xbar.integer("parallel_rows", 1, 4096);
+  t.parallelRows = xbar.integer("parallel_rows", XbarPrecision::kParallelRows);
   t.numTiles = xbar.integer("num_tiles", 1, 1 << 20);
   if (xbar.has("adc_range"))
     t.adcRange = xbar.number("adc_range", 0, 1, /*openLo=*/true);
@@ -175,8 +165,9 @@ Target readTarget(const json &root) {
   xbar.finish();
 
   ObjectReader prec = top.object("precision");
-  t.weightBits = prec.integer("weight_bits", 2, 16);
-  t.activationBits = prec.integer("activation_bits", 2, 16);
+  t.weightBits = prec.integer("weight_bits", XbarPrecision::kWeightBits);
+  t.activationBits =
+      prec.integer("activation_bits", XbarPrecision::kInputBits);
   prec.finish();
 
   ObjectReader dpu = top.object("dpu");
@@ -294,6 +285,10 @@ Target readTarget(const json &root) {
         "slices of {}-bit cells holds one {}-bit weight), got {}",
         t.cellsPerWeight(), t.weightSlices(), t.cellBits, t.weightBits,
         t.cols)};
+  // The fields were read within the ranges XbarPrecision defines; this
+  // cannot fail unless the two drift apart.
+  if (std::string why = t.precision().validate(); !why.empty())
+    throw FieldError{why};
   return t;
 }
 

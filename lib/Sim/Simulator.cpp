@@ -9,7 +9,7 @@
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
 #include "imc/Sim/PcmModel.h"
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 #include "imc/Sim/RramModel.h"
 #include "imc/Sim/StuckAtModel.h"
 #include "imc/Support/Conv.h"
@@ -33,13 +33,6 @@ using format::Opcode;
 using format::Program;
 using format::ValueDesc;
 using format::ValueKind;
-
-const char *LayerStats::engine() const {
-  const bool xbar = analogMacs || tiles;
-  if (xbar && digitalMacs)
-    return "xbar+dpu";
-  return xbar ? "xbar" : "dpu";
-}
 
 std::function<void(size_t, size_t)> terminalProgress(std::string prefix) {
   using Clock = std::chrono::steady_clock;
@@ -164,13 +157,14 @@ struct Executor {
   std::vector<std::unique_ptr<CrossbarTile>> tiles;
   Report &report;
   std::map<uint32_t, size_t> layerIndex;
-  const ProgramCoster &coster;
-  Scheduler &sched;
+  const cost::ProgramCoster &coster;
+  cost::Scheduler &sched;
   std::shared_ptr<DeviceModel> device; ///< noisy mode
   /// Value lifetimes (format::lastUses): a value is freed after the
   /// instruction that reads it last, unless the program returns it (kept).
   std::vector<size_t> last;
   std::vector<char> kept;
+  std::vector<hw::XbarPrecision> prec; ///< per tile value
   size_t cur = 0; ///< the instruction being executed
 
   /// Operand i's tensor, for an instruction that overwrites a copy of it:
@@ -201,14 +195,11 @@ struct Executor {
       drop(in.result);
   }
 
-  XbarConfig config() const {
+  /// Tile `id`'s configuration: its own precision (format::tilePrecisions)
+  /// and the target's peripherals.
+  XbarConfig config(uint32_t id) const {
     XbarConfig c;
-    c.weightBits = t.weightBits;
-    c.cellBits = t.cellBits;
-    c.inputBits = t.activationBits;
-    c.dacBits = t.dacBits;
-    c.adcBits = t.adcBits;
-    c.parallelRows = t.parallelRows;
+    static_cast<hw::XbarPrecision &>(c) = prec[id];
     c.adcRange = t.adcRange;
     c.inputBound = t.inputBound;
     c.bmMaxIterations =
@@ -400,7 +391,7 @@ struct Executor {
       noise.outputNoise = t.device.outputNoise;
       noise.irDrop = t.device.irDrop;
       tiles[in.result] = std::make_unique<CrossbarTile>(
-          w.data.data(), w.shape[0], w.shape[1], config(),
+          w.data.data(), w.shape[0], w.shape[1], config(in.result),
           opts.mode == Mode::Quantized,
           opts.mode == Mode::Noisy ? &noise : nullptr);
       break;
@@ -410,7 +401,7 @@ struct Executor {
       const Tensor &x = tensors[in.operands[1]];
       Tensor r(resShape);
       // The instruction's result id names the output-noise stream.
-      report.bmRetries +=
+      report.run.bmRetries +=
           tile.mvm(x.data.data(), x.shape[0], r.data.data(), in.result);
       tensors[in.result] = std::move(r);
       break;
@@ -605,7 +596,7 @@ struct Executor {
       break;
     }
     }
-    const Charge c = coster.charge(in);
+    const cost::Charge c = coster.charge(in);
     const size_t li = layer(in.layer);
     report.layers[li].add(c);
     if (in.op == Opcode::XbarProgram)
@@ -639,20 +630,23 @@ bool Simulator::run(std::vector<Tensor> inputs, const RunOptions &options,
   report = Report();
   report.target = tgt.name;
   report.tilesAvailable = tgt.numTiles;
-  report.mode = options.mode;
-  report.options = options;
-  report.boundManagement =
+  report.run.mode = modeName(options.mode);
+  report.run.seed = options.seed;
+  report.run.driftTime = options.driftTime;
+  report.run.gdc = options.gdc;
+  report.run.boundManagement =
       options.mode != Mode::Ideal && tgt.boundManagement == "iterative";
   const cost::Model model(tgt);
-  const ProgramCoster coster(prog, model);
-  Scheduler sched(prog, model);
+  const cost::ProgramCoster coster(prog, model);
+  cost::Scheduler sched(prog, model);
   Executor ex{prog, tgt, options, {}, {}, report, {}, coster, sched, {}};
   if (options.mode == Mode::Noisy) {
     ex.device = makeDevice(tgt.device);
-    report.device = ex.device->name();
+    report.run.device = ex.device->name();
   }
   ex.tensors.resize(prog.values.size());
   ex.last = format::lastUses(prog);
+  ex.prec = format::tilePrecisions(prog, tgt);
   ex.kept.assign(prog.values.size(), 0);
   for (uint32_t id : prog.outputs)
     ex.kept[id] = 1;
@@ -697,221 +691,6 @@ bool Simulator::run(std::vector<Tensor> inputs, const RunOptions &options,
 //===----------------------------------------------------------------------===//
 // Report and listing
 //===----------------------------------------------------------------------===//
-
-/// Adds the cost and counters of `o` (a Charge or another LayerStats).
-template <typename Stats>
-static void addCounters(LayerStats &t, const Stats &o) {
-  t.cost += o.cost;
-  t.dpuOps += o.dpuOps;
-  t.mvms += o.mvms;
-  t.analogMacs += o.analogMacs;
-  t.digitalMacs += o.digitalMacs;
-  t.tiles += o.tiles;
-}
-
-void LayerStats::add(const Charge &c) { addCounters(*this, c); }
-
-void Report::finalize(const Scheduler &s) {
-  total = LayerStats();
-  for (const LayerStats &ls : layers)
-    addCounters(total, ls);
-  total.name = "total";
-  s.finish(*this);
-  // Bookkeeping (empty tensors, reshapes, constant fills at no cost) is not a
-  // layer anybody needs to see; totals are unchanged.
-  layers.erase(std::remove_if(layers.begin(), layers.end(),
-                              [](const LayerStats &l) {
-                                return l.cost.latencyNs == 0 &&
-                                       l.cost.energy.total() == 0 &&
-                                       l.dpuOps == 0 && l.mvms == 0 &&
-                                       l.tiles == 0;
-                              }),
-               layers.end());
-}
-
-/// Operations (2 per MAC) per nanosecond / 1000 = TOPS; per pJ = TOPS/W.
-static double opsOf(const LayerStats &t) {
-  return 2.0 * double(t.analogMacs + t.digitalMacs);
-}
-
-static nlohmann::ordered_json statsToJson(const LayerStats &s) {
-  nlohmann::ordered_json j;
-  const cost::Energy &e = s.cost.energy;
-  j["name"] = s.name;
-  j["engine"] = s.engine();
-  j["tiles"] = s.tiles;
-  j["mvms"] = s.mvms;
-  j["cell_writes"] = s.cost.cellWrites;
-  j["dpu_ops"] = s.dpuOps;
-  j["adc_conversions"] = s.cost.adcConversions;
-  j["analog_macs"] = s.analogMacs;
-  j["digital_macs"] = s.digitalMacs;
-  j["latency_ns"] = s.cost.latencyNs;
-  j["start_ns"] = s.startNs;
-  j["end_ns"] = s.endNs;
-  j["energy_pj"] = e.total();
-  j["energy_breakdown_pj"] = {{"dac", e.dac},       {"array", e.array},
-                              {"adc", e.adc},       {"shift_add", e.shiftAdd},
-                              {"buffer", e.buffer}, {"write", e.write},
-                              {"dpu", e.dpu}};
-  return j;
-}
-
-std::string Report::toJson() const {
-  nlohmann::ordered_json j;
-  j["format"] = "imc-sim-report";
-  j["version"] = 1;
-  j["target"] = target;
-  j["mode"] = costOnly ? "estimate" : modeName(mode);
-  if (mode == Mode::Noisy)
-    j["noise"] = {{"device", device},
-                  {"seed", options.seed},
-                  {"drift_time_s", options.driftTime},
-                  {"gdc", options.gdc}};
-  if (costOnly)
-    j["cost_only"] = true;
-  if (!technology.empty())
-    j["technology"] = technology;
-  nlohmann::ordered_json tot = statsToJson(total);
-  tot.erase("name");
-  tot.erase("engine");
-  tot.erase("tiles"); // tiles_programmed below
-  tot.erase("start_ns");
-  tot.erase("end_ns");
-  // The run's latency is the schedule's, not the sum of the layers'.
-  tot["latency_ns"] = schedule.latencyNs;
-  const int64_t macs = total.analogMacs + total.digitalMacs;
-  tot["analog_mac_ratio"] =
-      macs ? double(total.analogMacs) / double(macs) : 0.0;
-  tot["tiles_programmed"] = tilesProgrammed;
-  tot["tiles_available"] = tilesAvailable;
-  tot["reprograms"] = schedule.reprograms;
-  tot["serial_latency_ns"] = schedule.serialLatencyNs;
-  tot["inference_latency_ns"] = schedule.inferenceLatencyNs;
-  tot["inference_energy_pj"] = schedule.inferenceEnergyPJ;
-  const double ops = opsOf(total);
-  tot["tops"] = schedule.inferenceLatencyNs > 0
-                    ? ops / schedule.inferenceLatencyNs / 1000.0
-                    : 0.0;
-  tot["pipeline_interval_ns"] = schedule.pipelineIntervalNs;
-  tot["pipelined_tops"] = schedule.pipelineIntervalNs > 0
-                              ? ops / schedule.pipelineIntervalNs / 1000.0
-                              : 0.0;
-  tot["tops_per_w"] =
-      schedule.inferenceEnergyPJ > 0 ? ops / schedule.inferenceEnergyPJ : 0.0;
-  if (area.total() > 0) {
-    tot["area_mm2"] = area.total();
-    tot["tops_per_mm2"] = tot["tops"].get<double>() / area.total();
-    tot["area_breakdown_mm2"] = {
-        {"arrays", area.arrays}, {"adcs", area.adcs},
-        {"dacs", area.dacs},     {"shift_add", area.shiftAdd},
-        {"dpu", area.dpu},       {"buffers", area.buffers}};
-  }
-  tot["max_writes_per_cell"] = schedule.maxProgramsPerArray;
-  if (endurance > 0 && schedule.maxProgramsPerArray > 0)
-    tot["runs_to_wear_out"] = endurance / double(schedule.maxProgramsPerArray);
-  if (boundManagement)
-    tot["bm_retries"] = bmRetries;
-  j["totals"] = tot;
-  j["constants"] = nlohmann::ordered_json::array();
-  for (const cost::Constant &c : constants)
-    j["constants"].push_back(
-        {{"name", c.name}, {"value", c.value}, {"origin", c.origin}});
-  j["layers"] = nlohmann::ordered_json::array();
-  for (const LayerStats &l : layers)
-    j["layers"].push_back(statsToJson(l));
-  return j.dump(2);
-}
-
-std::string Report::toCsv() const {
-  std::string out = "layer,engine,tiles,mvms,analog_macs,digital_macs,"
-                    "dpu_ops,adc_conversions,cell_writes,latency_ns,start_ns,"
-                    "end_ns,energy_pj,dac_pj,array_pj,adc_pj,shift_add_pj,"
-                    "buffer_pj,write_pj,dpu_pj\n";
-  auto row = [&](const LayerStats &l, const char *engine, double latency,
-                 double start, double end) {
-    const cost::Energy &e = l.cost.energy;
-    // Layer names are identifiers; quote them anyway (CSV-safe).
-    std::string name = l.name;
-    for (size_t i = 0; (i = name.find('"', i)) != std::string::npos; i += 2)
-      name.insert(i, "\"");
-    out += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
-                       "{},{},{},{}\n",
-                       name, engine, l.tiles, l.mvms, l.analogMacs,
-                       l.digitalMacs, l.dpuOps, l.cost.adcConversions,
-                       l.cost.cellWrites, latency, start, end, e.total(), e.dac,
-                       e.array, e.adc, e.shiftAdd, e.buffer, e.write, e.dpu);
-  };
-  for (const LayerStats &l : layers)
-    row(l, l.engine(), l.cost.latencyNs, l.startNs, l.endNs);
-  row(total, "total", schedule.latencyNs, 0.0, schedule.inferenceLatencyNs);
-  return out;
-}
-
-std::string formatSummary(const Report &r) {
-  const LayerStats &t = r.total;
-  const cost::Energy &e = t.cost.energy;
-  const int64_t macs = t.analogMacs + t.digitalMacs;
-  std::string out =
-      r.costOnly
-          ? fmt::format("imc-sim cost estimate (no simulation), target {}{}\n",
-                        r.target,
-                        r.technology.empty() ? "" : " (" + r.technology + ")")
-          : fmt::format("imc-sim report ({} mode, target {}{})\n",
-                        modeName(r.mode), r.target,
-                        r.technology.empty() ? "" : ", " + r.technology);
-  out += fmt::format("  MVMs           {:>14}\n", t.mvms);
-  out += fmt::format("  cell writes    {:>14}\n", t.cost.cellWrites);
-  out += fmt::format("  DPU ops        {:>14}\n", t.dpuOps);
-  out += fmt::format("  ADC conversions{:>14}\n", t.cost.adcConversions);
-  out += fmt::format("  analog MACs    {:>14}  ({:.1f}% of {})\n", t.analogMacs,
-                     macs ? 100.0 * double(t.analogMacs) / double(macs) : 0.0,
-                     macs);
-  out += fmt::format("  tiles          {:>14}  of {} on the chip{}\n",
-                     r.tilesProgrammed, r.tilesAvailable,
-                     r.tilesProgrammed > r.tilesAvailable
-                         ? " (over capacity: tiles are re-programmed)"
-                         : "");
-  const ScheduleStats &s = r.schedule;
-  out += fmt::format("  latency        {:>14.1f} ns  (inference with resident "
-                     "weights {:.1f} ns; serial {:.1f} ns)\n",
-                     s.latencyNs, s.inferenceLatencyNs, s.serialLatencyNs);
-  out += fmt::format("  energy         {:>14.1f} pJ  (dac {:.1f}, array "
-                     "{:.1f}, adc {:.1f}, shift-add {:.1f}, buffer {:.1f}, "
-                     "write {:.1f}, dpu {:.1f})\n",
-                     e.total(), e.dac, e.array, e.adc, e.shiftAdd, e.buffer,
-                     e.write, e.dpu);
-  const double ops = opsOf(t);
-  out += fmt::format(
-      "  throughput     {:>14.4g} TOPS  ({:.4g} TOPS/W at {:.1f} pJ per "
-      "inference; pipelined {:.4g} TOPS)\n",
-      s.inferenceLatencyNs > 0 ? ops / s.inferenceLatencyNs / 1000.0 : 0.0,
-      s.inferenceEnergyPJ > 0 ? ops / s.inferenceEnergyPJ : 0.0,
-      s.inferenceEnergyPJ,
-      s.pipelineIntervalNs > 0 ? ops / s.pipelineIntervalNs / 1000.0 : 0.0);
-  if (r.area.total() > 0)
-    out += fmt::format(
-        "  area           {:>14.4f} mm2 (arrays {:.4f}, adcs {:.4f}, dacs "
-        "{:.4f}, shift-add {:.4f}, dpu {:.4f}, buffers {:.4f}; {:.4g} "
-        "TOPS/mm2)\n",
-        r.area.total(), r.area.arrays, r.area.adcs, r.area.dacs,
-        r.area.shiftAdd, r.area.dpu, r.area.buffers,
-        s.inferenceLatencyNs > 0
-            ? ops / s.inferenceLatencyNs / 1000.0 / r.area.total()
-            : 0.0);
-  out += fmt::format("  {:<16} {:<8} {:>5} {:>10} {:>10} {:>10} {:>13} "
-                     "{:>13}\n",
-                     "layer", "engine", "tiles", "MACs", "writes", "DPU ops",
-                     "latency ns", "energy pJ");
-  for (const LayerStats &l : r.layers)
-    out += fmt::format(
-        "  {:<16} {:<8} {:>5} {:>10} {:>10} {:>10} {:>13.1f} {:>13.1f}\n",
-        l.name.size() > 16 ? std::string(truncateUtf8(l.name, 15)) + "~"
-                           : l.name,
-        l.engine(), l.tiles, l.analogMacs + l.digitalMacs, l.cost.cellWrites,
-        l.dpuOps, l.cost.latencyNs, l.cost.energy.total());
-  return out;
-}
 
 std::string dumpProgram(const Program &p) {
   std::string out =

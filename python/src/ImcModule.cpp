@@ -14,7 +14,7 @@
 #include "imc/Hardware/Target.h"
 #include "imc/Import/Importer.h"
 #include "imc/InitAll.h"
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/MlirTextGuard.h"
 #include "imc/Support/Text.h"
@@ -247,7 +247,7 @@ estimate(const py::bytes &program) {
   imc::sim::Report report;
   {
     py::gil_scoped_release release;
-    imc::sim::estimate(sim.program(), sim.target(), report);
+    imc::cost::estimate(sim.program(), sim.target(), report);
   }
   return {report.toJson(), report.toCsv(), imc::sim::formatSummary(report)};
 }
@@ -339,7 +339,6 @@ PYBIND11_MODULE(_imc, m) {
                              [](const Module &mod) { return mod.context; });
 
   using Unary = imc::Importer::Unary;
-  using Binary = imc::Importer::Binary;
   py::class_<PyImporter>(m, "Importer",
                          "Builds linalg-on-tensors layer by layer (the "
                          "torch.fx and ONNX front ends call it).")

@@ -5,7 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Sim/Simulator.h"
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 
 #include "CrossbarReference.h"
 #include "ProgramBuilder.h"
@@ -163,7 +163,7 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   std::vector<Tensor> out;
   const Report r = runOk(Mode::Ideal, out);
   EXPECT_EQ(r.target, "default-rram-128");
-  EXPECT_EQ(r.mode, Mode::Ideal);
+  EXPECT_EQ(r.run.mode, "ideal");
   EXPECT_EQ(r.tilesProgrammed, 4);
   EXPECT_EQ(r.tilesAvailable, 64); // the default target's num_tiles
   // 4 xbar.mvm of 2 vectors each.
@@ -253,7 +253,7 @@ TEST_F(SimulatorMlp, EstimateCostsWhatARunCosts) {
   std::vector<Tensor> out;
   const Report run = runOk(Mode::Quantized, out);
   Report est;
-  estimate(sim->program(), sim->target(), est);
+  cost::estimate(sim->program(), sim->target(), est);
   EXPECT_TRUE(est.costOnly);
   EXPECT_EQ(nlohmann::json::parse(est.toJson()).at("totals"),
             nlohmann::json::parse(run.toJson()).at("totals"));
@@ -272,7 +272,7 @@ TEST_F(SimulatorMlp, ScheduleOverCapacityReusesArrays) {
   std::optional<Simulator> s2 = loadProgram(p, error);
   ASSERT_TRUE(s2) << error;
   Report r;
-  estimate(s2->program(), s2->target(), r);
+  cost::estimate(s2->program(), s2->target(), r);
   // Every tile is programmed when its MVM needs it:
   //   t0 0-12800, p0 12800-18400; t1 0-3200, p1 3200-4600; DPU 18400-18403;
   //   t2 on array 0 after p0: 18400-19200, o0 19200-20600;
@@ -312,7 +312,7 @@ TEST(Schedule, ResidentTileOverwrittenBeforeItsFirstUse) {
   std::optional<Simulator> sim = loadProgram(b.p, error);
   ASSERT_TRUE(sim) << error;
   Report r;
-  estimate(sim->program(), sim->target(), r);
+  cost::estimate(sim->program(), sim->target(), r);
   const cost::Energy &e = r.total.cost.energy;
   EXPECT_DOUBLE_EQ(e.write, 3 * 256.0); // each tile written once
   EXPECT_EQ(r.schedule.reprograms, 0);
@@ -352,7 +352,7 @@ TEST_F(SimulatorMlp, QuantizedRunCostsTheSameAndIsClose) {
   std::vector<Tensor> ideal, quant;
   const Report ri = runOk(Mode::Ideal, ideal);
   const Report rq = runOk(Mode::Quantized, quant);
-  EXPECT_EQ(rq.mode, Mode::Quantized);
+  EXPECT_EQ(rq.run.mode, "quantized");
   EXPECT_EQ(rq.total.mvms, ri.total.mvms);
   EXPECT_EQ(rq.total.cost.cellWrites, ri.total.cost.cellWrites);
   EXPECT_EQ(rq.total.cost.adcConversions, ri.total.cost.adcConversions);
@@ -621,12 +621,11 @@ TEST(Simulator, LoadRejectsBadPrograms) {
   const uint32_t in = v.input({1, 4});
   const uint32_t w = v.constant({4, 2}, std::vector<float>(8, 1.0f));
   const uint32_t t = v.program(l, w, {4, 2}, 0);
-  const uint32_t y = v.op(Opcode::XbarMvm, l, {t, in}, {1, 2}, {8, 2, 8, 32});
+  const uint32_t y = v.op(Opcode::XbarMvm, l, {t, in}, {1, 2}, {8, 2, 30, 32});
   v.p.outputs = {y};
   EXPECT_FALSE(loadProgram(v.p, error).has_value());
-  EXPECT_THAT(error, HasSubstr("CODE: instruction 1 (xbar.mvm): input/DAC/ADC "
-                               "bits or parallel rows differ from the "
-                               "target"));
+  EXPECT_THAT(error, HasSubstr("CODE: instruction 1 (xbar.mvm): adc_bits must "
+                               "be in [2, 24], got 30"));
 }
 
 } // namespace

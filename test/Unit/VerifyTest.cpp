@@ -230,6 +230,13 @@ TEST_F(Verify, XbarProgramBlockLimitedToTile) {
               HasSubstr("(xbar.program): weight block 128x17 exceeds the "
                         "target's tile of 128x16 weights"));
 
+  Program fine = p; // 16 weight columns of 1-bit cells: 16 x 14 > 128
+  fine.code[0].attrs = {0, 8, 1};
+  EXPECT_THAT(expectInvalid(fine),
+              HasSubstr("(xbar.program): weight block 128x16 exceeds the "
+                        "target's tile of 128x9 weights at 8-bit weights on "
+                        "1-bit cells"));
+
   Program tall = p; // 129 rows
   tall.values[1].shape = tall.values[2].shape = {129, 16};
   tall.constants[0].data.assign(129 * 16, 0.25f);
@@ -239,11 +246,18 @@ TEST_F(Verify, XbarProgramBlockLimitedToTile) {
 
 TEST_F(Verify, XbarProgramAttributes) {
   Program p = mlp();
+  // Other precisions than the target's are the tile's own, within the
+  // ranges of hw::XbarPrecision and the array.
   p.code[0].attrs = {0, 7, 2};
-  EXPECT_THAT(expectInvalid(p), HasSubstr("weight/cell bits 7/2 differ from "
-                                          "the target's 8/2"));
-  p.code[0].attrs = {0, 8, 1};
-  EXPECT_THAT(expectInvalid(p), HasSubstr("weight/cell bits 8/1 differ"));
+  EXPECT_EQ(verify(p), "");
+  p.code[0].attrs = {0, 8, 1}; // 14 cells a weight: 4 columns fit in 128
+  EXPECT_EQ(verify(p), "");
+  p.code[0].attrs = {0, 17, 2};
+  EXPECT_THAT(expectInvalid(p),
+              HasSubstr("(xbar.program): weight_bits must be in [2, 16], got "
+                        "17"));
+  p.code[0].attrs = {0, 8, 0};
+  EXPECT_THAT(expectInvalid(p), HasSubstr("cell_bits must be in [1, 8], got 0"));
   p.code[0].attrs = {-1, 8, 2};
   EXPECT_THAT(expectInvalid(p), HasSubstr("negative tile index"));
   // Weights and tile shapes must agree, and be 2-D.
@@ -262,18 +276,48 @@ TEST_F(Verify, XbarProgramAttributes) {
                                           "match the opcode"));
 }
 
-TEST_F(Verify, XbarMvmAttributesMustMatchTarget) {
-  // abits, dbits, adcbits, parallel_rows, each off by one in turn.
+TEST_F(Verify, XbarMvmPrecisionIsItsOwn) {
+  // abits, dbits, adcbits, parallel_rows: each may differ from the target's
+  // (8, 1, 8, 32) within its range.
   const int64_t good[4] = {8, 1, 8, 32};
   for (int i = 0; i < 4; ++i) {
     SCOPED_TRACE("attribute " + std::to_string(i));
     Program p = mlp();
     p.code[1].attrs.assign(good, good + 4);
     p.code[1].attrs[i] += 1;
-    EXPECT_THAT(expectInvalid(p),
-                HasSubstr("CODE: instruction 1 (xbar.mvm): input/DAC/ADC bits "
-                          "or parallel rows differ from the target"));
+    EXPECT_EQ(verify(p), "");
   }
+  const struct {
+    int i;
+    int64_t value;
+    const char *message;
+  } bad[] = {{0, 1, "input_bits must be in [2, 16], got 1"},
+             {1, 17, "dac_bits must be in [1, 16], got 17"},
+             {2, 25, "adc_bits must be in [2, 24], got 25"},
+             {3, 0, "parallel_rows must be in [1, 4096], got 0"},
+             {3, 129, "parallel_rows 129 exceeds the target's 128 rows"}};
+  for (const auto &b : bad) {
+    SCOPED_TRACE(b.message);
+    Program p = mlp();
+    p.code[1].attrs.assign(good, good + 4);
+    p.code[1].attrs[b.i] = b.value;
+    EXPECT_THAT(expectInvalid(p),
+                HasSubstr(std::string("CODE: instruction 1 (xbar.mvm): ") +
+                          b.message));
+  }
+}
+
+TEST_F(Verify, XbarMvmsOfOneTileAgree) {
+  // A second MVM of the same tile at another ADC resolution.
+  Program p = mlp();
+  const uint32_t y2 = addValue(p, {2, 4});
+  p.code.push_back({Opcode::XbarMvm, 1, {2, 0}, y2, {8, 1, 6, 32}});
+  EXPECT_THAT(expectInvalid(p),
+              HasSubstr("CODE: instruction 4 (xbar.mvm) reads tile %2 at "
+                        "other input/DAC/ADC bits or parallel rows than an "
+                        "earlier xbar.mvm of that tile"));
+  p.code.back().attrs = {8, 1, 8, 32};
+  EXPECT_EQ(verify(p), "");
 }
 
 TEST_F(Verify, XbarMvmShapes) {

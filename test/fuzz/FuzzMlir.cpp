@@ -14,7 +14,7 @@
 
 #include "imc/InitAll.h"
 #include "imc/Pipeline/Pipeline.h"
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/MlirTextGuard.h"
 #include "imc/Target/SimBinary.h"
@@ -68,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!s)
     std::abort(); // the translator checked it: imc-sim must load it
   imc::sim::Report report;
-  imc::sim::estimate(s->program(), s->target(), report);
+  imc::cost::estimate(s->program(), s->target(), report);
   (void)report.toJson();
   return 0;
 }

@@ -14,7 +14,7 @@
 
 #include "FuzzSupport.h"
 
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 
 using namespace imc;
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   (void)sim::dumpProgram(s->program());
   sim::Report cost;
-  sim::estimate(s->program(), s->target(), cost);
+  cost::estimate(s->program(), s->target(), cost);
   (void)cost.toJson();
   (void)cost.toCsv();
   (void)sim::formatSummary(cost);

@@ -17,7 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/Tool.h"
 
@@ -215,7 +215,7 @@ static int run() {
   std::vector<imc::sim::Tensor> outputs;
   imc::sim::Report report;
   if (costOnly)
-    imc::sim::estimate(sim->program(), sim->target(), report);
+    imc::cost::estimate(sim->program(), sim->target(), report);
   else if (!sim->run(std::move(inputs), options, outputs, report, error))
     return fail(error);
   // Everything is written to temporaries first and renamed at the end; on

@@ -86,11 +86,29 @@ public:
 
   /// One crossbar MVM: `vectors` input vectors through a tile that holds a
   /// `rows` x `weightCols` block of weights (rows <= target rows, weightCols
-  /// <= target weightColsPerArray()). Includes the buffer traffic of its
-  /// inputs and outputs.
-  Cost crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols) const;
+  /// <= the weight columns an array holds at that precision), at precision
+  /// `p` (the instruction's; the target's by default). Includes the buffer
+  /// traffic of its inputs and outputs.
+  Cost crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
+                   const hw::XbarPrecision &p) const;
+  Cost crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols) const {
+    return crossbarMvm(vectors, rows, weightCols, t.precision());
+  }
   /// Programming a `rows` x `weightCols` weight block into one tile.
-  Cost crossbarProgram(int64_t rows, int64_t weightCols) const;
+  Cost crossbarProgram(int64_t rows, int64_t weightCols,
+                       const hw::XbarPrecision &p) const;
+  Cost crossbarProgram(int64_t rows, int64_t weightCols) const {
+    return crossbarProgram(rows, weightCols, t.precision());
+  }
+  /// The energy (pJ) and time (ns) of one conversion, and the energy of one
+  /// DAC drive of a row, at a precision: the resolved constants at the
+  /// target's ADC/DAC bits; at others, derived anew from the technology
+  /// models (a target without a technology section gives constants for its
+  /// own resolution only, and they are used as given).
+  struct Converters {
+    double adcPJ, adcNs, dacPJ;
+  };
+  Converters converters(const hw::XbarPrecision &p) const;
   /// `elements` element-wise operations of one kind on the DPU (arithmetic
   /// only; buffer traffic is charged by bufferTraffic).
   Cost dpuElementwise(DpuOpKind kind, int64_t elements) const;

@@ -15,6 +15,8 @@
 #ifndef IMC_FORMAT_PROGRAM_H
 #define IMC_FORMAT_PROGRAM_H
 
+#include "imc/Hardware/Precision.h"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -152,6 +154,16 @@ std::optional<Program> deserialize(const uint8_t *data, size_t size,
 /// "Validity"): operand arity, SSA order, shapes, and consistency with the
 /// target. Returns an empty string when valid, else one line.
 std::string verifyProgram(const Program &p, const hw::Target &t);
+
+/// The precision of each tile value's crossbar work, per value id (values
+/// that are not tiles get the target's): the weight side from the
+/// xbar.program that writes the tile, the input side from the xbar.mvm
+/// instructions that read it (a valid program's MVMs of one tile agree; a
+/// tile nobody reads keeps the target's). The simulator and the cost model
+/// run each tile at this precision, so one layer may run at another
+/// precision than the next.
+std::vector<hw::XbarPrecision> tilePrecisions(const Program &p,
+                                              const hw::Target &t);
 
 /// Index of the last instruction that reads each value; kNeverRead for
 /// values no instruction reads. Program results are read at the end, by

@@ -13,6 +13,8 @@
 #ifndef IMC_HARDWARE_TARGET_H
 #define IMC_HARDWARE_TARGET_H
 
+#include "imc/Hardware/Precision.h"
+
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -109,21 +111,20 @@ struct Target {
   DeviceParams device;
   std::optional<Technology> technology;
 
-  /// Magnitude slices per weight: ceil((weightBits - 1) / cellBits). Signed
-  /// weights are stored as a differential pair of magnitudes.
-  int64_t weightSlices() const;
-  /// Input cycles per MVM: ceil((activationBits - 1) / dacBits); the sign is
-  /// applied by the DAC's polarity.
-  int64_t inputCycles() const;
-  /// Physical columns one weight column occupies: 2 (pair) x slices.
-  int64_t cellsPerWeight() const { return 2 * weightSlices(); }
+  /// The precision of the target's crossbar MVMs (the default of every
+  /// xbar instruction the compiler emits for it).
+  XbarPrecision precision() const {
+    return {weightBits, cellBits, activationBits,
+            dacBits,    adcBits,  parallelRows};
+  }
+  // The precision rules of XbarPrecision, at the target's precision.
+  int64_t weightSlices() const { return precision().slices(); }
+  int64_t inputCycles() const { return precision().cycles(); }
+  int64_t cellsPerWeight() const { return precision().cellsPerWeight(); }
+  int64_t adcFullScale() const { return precision().adcFullScale(); }
+  int64_t adcMaxCode() const { return precision().adcMaxCode(); }
   /// Weight columns that fit in one array: cols / cellsPerWeight().
   int64_t weightColsPerArray() const { return cols / cellsPerWeight(); }
-  /// Largest |column sum| one conversion can see:
-  /// parallelRows * (2^dacBits - 1) * (2^cellBits - 1).
-  int64_t adcFullScale() const;
-  /// Largest ADC code magnitude: 2^(adcBits-1) - 1 (signed, symmetric).
-  int64_t adcMaxCode() const { return (int64_t(1) << (adcBits - 1)) - 1; }
 };
 
 /// Limits on a target (docs/targets.md): the size of its JSON text, and of

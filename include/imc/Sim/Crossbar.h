@@ -37,6 +37,8 @@
 #ifndef IMC_SIM_CROSSBAR_H
 #define IMC_SIM_CROSSBAR_H
 
+#include "imc/Hardware/Precision.h"
+
 #include <cmath>
 #include <cstdint>
 #include <vector>
@@ -66,10 +68,10 @@ struct NoiseSpec {
   double irDrop = 0;
 };
 
-/// Peripheral and precision settings of one tile.
-struct XbarConfig {
-  int64_t weightBits = 8, cellBits = 2;
-  int64_t inputBits = 8, dacBits = 1, adcBits = 8, parallelRows = 32;
+/// Peripheral and precision settings of one tile: the precision (slices,
+/// cycles, full scale: hw::XbarPrecision, the one copy of those rules) and
+/// the peripherals' ranges.
+struct XbarConfig : hw::XbarPrecision {
   /// The ADC's range as a fraction of FS, in (0, 1].
   double adcRange = 1.0;
   /// The DAC's range as a fraction of the vector's abs-max, in (0, 1].
@@ -77,13 +79,6 @@ struct XbarConfig {
   /// Bound-management retries per vector; 0 turns it off.
   int64_t bmMaxIterations = 0;
 
-  int64_t slices() const { return (weightBits - 1 + cellBits - 1) / cellBits; }
-  int64_t cycles() const { return (inputBits - 1 + dacBits - 1) / dacBits; }
-  int64_t adcFullScale() const {
-    return parallelRows * ((int64_t(1) << dacBits) - 1) *
-           ((int64_t(1) << cellBits) - 1);
-  }
-  int64_t adcMaxCode() const { return (int64_t(1) << (adcBits - 1)) - 1; }
   /// Conversion step in column-sum units: adcRange * FS / L, or 1 when that
   /// range fits in L codes (the ADC is then lossless up to clipping at L).
   double adcStep() const;

@@ -9,6 +9,7 @@
 #define IMC_SIM_SIMULATOR_H
 
 #include "imc/Cost/CostModel.h"
+#include "imc/Cost/Report.h"
 #include "imc/Format/Program.h"
 #include "imc/Hardware/Target.h"
 #include "imc/Sim/Tensor.h"
@@ -51,66 +52,10 @@ std::function<void(size_t, size_t)> terminalProgress(std::string prefix);
 std::optional<Mode> parseMode(const std::string &s);
 const char *modeName(Mode m);
 
-struct Charge;
-class Scheduler;
-
-/// Counters and costs of one run, in total and per layer.
-struct LayerStats {
-  std::string name;
-  cost::Cost cost;
-  int64_t mvms = 0;   ///< matrix-vector products on crossbars
-  int64_t dpuOps = 0; ///< element operations on the DPU (a MAC counts as 2)
-  int64_t analogMacs = 0, digitalMacs = 0;
-  int64_t tiles = 0; ///< crossbar tiles programmed
-  /// When the layer's first instruction starts and its last ends, in the
-  /// inference schedule (docs/cost-model.md#schedule); 0 for the total.
-  double startNs = 0, endNs = 0;
-  void add(const Charge &c);
-  /// "xbar" (crossbar work and no digital MACs), "dpu" (no crossbar work),
-  /// or "xbar+dpu" (both).
-  const char *engine() const;
-};
-
-/// The schedule's results (docs/cost-model.md#schedule).
-struct ScheduleStats {
-  double latencyNs = 0;          ///< this run, every tile programmed
-  double inferenceLatencyNs = 0; ///< weights already resident
-  double serialLatencyNs = 0;    ///< sum of all instruction latencies
-  double inferenceEnergyPJ = 0;  ///< energy without the resident tiles' writes
-  int64_t reprograms = 0;        ///< tiles written again (over capacity)
-  int64_t maxProgramsPerArray = 0; ///< writes of one cell in this run, at most
-  /// Layer pipelining over a stream of inputs (weights resident): the
-  /// busiest engine's work per inference, i.e. one inference per interval.
-  double pipelineIntervalNs = 0;
-};
-
-struct Report {
-  std::string target;
-  bool costOnly = false; ///< estimated without running (imc-sim --cost-only)
-  Mode mode = Mode::Ideal;
-  RunOptions options;
-  std::string device; ///< the device model of noisy runs
-  LayerStats total;
-  std::vector<LayerStats> layers; ///< in order of first execution
-  int64_t tilesProgrammed = 0;
-  int64_t tilesAvailable = 0; ///< the target's num_tiles
-  ScheduleStats schedule;
-  cost::Area area;                       ///< zero without a technology
-  std::vector<cost::Constant> constants; ///< resolved per-event constants
-  std::string technology;                ///< "rram 22 nm", or empty
-  double endurance = 0;                  ///< cell write endurance, or 0
-  /// Sums the layers into `total`, completes the schedule, drops empty
-  /// layers. Called by Simulator::run and estimate.
-  void finalize(const Scheduler &s);
-  /// Per-layer CSV (docs/report.md), one row per layer and a total row.
-  std::string toCsv() const;
-  /// Bound management was on (iterative, quantized or noisy mode), and how
-  /// many times it redid a vector's MVM (docs/quantization.md).
-  bool boundManagement = false;
-  int64_t bmRetries = 0;
-  /// The report as JSON text (docs/report.md lists the fields).
-  std::string toJson() const;
-};
+// The report of a run is the cost report (imc/Cost/Report.h).
+using cost::LayerStats;
+using cost::Report;
+using cost::formatSummary;
 
 /// A loaded program: decoded, checked against its target, ready to run.
 class Simulator {
@@ -143,9 +88,6 @@ private:
   format::Program prog;
   hw::Target tgt;
 };
-
-/// A short human-readable summary of a report (imc-sim's stdout).
-std::string formatSummary(const Report &r);
 
 /// A human-readable listing of a program (imc-sim --dump).
 std::string dumpProgram(const format::Program &p);

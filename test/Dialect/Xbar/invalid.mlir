@@ -9,7 +9,7 @@ func.func @program_shape(%w: tensor<64x16xf32>) -> !xbar.tile<64x8, slices = 4> 
 // -----
 
 func.func @program_bits(%w: tensor<4x4xf32>) -> !xbar.tile<4x4, slices = 4> {
-  // expected-error @+1 {{'xbar.program' op expected weight_bits in [2, 16], got 1}}
+  // expected-error @+1 {{'xbar.program' op weight_bits must be in [2, 16], got 1}}
   %t = xbar.program %w {tile = 0 : i64, weight_bits = 1 : i64, cell_bits = 2 : i64} : tensor<4x4xf32> -> !xbar.tile<4x4, slices = 4>
   return %t : !xbar.tile<4x4, slices = 4>
 }
@@ -17,7 +17,7 @@ func.func @program_bits(%w: tensor<4x4xf32>) -> !xbar.tile<4x4, slices = 4> {
 // -----
 
 func.func @program_cell_bits(%w: tensor<4x4xf32>) -> !xbar.tile<4x4, slices = 4> {
-  // expected-error @+1 {{'xbar.program' op expected cell_bits in [1, 8], got 9}}
+  // expected-error @+1 {{'xbar.program' op cell_bits must be in [1, 8], got 9}}
   %t = xbar.program %w {tile = 0 : i64, weight_bits = 8 : i64, cell_bits = 9 : i64} : tensor<4x4xf32> -> !xbar.tile<4x4, slices = 4>
   return %t : !xbar.tile<4x4, slices = 4>
 }
@@ -49,7 +49,7 @@ func.func @mvm_result(%t: !xbar.tile<64x16, slices = 4>, %x: tensor<1x64xf32>) -
 // -----
 
 func.func @mvm_adc(%t: !xbar.tile<64x16, slices = 4>, %x: tensor<1x64xf32>) -> tensor<1x16xf32> {
-  // expected-error @+1 {{'xbar.mvm' op expected adc_bits in [2, 24], got 1}}
+  // expected-error @+1 {{'xbar.mvm' op adc_bits must be in [2, 24], got 1}}
   %y = xbar.mvm %t, %x {input_bits = 8 : i64, dac_bits = 1 : i64, cycles = 7 : i64, adc_bits = 1 : i64, parallel_rows = 32 : i64} : !xbar.tile<64x16, slices = 4>, tensor<1x64xf32> -> tensor<1x16xf32>
   return %y : tensor<1x16xf32>
 }

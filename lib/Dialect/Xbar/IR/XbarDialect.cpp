@@ -6,6 +6,7 @@
 
 #include "imc/Dialect/Xbar/IR/XbarDialect.h"
 #include "imc/Dialect/Xbar/IR/XbarOps.h"
+#include "imc/Hardware/Precision.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -72,12 +73,25 @@ LogicalResult TileType::verify(function_ref<InFlightDiagnostic()> emitError,
 // Ops
 //===----------------------------------------------------------------------===//
 
-static LogicalResult checkRange(Operation *op, StringRef name, int64_t value,
-                                int64_t lo, int64_t hi) {
-  if (value < lo || value > hi)
-    return op->emitOpError("expected ")
-           << name << " in [" << lo << ", " << hi << "], got " << value;
-  return success();
+/// The precision of a program op (weight side; the input side at its
+/// defaults) or of an mvm op (input side, with its tile's weight side when
+/// the tile comes from a program op).
+static imc::hw::XbarPrecision precisionOf(ProgramOp op) {
+  imc::hw::XbarPrecision p;
+  p.weightBits = op.getWeightBits();
+  p.cellBits = op.getCellBits();
+  return p;
+}
+
+static imc::hw::XbarPrecision precisionOf(MvmOp op) {
+  imc::hw::XbarPrecision p;
+  if (auto prog = op.getTile().getDefiningOp<ProgramOp>())
+    p = precisionOf(prog);
+  p.inputBits = op.getInputBits();
+  p.dacBits = op.getDacBits();
+  p.adcBits = op.getAdcBits();
+  p.parallelRows = op.getParallelRows();
+  return p;
 }
 
 LogicalResult ProgramOp::verify() {
@@ -90,21 +104,19 @@ LogicalResult ProgramOp::verify() {
            << w.getDimSize(0) << "x" << w.getDimSize(1)
            << " do not match the tile " << tile.getRows() << "x"
            << tile.getCols();
-  if (failed(checkRange(*this, "weight_bits", getWeightBits(), 2, 16)) ||
-      failed(checkRange(*this, "cell_bits", getCellBits(), 1, 8)))
-    return failure();
-  if (tile.getSlices() != getNumSlices())
+  const imc::hw::XbarPrecision p = precisionOf(*this);
+  if (std::string why = p.validate(); !why.empty())
+    return emitOpError(why);
+  if (tile.getSlices() != p.slices())
     return emitOpError("expected ")
-           << getNumSlices() << " slices for " << getWeightBits()
+           << p.slices() << " slices for " << getWeightBits()
            << "-bit weights on " << getCellBits()
            << "-bit cells (sign-magnitude), the tile type has "
            << tile.getSlices();
   return success();
 }
 
-int64_t ProgramOp::getNumSlices() {
-  return (getWeightBits() - 1 + getCellBits() - 1) / getCellBits();
-}
+int64_t ProgramOp::getNumSlices() { return precisionOf(*this).slices(); }
 
 int64_t ProgramOp::getNumCellWrites() {
   TileType tile = getResult().getType();
@@ -124,21 +136,16 @@ LogicalResult MvmOp::verify() {
     return emitOpError("expected result of shape ")
            << x.getDimSize(0) << "x" << tile.getCols() << ", got "
            << y.getDimSize(0) << "x" << y.getDimSize(1);
-  if (failed(checkRange(*this, "input_bits", getInputBits(), 2, 16)) ||
-      failed(checkRange(*this, "dac_bits", getDacBits(), 1, 16)) ||
-      failed(checkRange(*this, "adc_bits", getAdcBits(), 2, 24)) ||
-      failed(checkRange(*this, "parallel_rows", getParallelRows(), 1, 4096)))
-    return failure();
-  const int64_t cycles =
-      (getInputBits() - 1 + getDacBits() - 1) / getDacBits();
-  if (getCycles() != cycles)
+  const imc::hw::XbarPrecision p = precisionOf(*this);
+  if (std::string why = p.validate(); !why.empty())
+    return emitOpError(why);
+  if (getCycles() != p.cycles())
     return emitOpError("expected ")
-           << cycles << " input cycles for " << getInputBits()
+           << p.cycles() << " input cycles for " << getInputBits()
            << "-bit inputs through a " << getDacBits() << "-bit DAC, got "
            << getCycles();
   return success();
 }
-
 
 #define GET_OP_CLASSES
 #include "imc/Dialect/Xbar/IR/XbarOps.cpp.inc"

@@ -1,11 +1,10 @@
-//===- ProgramCost.h - costs and schedule of an imc program ------*- C++
-//-*-===//
+//===- ProgramCost.h - costs and schedule of an imc program -----*- C++ -*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
 //===----------------------------------------------------------------------===//
 //
-// What each instruction of a program costs (through the one cost::Model) and
+// What each instruction of a program costs (through the one Model) and
 // when it runs (the schedule of docs/cost-model.md#schedule). Costs depend on
 // shapes, the target and the program's constants only, never on run-time
 // data, so a whole network can be costed without simulating it: the
@@ -14,39 +13,30 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef IMC_SIM_PROGRAMCOST_H
-#define IMC_SIM_PROGRAMCOST_H
+#ifndef IMC_COST_PROGRAMCOST_H
+#define IMC_COST_PROGRAMCOST_H
 
 #include "imc/Cost/CostModel.h"
+#include "imc/Cost/Report.h"
 #include "imc/Format/Program.h"
 
 #include <cstdint>
 #include <vector>
 
-namespace imc::sim {
-
-struct Report;
-
-/// The cost and counters of one instruction.
-struct Charge {
-  cost::Cost cost;
-  int64_t dpuOps = 0; ///< element operations on the DPU (a MAC counts as 2)
-  int64_t mvms = 0;   ///< input vectors through a crossbar
-  int64_t analogMacs = 0, digitalMacs = 0;
-  int64_t tiles = 0; ///< tiles programmed
-};
+namespace imc::cost {
 
 /// Charges the instructions of one program on one target.
 class ProgramCoster {
 public:
-  ProgramCoster(const format::Program &p, const cost::Model &m);
+  ProgramCoster(const format::Program &p, const Model &m);
   Charge charge(const format::Instr &in) const;
-  const cost::Model &model() const { return m; }
+  const Model &model() const { return m; }
 
 private:
   const format::Program &p;
-  const cost::Model &m;
+  const Model &m;
   std::vector<int64_t> nnz; ///< per value: non-zeros if a constant, else -1
+  std::vector<hw::XbarPrecision> prec; ///< per tile value (tilePrecisions)
 };
 
 /// The list schedule of docs/cost-model.md#schedule: instructions in program
@@ -57,7 +47,7 @@ private:
 /// hold their weights: inference on a deployed chip).
 class Scheduler {
 public:
-  Scheduler(const format::Program &p, const cost::Model &m);
+  Scheduler(const format::Program &p, const Model &m);
   /// Schedules `in` with its charge; `layer` indexes Report::layers.
   void add(const format::Instr &in, const Charge &c, size_t layer);
   /// Writes the schedule's results into `r` (totals, per-layer start/end,
@@ -78,17 +68,18 @@ private:
   void noteSpan(size_t layer, double start, double end);
 
   const format::Program &p;
-  const cost::Model &m;
+  const Model &m;
   Timeline full, res;
   std::vector<int64_t> arrayOf;   ///< per tile value: its array
   std::vector<int64_t> tileIndex; ///< per tile value: order of programming
   std::vector<int64_t> programsOnArray; ///< per array, full timeline
   std::vector<char> loaded; ///< per tile value: written once (full timeline)
   int64_t tilesSeen = 0, reprograms = 0;
-  cost::Cost reprogramCost;  ///< re-programming in the full timeline
-  cost::Cost residentWrites; ///< writes the resident timeline performs
+  Cost reprogramCost;  ///< re-programming in the full timeline
+  Cost residentWrites; ///< writes the resident timeline performs
   std::vector<std::pair<double, double>> layerSpan; ///< resident timeline
   double serialNs = 0;
+  std::vector<hw::XbarPrecision> prec; ///< per tile value (tilePrecisions)
 };
 
 /// Costs a whole program without running it: the report of a simulation
@@ -96,6 +87,6 @@ private:
 /// the simulator would reject.
 void estimate(const format::Program &p, const hw::Target &t, Report &r);
 
-} // namespace imc::sim
+} // namespace imc::cost
 
-#endif // IMC_SIM_PROGRAMCOST_H
+#endif // IMC_COST_PROGRAMCOST_H

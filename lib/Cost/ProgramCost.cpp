@@ -9,18 +9,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Sim/ProgramCost.h"
+#include "imc/Cost/ProgramCost.h"
 #include "imc/Format/Generic.h"
-#include "imc/Sim/Simulator.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <map>
 
-namespace imc::sim {
+namespace imc::cost {
 
-using cost::DpuOpKind;
 using format::BodyOp;
 using format::Instr;
 using format::Opcode;
@@ -33,8 +31,9 @@ static int64_t numElements(const std::vector<int64_t> &shape) {
   return n;
 }
 
-ProgramCoster::ProgramCoster(const Program &p, const cost::Model &m)
-    : p(p), m(m), nnz(p.values.size(), -1) {
+ProgramCoster::ProgramCoster(const Program &p, const Model &m)
+    : p(p), m(m), nnz(p.values.size(), -1),
+      prec(format::tilePrecisions(p, m.target())) {
   // Only the right operands of dpu.matmul need their non-zeros counted.
   std::vector<char> needed(p.values.size(), 0);
   for (const Instr &in : p.code)
@@ -53,7 +52,7 @@ ProgramCoster::ProgramCoster(const Program &p, const cost::Model &m)
 
 Charge ProgramCoster::charge(const Instr &in) const {
   Charge ch;
-  cost::Cost &c = ch.cost;
+  Cost &c = ch.cost;
   const auto &res = p.values[in.result].shape;
   const int64_t e = numElements(res);
   auto shape = [&](size_t i) -> const std::vector<int64_t> & {
@@ -78,12 +77,12 @@ Charge ProgramCoster::charge(const Instr &in) const {
   case Opcode::DpuReshape:
     break; // views and addressing: free
   case Opcode::XbarProgram:
-    c = m.crossbarProgram(res[0], res[1]);
+    c = m.crossbarProgram(res[0], res[1], prec[in.result]);
     ch.tiles = 1;
     break;
   case Opcode::XbarMvm: {
     const auto &tile = shape(0);
-    c = m.crossbarMvm(shape(1)[0], tile[0], tile[1]);
+    c = m.crossbarMvm(shape(1)[0], tile[0], tile[1], prec[in.operands[0]]);
     ch.mvms = shape(1)[0];
     ch.analogMacs = c.macs;
     break;
@@ -200,9 +199,10 @@ Charge ProgramCoster::charge(const Instr &in) const {
 // Schedule
 //===----------------------------------------------------------------------===//
 
-Scheduler::Scheduler(const Program &p, const cost::Model &m)
+Scheduler::Scheduler(const Program &p, const Model &m)
     : p(p), m(m), arrayOf(p.values.size(), -1), tileIndex(p.values.size(), -1),
-      programsOnArray(m.target().numTiles, 0), loaded(p.values.size(), 0) {
+      programsOnArray(m.target().numTiles, 0), loaded(p.values.size(), 0),
+      prec(format::tilePrecisions(p, m.target())) {
   for (Timeline *tl : {&full, &res}) {
     tl->ready.assign(p.values.size(), 0.0);
     tl->arrayFree.assign(m.target().numTiles, 0.0);
@@ -234,7 +234,7 @@ void Scheduler::place(Timeline &tl, const Instr &in, const Charge &c,
     double spanStart = -1;
     if (tl.owner[a] != int64_t(tile)) {
       const auto &s = p.values[tile].shape;
-      const cost::Cost prog = m.crossbarProgram(s[0], s[1]);
+      const Cost prog = m.crossbarProgram(s[0], s[1], prec[tile]);
       const double t0 = std::max(tl.ready[tile], tl.arrayFree[a]);
       tl.arrayFree[a] = t0 + prog.latencyNs;
       tl.arrayBusy[a] += prog.latencyNs;
@@ -332,7 +332,7 @@ void estimate(const Program &p, const hw::Target &t, Report &r) {
   r.target = t.name;
   r.tilesAvailable = t.numTiles;
   r.costOnly = true;
-  const cost::Model model(t);
+  const Model model(t);
   const ProgramCoster coster(p, model);
   Scheduler sched(p, model);
   std::map<uint32_t, size_t> layerIndex;
@@ -351,4 +351,4 @@ void estimate(const Program &p, const hw::Target &t, Report &r) {
   r.finalize(sched);
 }
 
-} // namespace imc::sim
+} // namespace imc::cost
