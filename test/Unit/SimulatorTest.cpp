@@ -629,3 +629,70 @@ TEST(Simulator, LoadRejectsBadPrograms) {
 }
 
 } // namespace
+
+namespace {
+/// One 40 x 3 tile at a precision of its own (4-bit cells, 2-bit DACs, a
+/// 5-bit ADC, 8 parallel rows), which is not the default target's (2-bit
+/// cells, 1-bit DACs, an 8-bit ADC, 32 rows).
+struct OwnPrecision {
+  static constexpr int64_t kRows = 40, kCols = 3, kVectors = 2;
+  Builder b;
+  std::vector<float> w, x;
+  OwnPrecision() {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    for (int64_t i = 0; i < kRows * kCols; ++i)
+      w.push_back(u(rng));
+    for (int64_t i = 0; i < kVectors * kRows; ++i)
+      x.push_back(u(rng));
+    const uint32_t l = b.layer("fc");
+    const uint32_t in = b.input({kVectors, kRows});
+    const uint32_t wc = b.constant({kRows, kCols}, w);
+    const uint32_t t = b.op(Opcode::XbarProgram, l, {wc}, {kRows, kCols},
+                            {0, 8, 4}, ValueKind::Tile);
+    b.p.outputs = {b.op(Opcode::XbarMvm, l, {t, in}, {kVectors, kCols},
+                        {8, 2, 5, 8})};
+  }
+  hw::XbarPrecision precision() const { return {8, 4, 8, 2, 5, 8}; }
+};
+} // namespace
+
+TEST(Simulator, TileRunsAtItsInstructionsPrecision) {
+  OwnPrecision own;
+  std::string error;
+  std::optional<Simulator> s = loadProgram(own.b.p, error);
+  ASSERT_TRUE(s) << error;
+  std::vector<Tensor> out;
+  Report r;
+  ASSERT_TRUE(s->run({Tensor({own.kVectors, own.kRows}, own.x)},
+                     Mode::Quantized, out, r, error))
+      << error;
+  const sim::XbarConfig cfg = test::makeConfig(8, 4, 8, 2, 5, 8);
+  ASSERT_EQ(out.size(), 1u);
+  for (int64_t m = 0; m < own.kVectors; ++m) {
+    const std::vector<float> want = test::referenceMvm(
+        own.w, own.kRows, own.kCols, own.x.data() + m * own.kRows, cfg);
+    for (int64_t n = 0; n < own.kCols; ++n)
+      EXPECT_EQ(out[0].data[m * own.kCols + n], want[n]) << m << "," << n;
+  }
+
+  // Costs at the same precision: 4 input cycles (7 bits / 2), 2 slices
+  // (7 bits / 4), 5 row groups of 8, so 2 x 4 x 5 x (2 x 3) conversions.
+  const cost::Model model(s->target());
+  const hw::XbarPrecision p = own.precision();
+  EXPECT_EQ(r.total.cost.adcConversions, 2 * 4 * 5 * (2 * 3));
+  EXPECT_EQ(r.total.cost.cellWrites, own.kRows * own.kCols * 2 * 2);
+  const cost::Cost mvm = model.crossbarMvm(own.kVectors, own.kRows, own.kCols, p);
+  EXPECT_EQ(mvm.adcConversions, r.total.cost.adcConversions);
+  EXPECT_DOUBLE_EQ(r.total.cost.energy.adc, mvm.energy.adc);
+  EXPECT_DOUBLE_EQ(r.total.cost.energy.dac, mvm.energy.dac);
+  // The target's own precision would cost something else.
+  EXPECT_NE(model.crossbarMvm(own.kVectors, own.kRows, own.kCols)
+                .adcConversions,
+            mvm.adcConversions);
+  Report est;
+  cost::estimate(s->program(), s->target(), est);
+  EXPECT_EQ(est.total.cost.adcConversions, r.total.cost.adcConversions);
+  EXPECT_DOUBLE_EQ(est.total.cost.energy.total(),
+                   r.total.cost.energy.total());
+}
