@@ -13,7 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Cost/ProgramCost.h"
+#include "imc/Cost/Workload.h"
 #include "imc/Sim/Simulator.h"
 
 #include <fmt/format.h>

@@ -313,6 +313,10 @@ Cost Model::crossbarProgram(int64_t rows, int64_t weightCols,
 }
 
 Cost Model::dpuElementwise(DpuOpKind kind, int64_t elements) const {
+  if (kind == DpuOpKind::Move)
+    return dpuMove(elements);
+  if (kind == DpuOpKind::Mac)
+    return dpuMatmul(elements, 1, 1);
   Cost c;
   const double perOp = kind == DpuOpKind::Mul      ? e.dpuMulPJ
                        : kind == DpuOpKind::MulAdd ? e.dpuMulPJ + e.dpuAddPJ

@@ -9,7 +9,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Cost/Report.h"
-#include "imc/Cost/ProgramCost.h"
 #include "imc/Support/Text.h"
 
 #include <fmt/format.h>
@@ -26,26 +25,20 @@ const char *LayerStats::engine() const {
   return xbar ? "xbar" : "dpu";
 }
 
-/// Adds the cost and counters of `o` (a Charge or another LayerStats).
-template <typename Stats>
-static void addCounters(LayerStats &t, const Stats &o) {
-  t.cost += o.cost;
-  t.dpuOps += o.dpuOps;
-  t.mvms += o.mvms;
-  t.analogMacs += o.analogMacs;
-  t.digitalMacs += o.digitalMacs;
-  t.tiles += o.tiles;
+void LayerStats::add(const LayerStats &o) {
+  cost += o.cost;
+  dpuOps += o.dpuOps;
+  mvms += o.mvms;
+  analogMacs += o.analogMacs;
+  digitalMacs += o.digitalMacs;
+  tiles += o.tiles;
 }
 
-void LayerStats::add(const Charge &c) { addCounters(*this, c); }
-void LayerStats::add(const LayerStats &o) { addCounters(*this, o); }
-
-void Report::finalize(const Scheduler &s) {
+void Report::finalize() {
   total = LayerStats();
   for (const LayerStats &ls : layers)
-    addCounters(total, ls);
+    total.add(ls);
   total.name = "total";
-  s.finish(*this);
   // Bookkeeping (empty tensors, reshapes, constant fills at no cost) is not a
   // layer anybody needs to see; totals are unchanged.
   layers.erase(std::remove_if(layers.begin(), layers.end(),

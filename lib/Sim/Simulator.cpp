@@ -9,7 +9,7 @@
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
 #include "imc/Sim/PcmModel.h"
-#include "imc/Cost/ProgramCost.h"
+#include "imc/Cost/Workload.h"
 #include "imc/Sim/RramModel.h"
 #include "imc/Sim/StuckAtModel.h"
 #include "imc/Support/Conv.h"
@@ -155,10 +155,7 @@ struct Executor {
   RunOptions opts;
   std::vector<Tensor> tensors;
   std::vector<std::unique_ptr<CrossbarTile>> tiles;
-  Report &report;
-  std::map<uint32_t, size_t> layerIndex;
-  const cost::ProgramCoster &coster;
-  cost::Scheduler &sched;
+  cost::RunInfo &run;
   std::shared_ptr<DeviceModel> device; ///< noisy mode
   /// Value lifetimes (format::lastUses): a value is freed after the
   /// instruction that reads it last, unless the program returns it (kept).
@@ -205,15 +202,6 @@ struct Executor {
     c.bmMaxIterations =
         t.boundManagement == "iterative" ? t.bmMaxIterations : 0;
     return c;
-  }
-
-  size_t layer(uint32_t id) {
-    auto [it, inserted] = layerIndex.try_emplace(id, report.layers.size());
-    if (inserted) {
-      report.layers.emplace_back();
-      report.layers.back().name = p.strings[id];
-    }
-    return it->second;
   }
 
   template <typename F> void elementwise(const Instr &in, F f) {
@@ -401,7 +389,7 @@ struct Executor {
       const Tensor &x = tensors[in.operands[1]];
       Tensor r(resShape);
       // The instruction's result id names the output-noise stream.
-      report.run.bmRetries +=
+      run.bmRetries +=
           tile.mvm(x.data.data(), x.shape[0], r.data.data(), in.result);
       tensors[in.result] = std::move(r);
       break;
@@ -596,12 +584,6 @@ struct Executor {
       break;
     }
     }
-    const cost::Charge c = coster.charge(in);
-    const size_t li = layer(in.layer);
-    report.layers[li].add(c);
-    if (in.op == Opcode::XbarProgram)
-      ++report.tilesProgrammed;
-    sched.add(in, c, li);
   }
 };
 
@@ -627,22 +609,19 @@ bool Simulator::run(std::vector<Tensor> inputs, const RunOptions &options,
                         inputs.size());
     return false;
   }
-  report = Report();
-  report.target = tgt.name;
-  report.tilesAvailable = tgt.numTiles;
-  report.run.mode = modeName(options.mode);
-  report.run.seed = options.seed;
-  report.run.driftTime = options.driftTime;
-  report.run.gdc = options.gdc;
-  report.run.boundManagement =
+  // Costs never depend on the data or the mode: the report's costs are the
+  // estimate's (docs/cost-model.md); the run adds what it did.
+  cost::RunInfo run;
+  run.mode = modeName(options.mode);
+  run.seed = options.seed;
+  run.driftTime = options.driftTime;
+  run.gdc = options.gdc;
+  run.boundManagement =
       options.mode != Mode::Ideal && tgt.boundManagement == "iterative";
-  const cost::Model model(tgt);
-  const cost::ProgramCoster coster(prog, model);
-  cost::Scheduler sched(prog, model);
-  Executor ex{prog, tgt, options, {}, {}, report, {}, coster, sched, {}};
+  Executor ex{prog, tgt, options, {}, {}, run, {}};
   if (options.mode == Mode::Noisy) {
     ex.device = makeDevice(tgt.device);
-    report.run.device = ex.device->name();
+    run.device = ex.device->name();
   }
   ex.tensors.resize(prog.values.size());
   ex.last = format::lastUses(prog);
@@ -684,7 +663,9 @@ bool Simulator::run(std::vector<Tensor> inputs, const RunOptions &options,
                                  prog.outputs.end(), id) != prog.outputs.end();
     outputs.push_back(again ? ex.tensors[id] : std::move(ex.tensors[id]));
   }
-  report.finalize(sched);
+  cost::estimate(prog, tgt, report);
+  report.costOnly = false;
+  report.run = std::move(run);
   return true;
 }
 

@@ -14,7 +14,7 @@
 #include "imc/Hardware/Target.h"
 #include "imc/Import/Importer.h"
 #include "imc/InitAll.h"
-#include "imc/Cost/ProgramCost.h"
+#include "imc/Cost/Workload.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/MlirTextGuard.h"
 #include "imc/Support/Text.h"

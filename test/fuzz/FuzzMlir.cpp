@@ -14,7 +14,7 @@
 
 #include "imc/InitAll.h"
 #include "imc/Pipeline/Pipeline.h"
-#include "imc/Cost/ProgramCost.h"
+#include "imc/Cost/Workload.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/MlirTextGuard.h"
 #include "imc/Target/SimBinary.h"

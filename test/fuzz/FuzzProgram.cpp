@@ -14,7 +14,7 @@
 
 #include "FuzzSupport.h"
 
-#include "imc/Cost/ProgramCost.h"
+#include "imc/Cost/Workload.h"
 #include "imc/Sim/Simulator.h"
 
 using namespace imc;

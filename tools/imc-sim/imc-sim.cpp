@@ -17,7 +17,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Cost/ProgramCost.h"
+#include "imc/Cost/Workload.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/Tool.h"
 

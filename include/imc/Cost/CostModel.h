@@ -52,9 +52,12 @@ struct Area {
   }
 };
 
-/// Kinds of element-wise DPU work, by the arithmetic they need. MulAdd is a
-/// fused multiply-add (one lane cycle, the energy of a multiply and an add).
-enum class DpuOpKind { Add, Mul, Max, MulAdd };
+/// Kinds of DPU work, by the arithmetic they need; each is one lane cycle
+/// per operation. MulAdd is a fused multiply-add (the energy of a multiply
+/// and an add); Mac is the multiply-accumulate of a matrix product (the
+/// same energy, counted as 2 DPU operations and 1 digital MAC); Move moves
+/// an element (im2col, transpose) without arithmetic.
+enum class DpuOpKind { Add, Mul, Max, MulAdd, Mac, Move };
 
 /// One resolved per-event constant: its value and where it came from
 /// ("target" when the JSON gave it, else the name of the model).
@@ -109,8 +112,8 @@ public:
     double adcPJ, adcNs, dacPJ;
   };
   Converters converters(const hw::XbarPrecision &p) const;
-  /// `elements` element-wise operations of one kind on the DPU (arithmetic
-  /// only; buffer traffic is charged by bufferTraffic).
+  /// `elements` operations of one kind on the DPU, in one instruction
+  /// (arithmetic only; buffer traffic is charged by bufferTraffic).
   Cost dpuElementwise(DpuOpKind kind, int64_t elements) const;
   /// Moving `elements` values through the DPU (im2col, transpose): one lane
   /// cycle per element (buffer traffic charged by bufferTraffic).

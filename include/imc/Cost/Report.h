@@ -22,17 +22,6 @@
 
 namespace imc::cost {
 
-class Scheduler;
-
-/// The cost and counters of one instruction.
-struct Charge {
-  Cost cost;
-  int64_t dpuOps = 0; ///< element operations on the DPU (a MAC counts as 2)
-  int64_t mvms = 0;   ///< input vectors through a crossbar
-  int64_t analogMacs = 0, digitalMacs = 0;
-  int64_t tiles = 0; ///< tiles programmed
-};
-
 /// Counters and costs of one run, in total and per layer.
 struct LayerStats {
   std::string name;
@@ -44,7 +33,6 @@ struct LayerStats {
   /// When the layer's first instruction starts and its last ends, in the
   /// inference schedule (docs/cost-model.md#schedule); 0 for the total.
   double startNs = 0, endNs = 0;
-  void add(const Charge &c);
   void add(const LayerStats &o);
   /// "xbar" (crossbar work and no digital MACs), "dpu" (no crossbar work),
   /// or "xbar+dpu" (both).
@@ -103,9 +91,9 @@ struct Report {
   std::vector<Constant> constants; ///< resolved per-event constants
   std::string technology;          ///< "rram 22 nm", or empty
   double endurance = 0;            ///< cell write endurance, or 0
-  /// Sums the layers into `total`, completes the schedule, drops empty
-  /// layers. Called by the simulator and estimate.
-  void finalize(const Scheduler &s);
+  /// Sums the layers into `total` and drops empty layers (evaluate calls
+  /// it).
+  void finalize();
   Metrics metrics() const;
   /// Per-layer CSV (docs/report.md), one row per layer and a total row.
   std::string toCsv() const;
