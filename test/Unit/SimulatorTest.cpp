@@ -692,3 +692,44 @@ TEST(Simulator, TileRunsAtItsInstructionsPrecision) {
   EXPECT_DOUBLE_EQ(est.total.cost.energy.total(),
                    r.total.cost.energy.total());
 }
+
+TEST(Schedule, DependentMvmsOfOneLayerNameFollowEachOther) {
+  // Two MVMs under one layer name, the second reading the first's result
+  // through a relu (as a module whose ops all carry one location): two
+  // stages, one after the other - not one layer whose MVMs run at once.
+  // Each MVM: 7 cycles x 1 group x 100 ns = 700 ns; the relu 1 ns.
+  Builder b;
+  const uint32_t l = b.layer("same");
+  const uint32_t x = b.input({1, 8});
+  const uint32_t wa = b.constant({8, 4}, std::vector<float>(32, 0.5f));
+  const uint32_t wb = b.constant({4, 4}, std::vector<float>(16, 0.25f));
+  const uint32_t ta = b.program(l, wa, {8, 4}, 0);
+  const uint32_t tb = b.program(l, wb, {4, 4}, 1);
+  const uint32_t ya = b.mvm(l, ta, x, {1, 4});
+  const uint32_t r = b.op(Opcode::DpuRelu, l, {ya}, {1, 4});
+  b.p.outputs = {b.mvm(l, tb, r, {1, 4})};
+  std::string error;
+  std::optional<Simulator> sim = loadProgram(b.p, error);
+  ASSERT_TRUE(sim) << error;
+  Report rep;
+  cost::estimate(sim->program(), sim->target(), rep);
+  EXPECT_DOUBLE_EQ(rep.schedule.inferenceLatencyNs, 700.0 + 1.0 + 700.0);
+  // One layer in the report, its stages summed.
+  ASSERT_EQ(rep.layers.size(), 1u);
+  EXPECT_DOUBLE_EQ(rep.layers[0].cost.latencyNs, 1401.0);
+  EXPECT_DOUBLE_EQ(rep.layers[0].startNs, 0.0);
+  EXPECT_DOUBLE_EQ(rep.layers[0].endNs, 1401.0);
+  EXPECT_EQ(rep.layers[0].tiles, 2);
+  // Independent MVMs of one name run side by side.
+  Builder p;
+  const uint32_t l2 = p.layer("same");
+  const uint32_t x2 = p.input({1, 8});
+  const uint32_t w2 = p.constant({8, 4}, std::vector<float>(32, 0.5f));
+  const uint32_t t0 = p.program(l2, w2, {8, 4}, 0);
+  const uint32_t t1 = p.program(l2, w2, {8, 4}, 1);
+  p.p.outputs = {p.mvm(l2, t0, x2, {1, 4}), p.mvm(l2, t1, x2, {1, 4})};
+  std::optional<Simulator> sim2 = loadProgram(p.p, error);
+  ASSERT_TRUE(sim2) << error;
+  cost::estimate(sim2->program(), sim2->target(), rep);
+  EXPECT_DOUBLE_EQ(rep.schedule.inferenceLatencyNs, 700.0);
+}
