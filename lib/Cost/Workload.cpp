@@ -43,8 +43,262 @@ int64_t Workload::numTiles() const {
 // What a program asks for
 //===----------------------------------------------------------------------===//
 
+WorkloadBuilder::WorkloadBuilder(const std::vector<std::string> &names)
+    : names(names), current(names.size(), -1) {}
+
+void WorkloadBuilder::grow(uint32_t value) {
+  if (value >= dep.size()) {
+    const size_t n = std::max<size_t>(value + 1, 2 * dep.size());
+    dep.resize(n, -1);
+    tiles.resize(n);
+  }
+}
+
+int64_t WorkloadBuilder::depOf(const uint32_t *operands, size_t n) {
+  int64_t d = -1;
+  for (size_t i = 0; i < n; ++i) {
+    grow(operands[i]);
+    d = std::max(d, dep[operands[i]]);
+  }
+  return d;
+}
+
+// Stages (the workload's LayerWork entries): the instructions of one layer
+// name, split where an MVM depends on an earlier MVM of the same stage (so
+// a module without distinct locations is not taken for one layer whose MVMs
+// all run at once). dep[v]: the latest stage whose MVM results value v
+// depends on, or -1.
+size_t WorkloadBuilder::stage(uint32_t layer, int64_t inDep,
+                              bool opensOnDependency) {
+  const int64_t cur = current[layer];
+  if (cur >= 0 && !(opensOnDependency && cur <= inDep))
+    return size_t(cur);
+  w.layers.emplace_back();
+  w.layers.back().name = names[layer];
+  current[layer] = int64_t(w.layers.size() - 1);
+  return w.layers.size() - 1;
+}
+
+// Tiles are numbered by their xbar.program and placed in the stage of their
+// first MVM.
+void WorkloadBuilder::place(uint32_t tile, size_t st) {
+  Tile &t = tiles[tile];
+  LayerWork &l = w.layers[st];
+  t.stage = int64_t(st);
+  t.at = l.tiles.size();
+  l.tiles.push_back({t.rows, t.cols, t.prec, 0, t.index});
+}
+
+void WorkloadBuilder::program(uint32_t layer, uint32_t result, int64_t rows,
+                              int64_t cols, const hw::XbarPrecision &prec) {
+  grow(result);
+  Tile &t = tiles[result];
+  t.index = numTiles++;
+  t.rows = rows;
+  t.cols = cols;
+  t.prec = prec;
+  t.layer = layer;
+  t.stage = -1;
+  dep[result] = -1;
+}
+
+void WorkloadBuilder::mvm(uint32_t layer, uint32_t tile, uint32_t input,
+                          uint32_t result, int64_t vectors) {
+  const uint32_t ops[2] = {tile, input};
+  const size_t st = stage(layer, depOf(ops, 2), /*opensOnDependency=*/true);
+  grow(result);
+  dep[result] = int64_t(st);
+  Tile &t = tiles[tile];
+  if (t.stage < 0)
+    place(tile, st);
+  w.layers[t.stage].tiles[t.at].vectors += vectors;
+}
+
+void WorkloadBuilder::view(const uint32_t *operands, size_t n,
+                           uint32_t result) {
+  const int64_t d = depOf(operands, n);
+  grow(result);
+  dep[result] = d;
+}
+
+/// The DPU work of an xbar.accumulate of `partials` tensors of `elements`
+/// each: the adds, and every operand and the result through the buffer.
+static void addAccumulate(LayerWork &l, int64_t elements, int64_t partials) {
+  l.dpu.push_back({DpuOpKind::Add, elements * (partials - 1)});
+  l.bufferElements += elements * (partials + 1);
+}
+
+void WorkloadBuilder::accumulate(uint32_t layer, const uint32_t *operands,
+                                 size_t partials, uint32_t result,
+                                 int64_t elements) {
+  const int64_t d = depOf(operands, partials);
+  const size_t st = stage(layer, d, false);
+  grow(result);
+  dep[result] = d;
+  addAccumulate(w.layers[st], elements, int64_t(partials));
+}
+
+void WorkloadBuilder::instr(const Instr &in,
+                            const std::vector<format::ValueDesc> &values,
+                            int64_t rhsNonZeros) {
+  const int64_t d = depOf(in.operands.data(), in.operands.size());
+  grow(in.result);
+  dep[in.result] = d;
+  const auto &res = values[in.result].shape;
+  const int64_t e = numElements(res);
+  auto shape = [&](size_t i) -> const std::vector<int64_t> & {
+    return values[in.operands[i]].shape;
+  };
+  switch (in.op) {
+  case Opcode::Empty:
+  case Opcode::ExtractSlice:
+  case Opcode::InsertSlice:
+  case Opcode::DpuReshape:
+    return; // views and addressing: free, no stage of their own
+  case Opcode::XbarProgram:
+    program(in.layer, in.result, res[0], res[1], hw::XbarPrecision());
+    return; // (workloadOf calls program() with the tile's precision)
+  case Opcode::XbarMvm:
+    mvm(in.layer, in.operands[0], in.operands[1], in.result, shape(1)[0]);
+    return;
+  default:
+    break;
+  }
+  LayerWork &l = w.layers[stage(in.layer, d, false)];
+  // DPU instructions stream their operands from the buffer and their result
+  // back to it.
+  auto traffic = [&] {
+    int64_t n = e;
+    for (size_t i = 0; i < in.operands.size(); ++i)
+      n += numElements(shape(i));
+    l.bufferElements += n;
+  };
+  auto step = [&](DpuOpKind kind, int64_t n) { l.dpu.push_back({kind, n}); };
+  switch (in.op) {
+  case Opcode::XbarAccumulate:
+    addAccumulate(l, e, int64_t(in.operands.size()));
+    break;
+  case Opcode::DpuAdd:
+  case Opcode::DpuSub:
+  case Opcode::DpuBiasAdd:
+    step(DpuOpKind::Add, e);
+    traffic();
+    break;
+  case Opcode::DpuMul:
+    step(DpuOpKind::Mul, e);
+    traffic();
+    break;
+  case Opcode::DpuMax:
+  case Opcode::DpuRelu:
+    step(DpuOpKind::Max, e);
+    traffic();
+    break;
+  case Opcode::DpuMatmul: {
+    const int64_t mm = shape(0)[0], k = shape(0)[1], n = shape(1)[1];
+    // With a constant right operand (weights the mapper kept digital, such
+    // as a block-diagonal depthwise matrix) the DPU skips the zeros: M x
+    // nnz MACs instead of M K N.
+    const int64_t macs = rhsNonZeros >= 0 ? mm * rhsNonZeros : mm * k * n;
+    step(DpuOpKind::Mac, macs);
+    l.digitalMacs += macs;
+    traffic();
+    break;
+  }
+  case Opcode::DpuReduceSum:
+    step(DpuOpKind::Add, numElements(shape(0)));
+    traffic();
+    break;
+  case Opcode::DpuIm2col:
+  case Opcode::DpuTranspose:
+    step(DpuOpKind::Move, e);
+    traffic();
+    break;
+  case Opcode::DpuAffine:
+    step(DpuOpKind::MulAdd, e);
+    traffic();
+    break;
+  case Opcode::DpuPool: {
+    const bool isMax = in.attrs[0] == 0;
+    const int64_t window = in.attrs[1] * in.attrs[2];
+    step(isMax ? DpuOpKind::Max : DpuOpKind::Add, e * window);
+    if (!isMax) // the division of each window sum
+      step(DpuOpKind::Mul, e);
+    traffic();
+    break;
+  }
+  case Opcode::DpuRequantize:
+    step(DpuOpKind::Mul, 2 * e);
+    traffic();
+    break;
+  case Opcode::DpuGeneric: {
+    std::vector<std::vector<int64_t>> shapes;
+    for (size_t i = 0; i < in.operands.size(); ++i)
+      shapes.push_back(shape(i));
+    std::vector<int64_t> bounds;
+    std::string why;
+    const format::GenericSpec spec =
+        *format::decodeGeneric(in.attrs, shapes, bounds, why); // verified
+    const int64_t points = numElements(bounds);
+    // Each body op is one lane operation per point of the iteration space;
+    // a special function (exp, log, sqrt, rsqrt, tanh, erf) is charged as 4
+    // fused multiply-adds.
+    for (const format::BodyInstr &bi : spec.body) {
+      if (bi.op == BodyOp::Const)
+        continue;
+      DpuOpKind kind = DpuOpKind::Add;
+      int64_t count = points;
+      if (bi.op == BodyOp::Mul || bi.op == BodyOp::Div)
+        kind = DpuOpKind::Mul;
+      if (format::isSpecialFunction(bi.op)) {
+        kind = DpuOpKind::MulAdd;
+        count = 4 * points;
+      }
+      step(kind, count);
+    }
+    // A contraction (acc + a * b over a reduction loop: batch_matmul,
+    // attention) counts one digital MAC per point, like dpu.matmul.
+    const size_t nOps = in.operands.size();
+    if (spec.reductionMask) {
+      const int64_t acc = int64_t(nOps) - 1;
+      for (const format::BodyInstr &bi : spec.body) {
+        if (bi.op != BodyOp::Add)
+          continue;
+        const bool hasAcc = bi.args[0] == acc || bi.args[1] == acc;
+        const int64_t other = bi.args[0] == acc ? bi.args[1] : bi.args[0];
+        if (hasAcc && other >= int64_t(nOps) &&
+            spec.body[other - nOps].op == BodyOp::Mul) {
+          l.digitalMacs += points;
+          break;
+        }
+      }
+    }
+    if (!spec.body.empty())
+      traffic();
+    break;
+  }
+  default:
+    break;
+  }
+}
+
+Workload WorkloadBuilder::finish() {
+  // Tiles no MVM reads are still written: in the current stage of the layer
+  // that programs them.
+  for (uint32_t v = 0; v < tiles.size(); ++v)
+    if (tiles[v].index >= 0 && tiles[v].stage < 0)
+      place(v, stage(tiles[v].layer, -1, false));
+  return std::move(w);
+}
+
+/// Non-zeros of a constant (a splat counts all or none).
+static int64_t nonZeros(const format::Constant &c, int64_t n) {
+  if (c.isSplat(n))
+    return c.data[0] != 0.0f ? n : 0;
+  return std::count_if(c.data.begin(), c.data.end(),
+                       [](float v) { return v != 0.0f; });
+}
+
 Workload workloadOf(const Program &p, const hw::Target &t) {
-  Workload w;
   // Non-zeros of the constants that are right operands of dpu.matmul: the
   // DPU skips the zeros of weights known at compile time.
   std::vector<int64_t> nnz(p.values.size(), -1);
@@ -53,205 +307,22 @@ Workload workloadOf(const Program &p, const hw::Target &t) {
     for (const Instr &in : p.code)
       if (in.op == Opcode::DpuMatmul)
         needed[in.operands[1]] = 1;
-    for (const format::Constant &c : p.constants) {
-      if (!needed[c.value])
-        continue;
-      const int64_t n = p.values[c.value].numElements();
-      nnz[c.value] = c.isSplat(n)
-                         ? (c.data[0] != 0.0f ? n : 0)
-                         : std::count_if(c.data.begin(), c.data.end(),
-                                         [](float v) { return v != 0.0f; });
-    }
+    for (const format::Constant &c : p.constants)
+      if (needed[c.value])
+        nnz[c.value] = nonZeros(c, p.values[c.value].numElements());
   }
   const std::vector<hw::XbarPrecision> prec = format::tilePrecisions(p, t);
-  // Stages (the workload's LayerWork entries): the instructions of one layer
-  // name, split where an MVM depends on an earlier MVM of the same stage
-  // (so a module without distinct locations is not taken for one layer
-  // whose MVMs all run at once). `dep[v]`: the latest stage whose MVM
-  // results value v depends on, or -1.
-  std::vector<int64_t> dep(p.values.size(), -1);
-  std::map<uint32_t, size_t> current; // layer name -> its latest stage
-  auto newStage = [&](uint32_t name) {
-    w.layers.emplace_back();
-    w.layers.back().name = p.strings[name];
-    current[name] = w.layers.size() - 1;
-    return w.layers.size() - 1;
-  };
-  // Tiles: written by xbar.program (which numbers them), placed in the stage
-  // of their first MVM. Per tile value: its program-order index, and where
-  // it was placed (stage, position) once placed.
-  std::vector<int64_t> tileIndex(p.values.size(), -1);
-  std::vector<std::pair<int64_t, size_t>> tileAt(p.values.size(), {-1, 0});
-  std::vector<uint32_t> tileName(p.values.size(), 0);
-  int64_t tiles = 0;
-  auto place = [&](uint32_t tile, size_t stage) {
-    const auto &shape = p.values[tile].shape;
-    LayerWork &sl = w.layers[stage];
-    tileAt[tile] = {int64_t(stage), sl.tiles.size()};
-    sl.tiles.push_back({shape[0], shape[1], prec[tile], 0, tileIndex[tile]});
-  };
-
+  WorkloadBuilder b(p.strings);
   for (const Instr &in : p.code) {
-    int64_t inDep = -1;
-    for (uint32_t o : in.operands)
-      inDep = std::max(inDep, dep[o]);
-    size_t stage;
-    if (in.op == Opcode::XbarMvm) {
-      auto it = current.find(in.layer);
-      stage = it == current.end() || int64_t(it->second) <= inDep
-                  ? newStage(in.layer)
-                  : it->second;
-      dep[in.result] = int64_t(stage);
+    if (in.op == Opcode::XbarProgram) {
+      const auto &s = p.values[in.result].shape;
+      b.program(in.layer, in.result, s[0], s[1], prec[in.result]);
     } else {
-      auto it = current.find(in.layer);
-      stage = it == current.end() ? newStage(in.layer) : it->second;
-      dep[in.result] = inDep;
-    }
-    LayerWork &l = w.layers[stage];
-    const auto &res = p.values[in.result].shape;
-    const int64_t e = numElements(res);
-    auto shape = [&](size_t i) -> const std::vector<int64_t> & {
-      return p.values[in.operands[i]].shape;
-    };
-    // DPU instructions stream their operands from the buffer and their
-    // result back to it.
-    auto traffic = [&] {
-      int64_t n = e;
-      for (size_t i = 0; i < in.operands.size(); ++i)
-        n += numElements(shape(i));
-      l.bufferElements += n;
-    };
-    auto step = [&](DpuOpKind kind, int64_t n) { l.dpu.push_back({kind, n}); };
-    switch (in.op) {
-    case Opcode::Empty:
-    case Opcode::ExtractSlice:
-    case Opcode::InsertSlice:
-    case Opcode::DpuReshape:
-      break; // views and addressing: free
-    case Opcode::XbarProgram:
-      tileIndex[in.result] = tiles++;
-      tileName[in.result] = in.layer;
-      break;
-    case Opcode::XbarMvm: {
-      const uint32_t tile = in.operands[0];
-      if (tileAt[tile].first < 0)
-        place(tile, stage);
-      const auto [li, ti] = tileAt[tile];
-      w.layers[li].tiles[ti].vectors += shape(1)[0];
-      break;
-    }
-    case Opcode::XbarAccumulate:
-      step(DpuOpKind::Add, e * int64_t(in.operands.size() - 1));
-      traffic();
-      break;
-    case Opcode::DpuAdd:
-    case Opcode::DpuSub:
-    case Opcode::DpuBiasAdd:
-      step(DpuOpKind::Add, e);
-      traffic();
-      break;
-    case Opcode::DpuMul:
-      step(DpuOpKind::Mul, e);
-      traffic();
-      break;
-    case Opcode::DpuMax:
-    case Opcode::DpuRelu:
-      step(DpuOpKind::Max, e);
-      traffic();
-      break;
-    case Opcode::DpuMatmul: {
-      const int64_t mm = shape(0)[0], k = shape(0)[1], n = shape(1)[1];
-      // With a constant right operand (weights the mapper kept digital, such
-      // as a block-diagonal depthwise matrix) the DPU skips the zeros: M x
-      // nnz MACs instead of M K N.
-      const int64_t z = nnz[in.operands[1]];
-      const int64_t macs = z >= 0 ? mm * z : mm * k * n;
-      step(DpuOpKind::Mac, macs);
-      l.digitalMacs += macs;
-      traffic();
-      break;
-    }
-    case Opcode::DpuReduceSum:
-      step(DpuOpKind::Add, numElements(shape(0)));
-      traffic();
-      break;
-    case Opcode::DpuIm2col:
-    case Opcode::DpuTranspose:
-      step(DpuOpKind::Move, e);
-      traffic();
-      break;
-    case Opcode::DpuAffine:
-      step(DpuOpKind::MulAdd, e);
-      traffic();
-      break;
-    case Opcode::DpuPool: {
-      const bool isMax = in.attrs[0] == 0;
-      const int64_t window = in.attrs[1] * in.attrs[2];
-      step(isMax ? DpuOpKind::Max : DpuOpKind::Add, e * window);
-      if (!isMax) // the division of each window sum
-        step(DpuOpKind::Mul, e);
-      traffic();
-      break;
-    }
-    case Opcode::DpuRequantize:
-      step(DpuOpKind::Mul, 2 * e);
-      traffic();
-      break;
-    case Opcode::DpuGeneric: {
-      std::vector<std::vector<int64_t>> shapes;
-      for (size_t i = 0; i < in.operands.size(); ++i)
-        shapes.push_back(shape(i));
-      std::vector<int64_t> bounds;
-      std::string why;
-      const format::GenericSpec spec =
-          *format::decodeGeneric(in.attrs, shapes, bounds, why); // verified
-      const int64_t points = numElements(bounds);
-      // Each body op is one lane operation per point of the iteration space;
-      // a special function (exp, log, sqrt, rsqrt, tanh, erf) is charged as 4
-      // fused multiply-adds.
-      for (const format::BodyInstr &bi : spec.body) {
-        if (bi.op == BodyOp::Const)
-          continue;
-        DpuOpKind kind = DpuOpKind::Add;
-        int64_t count = points;
-        if (bi.op == BodyOp::Mul || bi.op == BodyOp::Div)
-          kind = DpuOpKind::Mul;
-        if (format::isSpecialFunction(bi.op)) {
-          kind = DpuOpKind::MulAdd;
-          count = 4 * points;
-        }
-        step(kind, count);
-      }
-      // A contraction (acc + a * b over a reduction loop: batch_matmul,
-      // attention) counts one digital MAC per point, like dpu.matmul.
-      const size_t nOps = in.operands.size();
-      if (spec.reductionMask) {
-        const int64_t acc = int64_t(nOps) - 1;
-        for (const format::BodyInstr &bi : spec.body) {
-          if (bi.op != BodyOp::Add)
-            continue;
-          const bool hasAcc = bi.args[0] == acc || bi.args[1] == acc;
-          const int64_t other = bi.args[0] == acc ? bi.args[1] : bi.args[0];
-          if (hasAcc && other >= int64_t(nOps) &&
-              spec.body[other - nOps].op == BodyOp::Mul) {
-            l.digitalMacs += points;
-            break;
-          }
-        }
-      }
-      if (!spec.body.empty())
-        traffic();
-      break;
-    }
+      b.instr(in, p.values,
+              in.op == Opcode::DpuMatmul ? nnz[in.operands[1]] : -1);
     }
   }
-  // Tiles no MVM reads are still written: in the stage of their program.
-  for (uint32_t v = 0; v < p.values.size(); ++v)
-    if (tileIndex[v] >= 0 && tileAt[v].first < 0) {
-      auto it = current.find(tileName[v]);
-      place(v, it == current.end() ? newStage(tileName[v]) : it->second);
-    }
-  return w;
+  return b.finish();
 }
 
 //===----------------------------------------------------------------------===//

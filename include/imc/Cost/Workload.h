@@ -65,6 +65,60 @@ struct Workload {
 /// order of their first instruction.
 Workload workloadOf(const format::Program &p, const hw::Target &t);
 
+/// Builds a workload from a stream of instructions in program order: the one
+/// place where instructions become stages, tiles and DPU steps. workloadOf
+/// feeds it a program's instructions; the profile evaluator
+/// (Profile.h) feeds it the instructions a compile for a target would emit.
+/// Value ids index per-value state, which grows as needed.
+class WorkloadBuilder {
+public:
+  /// `names`: the layer names the instructions index.
+  explicit WorkloadBuilder(const std::vector<std::string> &names);
+
+  /// xbar.program: tile value `result` holds a `rows` x `cols` block at
+  /// `prec`; tiles are numbered in the order of these calls.
+  void program(uint32_t layer, uint32_t result, int64_t rows, int64_t cols,
+               const hw::XbarPrecision &prec);
+  /// xbar.mvm: `vectors` input vectors (value `input`) through tile `tile`.
+  void mvm(uint32_t layer, uint32_t tile, uint32_t input, uint32_t result,
+           int64_t vectors);
+  /// Any other instruction: its DPU work (the per-opcode rules of
+  /// docs/cost-model.md); `rhsNonZeros` is the non-zero count of a
+  /// dpu.matmul's constant right operand, or -1.
+  void instr(const format::Instr &in,
+             const std::vector<format::ValueDesc> &values,
+             int64_t rhsNonZeros = -1);
+  /// An xbar.accumulate of `partials` tensors of `elements` each, without
+  /// an Instr (values `operands`, result `result`).
+  void accumulate(uint32_t layer, const uint32_t *operands, size_t partials,
+                  uint32_t result, int64_t elements);
+  /// A free instruction (slices, empty, constants) that only passes data
+  /// dependencies on.
+  void view(const uint32_t *operands, size_t n, uint32_t result);
+
+  Workload finish();
+
+private:
+  int64_t depOf(const uint32_t *operands, size_t n);
+  size_t stage(uint32_t layer, int64_t inDep, bool opensOnDependency);
+  void grow(uint32_t value);
+  void place(uint32_t tile, size_t stage);
+
+  const std::vector<std::string> &names;
+  Workload w;
+  std::vector<int64_t> dep;     ///< per value: latest MVM stage it needs
+  std::vector<int64_t> current; ///< per layer name: its latest stage
+  struct Tile {
+    int64_t index = -1, rows = 0, cols = 0;
+    hw::XbarPrecision prec;
+    uint32_t layer = 0;
+    int64_t stage = -1; ///< where it was placed
+    size_t at = 0;
+  };
+  std::vector<Tile> tiles; ///< per value (index -1: not a tile)
+  int64_t numTiles = 0;
+};
+
 /// Costs a workload on the model's target (docs/cost-model.md): the report
 /// minus the run information.
 void evaluate(const Workload &w, const Model &m, Report &r);
