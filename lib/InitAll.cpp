@@ -11,6 +11,7 @@
 #include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Xbar/IR/XbarDialect.h"
 #include "imc/Pipeline/Pipeline.h"
+#include "imc/Pipeline/Profile.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -33,6 +34,7 @@ void imc::registerAllPasses() {
   registerImcTransformsPasses();
   registerImcConversionPasses();
   registerImcPipeline();
+  registerImcProfilePass();
   // The upstream passes imc's pipeline and tests use.
   registerCanonicalizerPass();
   registerCSEPass();

@@ -1,0 +1,359 @@
+//===- ProfileTest.cpp - the profile evaluator equals estimate ------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Networks are built with the Importer (random weights, fixed seeds),
+// profiled once, then for every target and mapping option:
+//   evaluate(profile, target)  ==  estimate(compile(network, target))
+// to 1e-9 relative on every reported figure. The targets tile differently
+// (128 x 16, 256 x 32, 128 x 128 weights per array, and a small one whose
+// arrays are shared: over capacity).
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Cost/Profile.h"
+#include "imc/Cost/Workload.h"
+#include "imc/Import/Importer.h"
+#include "imc/InitAll.h"
+#include "imc/Pipeline/Pipeline.h"
+#include "imc/Pipeline/Profile.h"
+#include "imc/Target/SimBinary.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <functional>
+#include <random>
+
+using namespace imc;
+using ::testing::HasSubstr;
+
+namespace {
+
+std::string targetPath(const std::string &name) {
+  return std::string(IMC_TEST_SOURCE_DIR) + "/targets/" + name + ".json";
+}
+
+struct Net {
+  const char *name;
+  std::function<mlir::OwningOpRef<mlir::ModuleOp>(mlir::MLIRContext &)> build;
+};
+
+/// Random weights of a shape (uniform in [-1, 1), seeded per tensor).
+struct Weights {
+  std::mt19937 rng;
+  explicit Weights(unsigned seed) : rng(seed) {}
+  std::vector<float> make(int64_t n) {
+    std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+    std::vector<float> v(n);
+    for (float &x : v)
+      x = u(rng);
+    return v;
+  }
+  Importer::Handle constant(Importer &im, std::vector<int64_t> shape) {
+    int64_t n = 1;
+    for (int64_t d : shape)
+      n *= d;
+    return im.constant(shape, make(n));
+  }
+};
+
+using U = Importer::Unary;
+
+mlir::OwningOpRef<mlir::ModuleOp> mlp(mlir::MLIRContext &ctx) {
+  Importer im(ctx);
+  Weights w(1);
+  auto x = im.input({4, 300});
+  auto h = im.linear(x, w.constant(im, {200, 300}), w.constant(im, {200}),
+                     "fc1");
+  h = im.unary(U::Relu, h, "relu1");
+  h = im.linear(h, w.constant(im, {100, 200}), w.constant(im, {100}), "fc2");
+  h = im.unary(U::Relu, h, "relu2");
+  h = im.linear(h, w.constant(im, {10, 100}), std::nullopt, "fc3");
+  return im.finish({h});
+}
+
+/// Convolutions with batch norm, pooling, a residual, a grouped and a
+/// depthwise convolution (block-diagonal weights), then a classifier.
+mlir::OwningOpRef<mlir::ModuleOp> cnn(mlir::MLIRContext &ctx) {
+  Importer im(ctx);
+  Weights w(2);
+  auto bn = [&](Importer::Handle x, int64_t c, const char *name) {
+    std::vector<float> var = w.make(c);
+    for (float &v : var)
+      v = 1.0f + std::abs(v);
+    return im.batchNorm(x, w.constant(im, {c}), im.constant({c}, var),
+                        w.constant(im, {c}), w.constant(im, {c}), 1e-5, name);
+  };
+  auto x = im.input({1, 3, 16, 16});
+  auto c1 = im.conv2d(x, w.constant(im, {16, 3, 3, 3}), std::nullopt, {1, 1},
+                      {1, 1}, {1, 1}, 1, "conv1");
+  c1 = im.unary(U::Relu, bn(c1, 16, "bn1"), "relu1");
+  auto p = im.pool2d(true, c1, {2, 2}, {2, 2}, {0, 0}, "pool1");
+  auto g = im.conv2d(p, w.constant(im, {32, 4, 3, 3}), w.constant(im, {32}),
+                     {1, 1}, {1, 1}, {1, 1}, 4, "grouped");
+  auto d = im.conv2d(g, w.constant(im, {32, 1, 3, 3}), std::nullopt, {1, 1},
+                     {1, 1}, {1, 1}, 32, "depthwise");
+  auto s = im.conv2d(p, w.constant(im, {32, 16, 1, 1}), std::nullopt, {1, 1},
+                     {0, 0}, {1, 1}, 1, "shortcut");
+  auto r = im.unary(U::Relu, im.binary(Importer::Binary::Add, d, s, "add"),
+                    "relu2");
+  auto gp = im.globalAvgPool(r, "gap");
+  auto f = im.reshape(gp, {1, 32}, "flatten");
+  f = im.linear(f, w.constant(im, {10, 32}), w.constant(im, {10}), "fc");
+  return im.finish({f});
+}
+
+/// VGG-like: strided and dilated convolutions, average pooling.
+mlir::OwningOpRef<mlir::ModuleOp> vgg(mlir::MLIRContext &ctx) {
+  Importer im(ctx);
+  Weights w(3);
+  auto x = im.input({1, 3, 32, 32});
+  auto h = im.conv2d(x, w.constant(im, {64, 3, 3, 3}), w.constant(im, {64}),
+                     {1, 1}, {1, 1}, {1, 1}, 1, "conv1");
+  h = im.unary(U::Relu, h, "relu1");
+  h = im.conv2d(h, w.constant(im, {96, 64, 3, 3}), w.constant(im, {96}),
+                {2, 2}, {1, 1}, {1, 1}, 1, "conv2");
+  h = im.unary(U::Relu, h, "relu2");
+  h = im.conv2d(h, w.constant(im, {128, 96, 3, 3}), std::nullopt, {1, 1},
+                {2, 2}, {2, 2}, 1, "conv3");
+  h = im.pool2d(false, h, {2, 2}, {2, 2}, {0, 0}, "avgpool");
+  h = im.reshape(h, {1, 128 * 8 * 8}, "flatten");
+  h = im.linear(h, w.constant(im, {64, 128 * 8 * 8}), w.constant(im, {64}),
+                "fc1");
+  h = im.linear(im.unary(U::Relu, h, "relu3"), w.constant(im, {10, 64}),
+                std::nullopt, "fc2");
+  return im.finish({h});
+}
+
+/// A transformer-style block: projections, attention scores and softmax on
+/// the DPU, layer norm, GELU feed-forward.
+mlir::OwningOpRef<mlir::ModuleOp> transformer(mlir::MLIRContext &ctx) {
+  Importer im(ctx);
+  Weights w(4);
+  const int64_t t = 8, d = 48;
+  auto x = im.input({t, d});
+  auto q = im.linear(x, w.constant(im, {d, d}), w.constant(im, {d}), "q");
+  auto k = im.linear(x, w.constant(im, {d, d}), w.constant(im, {d}), "k");
+  auto v = im.linear(x, w.constant(im, {d, d}), w.constant(im, {d}), "v");
+  auto kt = im.permute(k, {1, 0}, "kt");
+  auto s = im.scalar(Importer::Binary::Mul, im.matmul(q, kt, "scores"), 0.144,
+                     false, "scale");
+  auto a = im.matmul(im.softmax(s, "softmax"), v, "attend");
+  auto o = im.linear(a, w.constant(im, {d, d}), std::nullopt, "out");
+  auto h = im.layerNorm(im.binary(Importer::Binary::Add, x, o, "res1"),
+                        w.constant(im, {d}), w.constant(im, {d}), 1e-5, "ln1");
+  auto f = im.unary(U::Gelu,
+                    im.linear(h, w.constant(im, {4 * d, d}),
+                              w.constant(im, {4 * d}), "ff1"),
+                    "gelu");
+  f = im.linear(f, w.constant(im, {d, 4 * d}), w.constant(im, {d}), "ff2");
+  return im.finish({im.binary(Importer::Binary::Add, h, f, "res2")});
+}
+
+/// Two dense layers sharing one input, concatenated (independent products
+/// in one stage), and a wide layer of many column blocks.
+mlir::OwningOpRef<mlir::ModuleOp> branches(mlir::MLIRContext &ctx) {
+  Importer im(ctx);
+  Weights w(5);
+  auto x = im.input({16, 130});
+  auto a = im.linear(x, w.constant(im, {70, 130}), std::nullopt, "a");
+  auto b = im.linear(x, w.constant(im, {90, 130}), w.constant(im, {90}), "b");
+  auto c = im.concat({a, b}, 1, "cat");
+  auto y = im.linear(im.unary(U::Sigmoid, c, "sig"),
+                     w.constant(im, {600, 160}), std::nullopt, "wide");
+  return im.finish({y});
+}
+
+const Net kNets[] = {{"mlp", mlp},
+                     {"cnn", cnn},
+                     {"vgg", vgg},
+                     {"transformer", transformer},
+                     {"branches", branches}};
+
+struct Options {
+  const char *policy;
+  double minUtilization, maxAnalogRatio;
+};
+
+class ProfileVsEstimate : public ::testing::Test {
+protected:
+  ProfileVsEstimate() {
+    imc::registerAllDialects(registry);
+    ctx = std::make_unique<mlir::MLIRContext>(registry);
+    ctx->loadAllAvailableDialects();
+  }
+
+  /// The program `module` compiles to for `target`.
+  format::Program compile(mlir::ModuleOp module, const std::string &target,
+                          const Options &o) {
+    mlir::OwningOpRef<mlir::ModuleOp> m = module.clone();
+    mlir::PassManager pm(ctx.get(), mlir::ModuleOp::getOperationName());
+    PipelineOptions opts;
+    opts.target = target;
+    opts.policy = o.policy;
+    opts.minUtilization = o.minUtilization;
+    opts.maxAnalogRatio = o.maxAnalogRatio;
+    buildImcPipeline(pm, opts);
+    EXPECT_TRUE(mlir::succeeded(pm.run(*m)));
+    mlir::FailureOr<format::Program> p = buildSimProgram(*m);
+    EXPECT_TRUE(mlir::succeeded(p));
+    return *p;
+  }
+
+  mlir::DialectRegistry registry;
+  std::unique_ptr<mlir::MLIRContext> ctx;
+};
+
+void expectNear(double got, double want, const std::string &what) {
+  const double tol = 1e-9 * std::max(1.0, std::abs(want));
+  EXPECT_NEAR(got, want, tol) << what;
+}
+
+/// Every figure of the two reports, per layer and in total.
+void expectSameReport(const cost::Report &got, const cost::Report &want,
+                      const std::string &where) {
+  const nlohmann::json g = nlohmann::json::parse(got.toJson()),
+                       w = nlohmann::json::parse(want.toJson());
+  std::function<void(const nlohmann::json &, const nlohmann::json &,
+                     const std::string &)>
+      same = [&](const nlohmann::json &a, const nlohmann::json &b,
+                 const std::string &path) {
+        ASSERT_EQ(a.type(), b.type()) << path;
+        if (a.is_object()) {
+          ASSERT_EQ(a.size(), b.size()) << path;
+          for (auto it = b.begin(); it != b.end(); ++it) {
+            ASSERT_TRUE(a.contains(it.key())) << path << "." << it.key();
+            same(a[it.key()], it.value(), path + "." + it.key());
+          }
+        } else if (a.is_array()) {
+          ASSERT_EQ(a.size(), b.size()) << path;
+          for (size_t i = 0; i < a.size(); ++i)
+            same(a[i], b[i], path + "[" + std::to_string(i) + "]");
+        } else if (a.is_number_float()) {
+          expectNear(a.get<double>(), b.get<double>(), path);
+        } else {
+          EXPECT_EQ(a, b) << path;
+        }
+      };
+  same(g, w, where);
+}
+
+TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
+  const char *targets[] = {"default", "rram-22nm", "sram-22nm", "pcm-22nm"};
+  const Options options[] = {{"analog", 0.0, 1.0},
+                             {"analog", 0.2, 1.0},
+                             {"budget", 0.0, 0.6},
+                             {"digital", 0.0, 1.0}};
+  int compared = 0;
+  for (const Net &net : kNets) {
+    mlir::OwningOpRef<mlir::ModuleOp> module = net.build(*ctx);
+    ASSERT_TRUE(module) << net.name;
+    mlir::FailureOr<cost::Profile> profile = buildProfile(*module, net.name);
+    ASSERT_TRUE(mlir::succeeded(profile)) << net.name;
+    // Through JSON, as a profile file would be read.
+    std::string error;
+    std::optional<std::vector<cost::Profile>> read =
+        cost::parseProfiles(cost::profilesToJson({*profile}), error);
+    ASSERT_TRUE(read) << error;
+    for (const char *tname : targets) {
+      std::optional<hw::Target> t = hw::loadTarget(targetPath(tname), error);
+      ASSERT_TRUE(t) << error;
+      for (const Options &o : options) {
+        const std::string where = std::string(net.name) + " on " + tname +
+                                  " (" + o.policy + ")";
+        SCOPED_TRACE(where);
+        const format::Program p = compile(*module, targetPath(tname), o);
+        cost::Report want, got;
+        cost::estimate(p, *t, want);
+        cost::MapOptions mo;
+        mo.policy = o.policy;
+        mo.minUtilization = o.minUtilization;
+        mo.maxAnalogRatio = o.maxAnalogRatio;
+        ASSERT_TRUE(cost::evaluate(read->front(), *t, mo, got, error))
+            << error;
+        expectSameReport(got, want, where);
+        ++compared;
+      }
+    }
+  }
+  EXPECT_EQ(compared, 5 * 4 * 4);
+}
+
+TEST_F(ProfileVsEstimate, SharedArraysAndOtherTilings) {
+  // Targets that tile the CNN differently and share arrays: 64 x 64 arrays
+  // with 8 tiles, 32 x 256 arrays with 4-bit cells, one array.
+  const std::string base = targetPath("rram-22nm");
+  std::string error;
+  std::optional<hw::Target> t0 = hw::loadTarget(base, error);
+  ASSERT_TRUE(t0) << error;
+  struct Variant {
+    int64_t rows, cols, cellBits, tiles;
+  } variants[] = {{64, 64, 2, 8}, {32, 256, 4, 16}, {256, 256, 2, 1}};
+  mlir::OwningOpRef<mlir::ModuleOp> module = cnn(*ctx);
+  mlir::FailureOr<cost::Profile> profile = buildProfile(*module, "cnn");
+  ASSERT_TRUE(mlir::succeeded(profile));
+  for (const Variant &v : variants) {
+    hw::Target t = *t0;
+    t.rows = v.rows;
+    t.cols = v.cols;
+    t.cellBits = v.cellBits;
+    t.numTiles = v.tiles;
+    t.parallelRows = std::min<int64_t>(t.parallelRows, v.rows);
+    t.adcsPerArray = std::min<int64_t>(t.adcsPerArray, v.cols);
+    t.name = "variant";
+    const std::string path = ::testing::TempDir() + "/variant.json";
+    {
+      std::ofstream f(path);
+      f << hw::targetToJson(t);
+    }
+    std::optional<hw::Target> tt = hw::loadTarget(path, error);
+    ASSERT_TRUE(tt) << error;
+    SCOPED_TRACE(hw::targetToJson(*tt));
+    const format::Program p = compile(*module, path, {"analog", 0.0, 1.0});
+    cost::Report want, got;
+    cost::estimate(p, *tt, want);
+    ASSERT_TRUE(cost::evaluate(*profile, *tt, {}, got, error)) << error;
+    expectSameReport(got, want, "cnn on a variant");
+    if (v.tiles == 1)
+      EXPECT_GT(want.schedule.reprograms, 0);
+  }
+}
+
+TEST_F(ProfileVsEstimate, WhatItCannotReproduceIsAnError) {
+  mlir::OwningOpRef<mlir::ModuleOp> module = mlp(*ctx);
+  mlir::FailureOr<cost::Profile> profile = buildProfile(*module, "mlp");
+  ASSERT_TRUE(mlir::succeeded(profile));
+  std::string error;
+  std::optional<hw::Target> t = hw::loadTarget(targetPath("default"), error);
+  ASSERT_TRUE(t) << error;
+  cost::Report r;
+  cost::MapOptions o;
+  o.replicate = "auto";
+  EXPECT_FALSE(cost::evaluate(*profile, *t, o, r, error));
+  EXPECT_THAT(error, HasSubstr("does not replicate"));
+  o = {};
+  o.policy = "greedy";
+  EXPECT_FALSE(cost::evaluate(*profile, *t, o, r, error));
+  EXPECT_THAT(error, HasSubstr("unknown policy 'greedy'"));
+  o = {};
+  o.overrides = "nosuch=dpu";
+  EXPECT_FALSE(cost::evaluate(*profile, *t, o, r, error));
+  EXPECT_THAT(error, HasSubstr("override names layer 'nosuch'"));
+  // Zeros inside the blocks of a weight that spans several tiles.
+  cost::Profile holes = *profile;
+  holes.weights[0].nonZeros -= 1;
+  holes.weights[0].zerosInBlocks += 1;
+  EXPECT_FALSE(cost::evaluate(holes, *t, {}, r, error));
+  EXPECT_THAT(error, HasSubstr("inside their blocks are zero"));
+}
+
+} // namespace
