@@ -350,6 +350,8 @@ int64_t blockNonZeros(const ProfileWeight &w, int64_t r0, int64_t nr,
                       int64_t c0, int64_t nc) {
   if (w.nonZeros == 0)
     return 0;
+  if (w.groups == 1)
+    return nr * nc;
   const int64_t bk = w.rows / w.groups, bn = w.cols / w.groups;
   int64_t n = 0;
   for (int64_t g = r0 / bk; g < w.groups && g * bk < r0 + nr; ++g) {
@@ -489,10 +491,10 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
 
   // Lowering, instruction by instruction; the values the expansion makes
   // are numbered after the program's.
-  WorkloadBuilder b(prog.strings);
+  WorkloadBuilder b(prog.strings, prog.values.size() + 2 * size_t(blocks) +
+                                       products.size());
   uint32_t fresh = uint32_t(prog.values.size());
   const hw::XbarPrecision prec = t.precision();
-  std::vector<uint32_t> partials, inputs;
   for (size_t i = 0; i < prog.code.size(); ++i) {
     const Instr &in = prog.code[i];
     if (productOf[i] < 0) {
@@ -506,45 +508,38 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
       continue;
     }
     // imc-tile's tileMvm (TilePlan: row blocks of tileRows, column blocks
-    // of tileCols, column-block major; all-zero blocks get no tile).
-    const uint32_t x = in.operands[0], first = fresh;
+    // of tileCols, column-block major; all-zero blocks get no tile), then
+    // convert-imc-to-xbar (tiles numbered in that order). Slices of the
+    // input and inserts into the result are free views; each column block
+    // of several row blocks accumulates its partial sums.
+    const uint32_t x = in.operands[0];
     const int64_t m = prog.values[x].shape[0];
     const int64_t nr = (w.rows + tileRows - 1) / tileRows,
                   nc = (w.cols + tileCols - 1) / tileCols;
-    inputs.clear();
-    for (int64_t r = 0; r < nr; ++r) {
-      if (nr == 1) {
-        inputs.push_back(x);
-      } else {
-        b.view(&x, 1, fresh);
-        inputs.push_back(fresh++);
-      }
-    }
+    const int64_t lastRows = w.rows - (nr - 1) * tileRows;
+    const uint32_t result = fresh++;
     for (int64_t j = 0; j < nc; ++j) {
       const int64_t c0 = j * tileCols, ncol = std::min(tileCols, w.cols - c0);
-      partials.clear();
-      for (int64_t r = 0; r < nr; ++r) {
-        const int64_t r0 = r * tileRows, nrow = std::min(tileRows, w.rows - r0);
-        if (blockNonZeros(w, r0, nrow, c0, ncol) == 0)
-          continue;
-        const uint32_t tile = fresh++;
-        b.program(in.layer, tile, nrow, ncol, prec);
-        b.mvm(in.layer, tile, inputs[size_t(r)], fresh, m);
-        partials.push_back(fresh++);
+      int64_t partials = 0;
+      if (w.groups == 1 && w.nonZeros > 0) { // dense: every block a tile
+        if (nr > 1)
+          b.tileRun(in.layer, x, result, tileRows, ncol, prec, m, nr - 1);
+        b.tileRun(in.layer, x, result, lastRows, ncol, prec, m, 1);
+        partials = nr;
+      } else {
+        for (int64_t r = 0; r < nr; ++r) {
+          const int64_t r0 = r * tileRows,
+                        nrow = std::min(tileRows, w.rows - r0);
+          if (blockNonZeros(w, r0, nrow, c0, ncol) == 0)
+            continue;
+          b.tileRun(in.layer, x, result, nrow, ncol, prec, m, 1);
+          ++partials;
+        }
       }
-      if (partials.size() > 1) {
-        b.accumulate(in.layer, partials.data(), partials.size(), fresh,
-                     m * ncol);
-        partials.assign(1, fresh++);
-      }
-      if (!partials.empty()) // inserted into the result (free)
-        b.view(partials.data(), 1, fresh++);
+      if (partials > 1)
+        b.accumulate(in.layer, &result, 1, partials, fresh++, m * ncol);
     }
-    // The product's result depends on every column block.
-    inputs.clear();
-    for (uint32_t v = first; v < fresh; ++v)
-      inputs.push_back(v);
-    b.view(inputs.data(), inputs.size(), in.result);
+    b.view(&result, 1, in.result);
   }
   return b.finish();
 }

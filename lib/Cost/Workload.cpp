@@ -35,7 +35,8 @@ static int64_t numElements(const std::vector<int64_t> &shape) {
 int64_t Workload::numTiles() const {
   int64_t n = 0;
   for (const LayerWork &l : layers)
-    n += int64_t(l.tiles.size());
+    for (const TileWork &t : l.tiles)
+      n += t.count;
   return n;
 }
 
@@ -43,14 +44,16 @@ int64_t Workload::numTiles() const {
 // What a program asks for
 //===----------------------------------------------------------------------===//
 
-WorkloadBuilder::WorkloadBuilder(const std::vector<std::string> &names)
-    : names(names), current(names.size(), -1) {}
+WorkloadBuilder::WorkloadBuilder(const std::vector<std::string> &names,
+                                 size_t values)
+    : names(names), dep(values, -1), tileOf(values, -1),
+      current(names.size(), -1) {}
 
 void WorkloadBuilder::grow(uint32_t value) {
   if (value >= dep.size()) {
     const size_t n = std::max<size_t>(value + 1, 2 * dep.size());
     dep.resize(n, -1);
-    tiles.resize(n);
+    tileOf.resize(n, -1);
   }
 }
 
@@ -58,7 +61,7 @@ int64_t WorkloadBuilder::depOf(const uint32_t *operands, size_t n) {
   int64_t d = -1;
   for (size_t i = 0; i < n; ++i) {
     grow(operands[i]);
-    d = std::max(d, dep[operands[i]]);
+    d = std::max<int64_t>(d, dep[operands[i]]);
   }
   return d;
 }
@@ -81,24 +84,19 @@ size_t WorkloadBuilder::stage(uint32_t layer, int64_t inDep,
 
 // Tiles are numbered by their xbar.program and placed in the stage of their
 // first MVM.
-void WorkloadBuilder::place(uint32_t tile, size_t st) {
-  Tile &t = tiles[tile];
+void WorkloadBuilder::place(int32_t tile, size_t st) {
+  Tile &t = tiles[size_t(tile)];
   LayerWork &l = w.layers[st];
   t.stage = int64_t(st);
   t.at = l.tiles.size();
-  l.tiles.push_back({t.rows, t.cols, t.prec, 0, t.index});
+  l.tiles.push_back({t.rows, t.cols, t.prec, 0, tile});
 }
 
 void WorkloadBuilder::program(uint32_t layer, uint32_t result, int64_t rows,
                               int64_t cols, const hw::XbarPrecision &prec) {
   grow(result);
-  Tile &t = tiles[result];
-  t.index = numTiles++;
-  t.rows = rows;
-  t.cols = cols;
-  t.prec = prec;
-  t.layer = layer;
-  t.stage = -1;
+  tileOf[result] = int32_t(tiles.size());
+  tiles.push_back({rows, cols, prec, layer, -1, 0});
   dep[result] = -1;
 }
 
@@ -107,10 +105,11 @@ void WorkloadBuilder::mvm(uint32_t layer, uint32_t tile, uint32_t input,
   const uint32_t ops[2] = {tile, input};
   const size_t st = stage(layer, depOf(ops, 2), /*opensOnDependency=*/true);
   grow(result);
-  dep[result] = int64_t(st);
-  Tile &t = tiles[tile];
-  if (t.stage < 0)
-    place(tile, st);
+  dep[result] = int32_t(st);
+  const int32_t n = tileOf[tile];
+  if (tiles[size_t(n)].stage < 0)
+    place(n, st);
+  const Tile &t = tiles[size_t(n)];
   w.layers[t.stage].tiles[t.at].vectors += vectors;
 }
 
@@ -118,7 +117,7 @@ void WorkloadBuilder::view(const uint32_t *operands, size_t n,
                            uint32_t result) {
   const int64_t d = depOf(operands, n);
   grow(result);
-  dep[result] = d;
+  dep[result] = int32_t(d);
 }
 
 /// The DPU work of an xbar.accumulate of `partials` tensors of `elements`
@@ -128,14 +127,37 @@ static void addAccumulate(LayerWork &l, int64_t elements, int64_t partials) {
   l.bufferElements += elements * (partials + 1);
 }
 
+void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input,
+                              uint32_t result, int64_t rows, int64_t cols,
+                              const hw::XbarPrecision &prec, int64_t vectors,
+                              int64_t count) {
+  const size_t st = stage(layer, depOf(&input, 1), /*opensOnDependency=*/true);
+  grow(result);
+  dep[result] = int32_t(st);
+  const int64_t first = int64_t(tiles.size());
+  tiles.resize(tiles.size() + size_t(count),
+               Tile{rows, cols, prec, layer, int64_t(st), 0});
+  LayerWork &l = w.layers[st];
+  // Consecutive alike tiles make one run.
+  if (!l.tiles.empty()) {
+    TileWork &back = l.tiles.back();
+    if (back.index + back.count == first && back.rows == rows &&
+        back.cols == cols && back.vectors == vectors && back.prec == prec) {
+      back.count += count;
+      return;
+    }
+  }
+  l.tiles.push_back({rows, cols, prec, vectors, first, count});
+}
+
 void WorkloadBuilder::accumulate(uint32_t layer, const uint32_t *operands,
-                                 size_t partials, uint32_t result,
+                                 size_t n, int64_t partials, uint32_t result,
                                  int64_t elements) {
-  const int64_t d = depOf(operands, partials);
+  const int64_t d = depOf(operands, n);
   const size_t st = stage(layer, d, false);
   grow(result);
-  dep[result] = d;
-  addAccumulate(w.layers[st], elements, int64_t(partials));
+  dep[result] = int32_t(d);
+  addAccumulate(w.layers[st], elements, partials);
 }
 
 void WorkloadBuilder::instr(const Instr &in,
@@ -143,7 +165,7 @@ void WorkloadBuilder::instr(const Instr &in,
                             int64_t rhsNonZeros) {
   const int64_t d = depOf(in.operands.data(), in.operands.size());
   grow(in.result);
-  dep[in.result] = d;
+  dep[in.result] = int32_t(d);
   const auto &res = values[in.result].shape;
   const int64_t e = numElements(res);
   auto shape = [&](size_t i) -> const std::vector<int64_t> & {
@@ -284,9 +306,9 @@ void WorkloadBuilder::instr(const Instr &in,
 Workload WorkloadBuilder::finish() {
   // Tiles no MVM reads are still written: in the current stage of the layer
   // that programs them.
-  for (uint32_t v = 0; v < tiles.size(); ++v)
-    if (tiles[v].index >= 0 && tiles[v].stage < 0)
-      place(v, stage(tiles[v].layer, -1, false));
+  for (size_t n = 0; n < tiles.size(); ++n)
+    if (tiles[n].stage < 0)
+      place(int32_t(n), stage(tiles[n].layer, -1, false));
   return std::move(w);
 }
 
@@ -312,7 +334,7 @@ Workload workloadOf(const Program &p, const hw::Target &t) {
         nnz[c.value] = nonZeros(c, p.values[c.value].numElements());
   }
   const std::vector<hw::XbarPrecision> prec = format::tilePrecisions(p, t);
-  WorkloadBuilder b(p.strings);
+  WorkloadBuilder b(p.strings, p.values.size());
   for (const Instr &in : p.code) {
     if (in.op == Opcode::XbarProgram) {
       const auto &s = p.values[in.result].shape;
@@ -336,66 +358,110 @@ static int64_t dpuOpsOf(const DpuStep &s) {
                                       : s.count;
 }
 
+static Energy scaled(const Energy &e, double k) {
+  Energy o;
+  o.dac = e.dac * k;
+  o.array = e.array * k;
+  o.adc = e.adc * k;
+  o.shiftAdd = e.shiftAdd * k;
+  o.buffer = e.buffer * k;
+  o.write = e.write * k;
+  o.dpu = e.dpu * k;
+  return o;
+}
+
 void evaluate(const Workload &w, const Model &m, Report &r) {
   const hw::Target &t = m.target();
   const int64_t arrays = t.numTiles;
-  // Tiles per array over the whole workload (round robin in programming
-  // order): an array that hosts more than one tile rewrites each of them in
-  // every inference.
-  std::vector<int64_t> hosted(arrays, 0);
-  for (const LayerWork &l : w.layers)
-    for (const TileWork &tw : l.tiles)
-      ++hosted[tw.index % arrays];
+  // Tiles go to arrays round robin in programming order. When there are
+  // more tiles than arrays, an array that hosts more than one tile rewrites
+  // each of them in every inference; otherwise every tile has an array of
+  // its own (the common case, costed per run of alike tiles).
+  const int64_t numTiles = w.numTiles();
+  const bool sharing = numTiles > arrays;
+  std::vector<int64_t> hosted;
+  if (sharing) {
+    hosted.assign(arrays, 0);
+    for (const LayerWork &l : w.layers)
+      for (const TileWork &tw : l.tiles)
+        for (int64_t n = tw.index; n < tw.index + tw.count; ++n)
+          ++hosted[n % arrays];
+  }
 
   ScheduleStats &s = r.schedule;
-  // Full run: per array, when its work in the current layer ends (from the
-  // layer's start); resident: its busy time in the current layer.
-  std::vector<double> endFull(arrays, -1.0), busyRes(arrays, 0.0);
-  std::vector<double> arrayWork(arrays, 0.0); // resident, whole inference
+  // Shared arrays. Full run: per array, when its work in the current layer
+  // ends; resident: its busy time in the current layer.
+  std::vector<double> endFull, busyRes, arrayWork;
+  if (sharing) {
+    endFull.assign(arrays, -1.0);
+    busyRes.assign(arrays, 0.0);
+    arrayWork.assign(arrays, 0.0); // resident, whole inference
+  }
+  double maxArrayWork = 0;
   std::vector<int64_t> touched;
   double fullNs = 0, resNs = 0, dpuTotalNs = 0, slowestLayer = 0;
   Energy residentWrites;
   r.layers.clear();
   r.layers.reserve(w.layers.size());
   std::map<std::string, size_t> byName;
+  TileWork last;
+  last.rows = -1;
+  Cost prog, mvm;
   for (const LayerWork &l : w.layers) {
     LayerStats ls;
     ls.name = l.name;
     touched.clear();
+    double xbarEndFull = fullNs, xbarRes = 0;
     for (const TileWork &tw : l.tiles) {
-      const Cost prog = m.crossbarProgram(tw.rows, tw.cols, tw.prec);
-      Cost mvm;
-      if (tw.vectors > 0)
-        mvm = m.crossbarMvm(tw.vectors, tw.rows, tw.cols, tw.prec);
-      ls.cost.energy += prog.energy;
-      ls.cost.energy += mvm.energy;
-      ls.cost.cellWrites += prog.cellWrites;
-      ls.cost.adcConversions += mvm.adcConversions;
-      ls.cost.macs += mvm.macs;
-      ls.analogMacs += mvm.macs;
-      ls.mvms += tw.vectors;
-      ls.tiles += 1;
-      s.serialLatencyNs += prog.latencyNs + mvm.latencyNs;
-      const int64_t a = tw.index % arrays;
-      if (endFull[a] < 0) {
-        touched.push_back(a);
-        endFull[a] = fullNs;
+      // Most tiles of a layer are alike: cost each kind once.
+      if (!(tw.rows == last.rows && tw.cols == last.cols &&
+            tw.vectors == last.vectors && tw.prec == last.prec)) {
+        last = tw;
+        prog = m.crossbarProgram(tw.rows, tw.cols, tw.prec);
+        mvm = tw.vectors > 0
+                  ? m.crossbarMvm(tw.vectors, tw.rows, tw.cols, tw.prec)
+                  : Cost();
       }
-      const bool shared = hosted[a] > 1;
-      // In a run from an empty chip every array writes its first tile from
-      // time 0, all arrays at once; later tiles on an array are written when
-      // their layer needs them.
-      if (tw.index < arrays)
-        endFull[a] = std::max(endFull[a], prog.latencyNs) + mvm.latencyNs;
-      else
-        endFull[a] += prog.latencyNs + mvm.latencyNs;
-      busyRes[a] += (shared ? prog.latencyNs : 0.0) + mvm.latencyNs;
-      if (shared) {
-        ++s.reprograms;
-        residentWrites += prog.energy;
+      const int64_t c = tw.count;
+      ls.cost.energy += scaled(prog.energy, double(c));
+      ls.cost.energy += scaled(mvm.energy, double(c));
+      ls.cost.cellWrites += prog.cellWrites * c;
+      ls.cost.adcConversions += mvm.adcConversions * c;
+      ls.cost.macs += mvm.macs * c;
+      ls.analogMacs += mvm.macs * c;
+      ls.mvms += tw.vectors * c;
+      ls.tiles += c;
+      s.serialLatencyNs += (prog.latencyNs + mvm.latencyNs) * double(c);
+      if (!sharing) {
+        // Each tile on its own array, written from time 0 in a run.
+        xbarEndFull =
+            std::max(xbarEndFull, std::max(fullNs, prog.latencyNs) +
+                                      mvm.latencyNs);
+        xbarRes = std::max(xbarRes, mvm.latencyNs);
+        maxArrayWork = std::max(maxArrayWork, mvm.latencyNs);
+        continue;
+      }
+      for (int64_t n = tw.index; n < tw.index + c; ++n) {
+        const int64_t a = n % arrays;
+        if (endFull[a] < 0) {
+          touched.push_back(a);
+          endFull[a] = fullNs;
+        }
+        const bool shared = hosted[a] > 1;
+        // In a run from an empty chip every array writes its first tile
+        // from time 0, all arrays at once; later tiles on an array are
+        // written when their layer needs them.
+        if (n < arrays)
+          endFull[a] = std::max(endFull[a], prog.latencyNs) + mvm.latencyNs;
+        else
+          endFull[a] += prog.latencyNs + mvm.latencyNs;
+        busyRes[a] += (shared ? prog.latencyNs : 0.0) + mvm.latencyNs;
+        if (shared) {
+          ++s.reprograms;
+          residentWrites += prog.energy;
+        }
       }
     }
-    double xbarEndFull = fullNs, xbarRes = 0;
     for (int64_t a : touched) {
       xbarEndFull = std::max(xbarEndFull, endFull[a]);
       xbarRes = std::max(xbarRes, busyRes[a]);
@@ -424,7 +490,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
     fullNs = xbarEndFull + dpuNs;
     resNs += layerRes;
     slowestLayer = std::max(slowestLayer, layerRes);
-    r.tilesProgrammed += int64_t(l.tiles.size());
+    r.tilesProgrammed += ls.tiles;
     // Stages of one layer name are one layer of the report.
     auto [it, inserted] = byName.try_emplace(l.name, r.layers.size());
     if (inserted) {
@@ -446,11 +512,12 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
                         r.total.cost.energy.write + residentWrites.write;
   // In a stream of inputs each layer works on a different one: the slowest
   // layer, the DPU (shared by all layers) or a shared array sets the pace.
-  s.pipelineIntervalNs = std::max(slowestLayer, dpuTotalNs);
+  s.pipelineIntervalNs = std::max({slowestLayer, dpuTotalNs, maxArrayWork});
   for (double b : arrayWork)
     s.pipelineIntervalNs = std::max(s.pipelineIntervalNs, b);
   s.maxProgramsPerArray =
-      hosted.empty() ? 0 : *std::max_element(hosted.begin(), hosted.end());
+      sharing ? *std::max_element(hosted.begin(), hosted.end())
+              : (numTiles > 0 ? 1 : 0);
   r.area = m.area();
   r.constants = m.constants();
   if (const auto &tech = t.technology) {

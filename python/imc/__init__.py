@@ -289,5 +289,78 @@ def estimate(prog):
     return SimResult([], json.loads(report), summary, csv)
 
 
+class Profile:
+    """A workload profile (docs/cost-model.md, "Profiles"): what costing one
+    or several networks on any target needs, without compiling them again.
+    ``json`` is its text; ``names`` the workloads it holds. Profiles combine
+    with ``+`` (a multi-workload profile) and are saved and loaded as JSON
+    files."""
+
+    def __init__(self, text):
+        if not isinstance(text, str):
+            raise ImcError("a profile is JSON text, got %s"
+                           % type(text).__name__)
+        try:
+            data = json.loads(text)
+        except ValueError as e:
+            raise ImcError("invalid profile: %s" % e) from None
+        self._items = data if isinstance(data, list) else [data]
+        self.json = text
+
+    @property
+    def names(self):
+        return [p.get("name") for p in self._items]
+
+    def __add__(self, other):
+        if not isinstance(other, Profile):
+            return NotImplemented
+        return Profile(json.dumps(self._items + other._items))
+
+    def save(self, path):
+        with open(path, "w") as f:
+            f.write(self.json)
+
+    def __repr__(self):
+        return "<imc.Profile: %s>" % ", ".join(map(str, self.names))
+
+
+def profile(mod, name=None):
+    """The workload profile of a module (linalg, or imc before imc-map): it
+    is compiled once all-digital; :func:`evaluate` then costs it on any
+    target without compiling (``imc-opt --imc-profile``)."""
+    mod = _as_module(mod)
+    if name is None:
+        name = "model"
+    if not isinstance(name, str):
+        raise ImcError("name must be a string, got %r" % (name,))
+    return Profile(_imc.profile(mod._impl, name))
+
+
+def load_profile(path):
+    """Reads a profile saved by :meth:`Profile.save` or imc-opt."""
+    with open(path) as f:
+        return Profile(f.read())
+
+
+def evaluate(prof, target="default", policy="analog", max_analog_ratio=None,
+             min_utilization=None, overrides=None):
+    """Costs a profile on a target without compiling: for one workload the
+    :class:`SimResult` :func:`estimate` gives on the program compiled with
+    the same options (equal to 1e-9), for several a dict name -> result."""
+    if not isinstance(prof, Profile):
+        raise ImcError("evaluate takes an imc.Profile, got %s"
+                       % type(prof).__name__)
+    results = _imc.evaluate(
+        prof.json, target_path(target), policy,
+        0.0 if min_utilization is None else _real("min_utilization",
+                                                  min_utilization),
+        1.0 if max_analog_ratio is None else _real("max_analog_ratio",
+                                                   max_analog_ratio),
+        ",".join("%s=%s" % (k, v) for k, v in (overrides or {}).items()))
+    out = {name: SimResult([], json.loads(report), summary, csv)
+           for name, report, csv, summary in results}
+    return next(iter(out.values())) if len(results) == 1 else out
+
+
 from .export import export  # noqa: E402  (needs Module defined above)
 from .onnx_import import import_onnx  # noqa: E402

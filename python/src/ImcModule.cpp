@@ -14,7 +14,9 @@
 #include "imc/Hardware/Target.h"
 #include "imc/Import/Importer.h"
 #include "imc/InitAll.h"
+#include "imc/Cost/Profile.h"
 #include "imc/Cost/Workload.h"
+#include "imc/Pipeline/Profile.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/MlirTextGuard.h"
 #include "imc/Support/Text.h"
@@ -252,6 +254,52 @@ estimate(const py::bytes &program) {
   return {report.toJson(), report.toCsv(), imc::sim::formatSummary(report)};
 }
 
+/// The workload profile of a module (JSON text).
+std::string profile(const Module &m, const std::string &name) {
+  FailureOr<imc::cost::Profile> p = imc::buildProfile(*m.op, name);
+  if (failed(p))
+    m.context->fail("cannot profile the module");
+  return imc::cost::profilesToJson({*p});
+}
+
+/// Evaluates every profile of `json` on a target: per profile (name,
+/// report JSON, CSV, summary).
+std::vector<std::tuple<std::string, std::string, std::string, std::string>>
+evaluate(const std::string &json, const std::string &targetPath,
+         const std::string &policy, double minUtilization,
+         double maxAnalogRatio, const std::string &overrides,
+         const std::string &replicate) {
+  std::string error;
+  std::optional<std::vector<imc::cost::Profile>> profiles =
+      imc::cost::parseProfiles(json, error);
+  if (!profiles)
+    throw ImcError("invalid profile: " + error);
+  std::optional<imc::hw::Target> t = imc::hw::loadTarget(targetPath, error);
+  if (!t)
+    throw ImcError(error);
+  imc::cost::MapOptions o;
+  o.policy = policy;
+  o.minUtilization = minUtilization;
+  o.maxAnalogRatio = maxAnalogRatio;
+  o.overrides = overrides;
+  o.replicate = replicate;
+  std::vector<std::tuple<std::string, std::string, std::string, std::string>>
+      out;
+  for (const imc::cost::Profile &p : *profiles) {
+    imc::cost::Report r;
+    bool ok;
+    {
+      py::gil_scoped_release release;
+      ok = imc::cost::evaluate(p, *t, o, r, error);
+    }
+    if (!ok)
+      throw ImcError(p.name + ": " + error);
+    out.emplace_back(p.name, r.toJson(), r.toCsv(),
+                     imc::sim::formatSummary(r));
+  }
+  return out;
+}
+
 std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
   return loadProgram(program).inputShapes();
 }
@@ -472,6 +520,14 @@ PYBIND11_MODULE(_imc, m) {
   m.def("estimate", &estimate, py::arg("program"),
         "Costs program bytes without running them; returns (report JSON, "
         "CSV, summary).");
+  m.def("profile", &profile, py::arg("module"), py::arg("name"),
+        "The workload profile of a module (JSON text).");
+  m.def("evaluate", &evaluate, py::arg("profile"), py::arg("target"),
+        py::arg("policy") = "analog", py::arg("min_utilization") = 0.0,
+        py::arg("max_analog_ratio") = 1.0, py::arg("overrides") = "",
+        py::arg("replicate") = "1",
+        "Costs every profile of a profile JSON on a target without "
+        "compiling; returns [(name, report JSON, CSV, summary)].");
   m.def("program_input_shapes", &programInputShapes, py::arg("program"),
         "Shapes of the entry function's arguments.");
 }

@@ -37,15 +37,17 @@ struct DpuStep {
   int64_t count = 0;
 };
 
-/// One crossbar tile: a `rows` x `cols` weight block at precision `prec`,
-/// through which `vectors` input vectors pass per inference. `index` is its
-/// place among all tiles of the workload in programming order: it runs on
-/// array `index mod num_tiles`.
+/// `count` alike crossbar tiles, each a `rows` x `cols` weight block at
+/// precision `prec` through which `vectors` input vectors pass per
+/// inference. `index` is the first one's place among all tiles of the
+/// workload in programming order (the others follow it): tile n runs on
+/// array `n mod num_tiles`.
 struct TileWork {
   int64_t rows = 0, cols = 0;
   hw::XbarPrecision prec;
   int64_t vectors = 0;
   int64_t index = 0;
+  int64_t count = 1;
 };
 
 struct LayerWork {
@@ -73,7 +75,10 @@ Workload workloadOf(const format::Program &p, const hw::Target &t);
 class WorkloadBuilder {
 public:
   /// `names`: the layer names the instructions index.
-  explicit WorkloadBuilder(const std::vector<std::string> &names);
+  /// `names`: the layer names the instructions index; `values`: a hint of
+  /// how many value ids will be used.
+  explicit WorkloadBuilder(const std::vector<std::string> &names,
+                           size_t values = 0);
 
   /// xbar.program: tile value `result` holds a `rows` x `cols` block at
   /// `prec`; tiles are numbered in the order of these calls.
@@ -88,10 +93,17 @@ public:
   void instr(const format::Instr &in,
              const std::vector<format::ValueDesc> &values,
              int64_t rhsNonZeros = -1);
+  /// `count` tiles of `rows` x `cols` at `prec` written one after another
+  /// (numbered like `count` xbar.program calls), each then multiplying
+  /// `vectors` vectors of value `input`: their results are value `result`.
+  /// The profile evaluator's fast form of program + mvm per tile.
+  void tileRun(uint32_t layer, uint32_t input, uint32_t result, int64_t rows,
+               int64_t cols, const hw::XbarPrecision &prec, int64_t vectors,
+               int64_t count);
   /// An xbar.accumulate of `partials` tensors of `elements` each, without
-  /// an Instr (values `operands`, result `result`).
-  void accumulate(uint32_t layer, const uint32_t *operands, size_t partials,
-                  uint32_t result, int64_t elements);
+  /// an Instr; `operands` (`n` values) carry its data dependencies.
+  void accumulate(uint32_t layer, const uint32_t *operands, size_t n,
+                  int64_t partials, uint32_t result, int64_t elements);
   /// A free instruction (slices, empty, constants) that only passes data
   /// dependencies on.
   void view(const uint32_t *operands, size_t n, uint32_t result);
@@ -102,21 +114,21 @@ private:
   int64_t depOf(const uint32_t *operands, size_t n);
   size_t stage(uint32_t layer, int64_t inDep, bool opensOnDependency);
   void grow(uint32_t value);
-  void place(uint32_t tile, size_t stage);
+  void place(int32_t tile, size_t stage);
 
   const std::vector<std::string> &names;
   Workload w;
-  std::vector<int64_t> dep;     ///< per value: latest MVM stage it needs
+  std::vector<int32_t> dep;     ///< per value: latest MVM stage it needs
+  std::vector<int32_t> tileOf;  ///< per value: its tile number, or -1
   std::vector<int64_t> current; ///< per layer name: its latest stage
   struct Tile {
-    int64_t index = -1, rows = 0, cols = 0;
+    int64_t rows = 0, cols = 0;
     hw::XbarPrecision prec;
     uint32_t layer = 0;
     int64_t stage = -1; ///< where it was placed
     size_t at = 0;
   };
-  std::vector<Tile> tiles; ///< per value (index -1: not a tile)
-  int64_t numTiles = 0;
+  std::vector<Tile> tiles; ///< by tile number (programming order)
 };
 
 /// Costs a workload on the model's target (docs/cost-model.md): the report

@@ -61,6 +61,13 @@ struct XbarPrecision {
   /// Largest ADC code magnitude: 2^(adcBits-1) - 1 (signed, symmetric).
   int64_t adcMaxCode() const { return (int64_t(1) << (adcBits - 1)) - 1; }
 
+  bool operator==(const XbarPrecision &o) const {
+    return weightBits == o.weightBits && cellBits == o.cellBits &&
+           inputBits == o.inputBits && dacBits == o.dacBits &&
+           adcBits == o.adcBits && parallelRows == o.parallelRows;
+  }
+  bool operator!=(const XbarPrecision &o) const { return !(*this == o); }
+
   /// Empty when every field is in its range; else one line naming the first
   /// field that is not: "input_bits must be in [2, 16], got 40".
   std::string validate() const;
