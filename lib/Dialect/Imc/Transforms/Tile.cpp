@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "imc/Cost/CostModel.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
@@ -150,18 +151,25 @@ void replicateMvm(MvmOp op, int64_t replicas) {
   op.erase();
 }
 
-/// One crossbar-mapped op as the replication policy sees it.
+/// One crossbar-mapped op as the replication policy sees it: its tiles per
+/// replica, its input vectors (rows), and its largest tile's weight block.
 struct Candidate {
   MvmOp op;
-  int64_t tiles, rows, groups; // tiles per replica, input rows, row groups
+  int64_t tiles, rows, tileRows, tileCols;
   int64_t replicas = 1;
-  int64_t work() const { return (rows + replicas - 1) / replicas * groups; }
+  /// The serial MVM time of one replica on its largest tile, from the cost
+  /// model (the time the schedule charges; docs/cost-model.md).
+  double work(const cost::Model &m) const {
+    return m.crossbarMvm((rows + replicas - 1) / replicas, tileRows, tileCols)
+        .latencyNs;
+  }
 };
 
 /// Replicas per op: `spec` is a count N (min(N, rows) each) or "auto"
 /// (docs in Passes.td).
 LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops, StringRef spec,
-                             int64_t numArrays, ModuleOp module) {
+                             const cost::Model &model, ModuleOp module) {
+  const int64_t numArrays = model.target().numTiles;
   if (spec != "auto") {
     int64_t n = 0;
     if (spec.getAsInteger(10, n) || n < 1)
@@ -185,7 +193,8 @@ LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops, StringRef spec,
     // The op with the most serial work per replica that can still grow.
     int64_t best = -1;
     for (size_t i = 0; i < ops.size(); ++i)
-      if (open[i] && (best < 0 || ops[i].work() > ops[best].work()))
+      if (open[i] &&
+          (best < 0 || ops[i].work(model) > ops[size_t(best)].work(model)))
         best = int64_t(i);
     if (best < 0)
       break;
@@ -224,14 +233,13 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
         DenseElementsAttr weights;
         matchPattern(op.getWeight(), m_Constant(&weights));
         const int64_t k = op.getInput().getType().getDimSize(1);
-        const int64_t rowsPerTile = std::min(k, tileRows);
-        ops.push_back(
-            {op, planTiles(weights, tileRows, tileCols).numTiles(),
-             op.getInput().getType().getDimSize(0),
-             (rowsPerTile + target->parallelRows - 1) / target->parallelRows});
+        const int64_t n = op.getType().getDimSize(1);
+        ops.push_back({op, planTiles(weights, tileRows, tileCols).numTiles(),
+                       op.getInput().getType().getDimSize(0),
+                       std::min(k, tileRows), std::min(n, tileCols)});
       });
-      if (failed(
-              chooseReplicas(ops, replicate, target->numTiles, getOperation())))
+      const cost::Model model(*target);
+      if (failed(chooseReplicas(ops, replicate, model, getOperation())))
         return signalPassFailure();
       for (Candidate &c : ops)
         if (c.replicas > 1)
