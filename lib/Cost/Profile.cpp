@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Cost/Profile.h"
+#include "imc/Support/Overrides.h"
 #include "imc/Support/Text.h"
 
 #include <fmt/format.h>
@@ -239,6 +240,8 @@ Profile readProfile(const json &j) {
     throw ProfileError{why};
   if (std::string e = format::verifyProgram(*prog, *t); !e.empty())
     throw ProfileError{"program: " + e};
+  if (std::string e = checkCostable(*prog, *t); !e.empty())
+    throw ProfileError{"program: " + e};
   for (const Instr &in : prog->code)
     if (in.op == Opcode::XbarProgram || in.op == Opcode::XbarMvm ||
         in.op == Opcode::XbarAccumulate)
@@ -385,26 +388,8 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     return std::nullopt;
   }
   std::map<std::string, bool> pinned; // layer -> xbar?
-  {
-    std::string rest = o.overrides;
-    while (!rest.empty()) {
-      const size_t comma = rest.find(',');
-      std::string item = rest.substr(0, comma);
-      rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-      item.erase(0, item.find_first_not_of(' '));
-      item.erase(item.find_last_not_of(' ') + 1);
-      if (item.empty())
-        continue;
-      const size_t eq = item.find('=');
-      const std::string engine =
-          eq == std::string::npos ? "" : item.substr(eq + 1);
-      if (eq == 0 || (engine != "xbar" && engine != "dpu")) {
-        error = "override '" + item + "' is not layer=xbar or layer=dpu";
-        return std::nullopt;
-      }
-      pinned[item.substr(0, eq)] = engine == "xbar";
-    }
-  }
+  if (!parseOverrides(o.overrides, pinned, error))
+    return std::nullopt;
 
   const int64_t tileRows = t.rows, tileCols = t.weightColsPerArray();
   std::vector<const ProfileWeight *> weightOf(prog.values.size(), nullptr);
@@ -489,6 +474,25 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     }
   } // digital: none
 
+  // An analog product whose weights are all zero becomes a constant (no
+  // tile): what only fed it is dead and dropped by the compiler's
+  // canonicalizer, so it is not costed here either.
+  std::vector<char> live(prog.code.size(), 0),
+      needed(prog.values.size(), 0);
+  for (uint32_t v : prog.outputs)
+    needed[v] = 1;
+  for (size_t i = prog.code.size(); i-- > 0;) {
+    const Instr &in = prog.code[i];
+    if (!needed[in.result])
+      continue;
+    live[i] = 1;
+    if (productOf[i] >= 0 && products[size_t(productOf[i])].xbar &&
+        products[size_t(productOf[i])].w->nonZeros == 0)
+      continue;
+    for (uint32_t o : in.operands)
+      needed[o] = 1;
+  }
+
   // Lowering, instruction by instruction; the values the expansion makes
   // are numbered after the program's.
   WorkloadBuilder b(prog.strings, prog.values.size() + 2 * size_t(blocks) +
@@ -497,6 +501,8 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   const hw::XbarPrecision prec = t.precision();
   for (size_t i = 0; i < prog.code.size(); ++i) {
     const Instr &in = prog.code[i];
+    if (!live[i])
+      continue;
     if (productOf[i] < 0) {
       b.instr(in, prog.values);
       continue;

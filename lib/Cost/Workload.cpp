@@ -178,8 +178,9 @@ void WorkloadBuilder::instr(const Instr &in,
   case Opcode::DpuReshape:
     return; // views and addressing: free, no stage of their own
   case Opcode::XbarProgram:
-    program(in.layer, in.result, res[0], res[1], hw::XbarPrecision());
-    return; // (workloadOf calls program() with the tile's precision)
+    // The tile's precision needs its MVMs (format::tilePrecisions): callers
+    // call program() themselves, as workloadOf does.
+    std::abort();
   case Opcode::XbarMvm:
     mvm(in.layer, in.operands[0], in.operands[1], in.result, shape(1)[0]);
     return;
@@ -524,6 +525,11 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
     r.technology = fmt::format("{} {} nm", tech->cell, tech->nodeNm);
     r.endurance = tech->endurance;
   }
+}
+
+std::string checkCostable(const Program &p, const hw::Target &t) {
+  return format::checkResources(p, format::programResources(p, t),
+                                kMaxCostedWork, UINT64_MAX);
 }
 
 void estimate(const Program &p, const hw::Target &t, Report &r) {

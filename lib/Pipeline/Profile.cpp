@@ -10,7 +10,15 @@
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Xbar/IR/XbarOps.h"
 #include "imc/Pipeline/Pipeline.h"
+#include "imc/Conversion/Passes.h"
+#include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Target/SimBinary.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/Passes.h"
+
+#include <set>
 
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -56,6 +64,39 @@ FailureOr<imc::cost::Profile> imc::buildProfile(ModuleOp module,
     return module.emitError(
         "imc-profile: the module is already mapped or lowered to crossbars; "
         "profile it before imc-map (linalg, or imc without engines)");
+  int64_t functions = 0;
+  for (Operation &op : module.getBody()->getOperations())
+    functions += isa<func::FuncOp>(op);
+  if (functions != 1)
+    return module.emitError("imc-profile: the module has ")
+           << functions << " functions; a profile is of a module with one";
+  // Two products of one input by equal weights are one dpu.matmul once the
+  // all-digital compile has run CSE, but two sets of tiles on crossbars:
+  // the profile could not tell them apart. Count the products before any
+  // CSE (below, compared with the all-digital program's).
+  int64_t products = 0;
+  std::optional<Location> twice;
+  {
+    OwningOpRef<ModuleOp> front = cast<ModuleOp>(module->clone());
+    PassManager pm(module.getContext(), ModuleOp::getOperationName());
+    pm.addPass(createConvertLinalgToImc());
+    pm.addPass(createImcFuseBatchNorm());
+    pm.addPass(createImcLowerConv());
+    pm.addPass(createCanonicalizerPass());
+    if (failed(pm.run(*front)))
+      return failure();
+    std::set<std::pair<void *, const void *>> seen;
+    front->walk([&](MvmOp op) {
+      ++products;
+      DenseElementsAttr w;
+      matchPattern(op.getWeight(), m_Constant(&w));
+      if (!seen.insert({op.getInput().getAsOpaquePointer(),
+                        w.getAsOpaquePointer()})
+               .second &&
+          !twice)
+        twice = op.getLoc();
+    });
+  }
   OwningOpRef<ModuleOp> clone = cast<ModuleOp>(module->clone());
   if (!(*clone)->hasAttr(ImcDialect::kTargetAttrName))
     (*clone)->setAttr(ImcDialect::kTargetAttrName,
@@ -69,6 +110,26 @@ FailureOr<imc::cost::Profile> imc::buildProfile(ModuleOp module,
   FailureOr<format::Program> program = buildSimProgram(*clone);
   if (failed(program))
     return failure();
+  int64_t matmuls = 0; // products of the all-digital program
+  {
+    std::vector<char> constant(program->values.size(), 0);
+    for (const format::Constant &c : program->constants)
+      constant[c.value] = 1;
+    for (const format::Instr &in : program->code)
+      matmuls += in.op == format::Opcode::DpuMatmul &&
+                 constant[in.operands[1]];
+  }
+  if (matmuls != products) {
+    InFlightDiagnostic d = module.emitError("imc-profile: ");
+    if (twice)
+      d << "layer '" << layerName(*twice) << "' multiplies";
+    else
+      d << "two layers multiply";
+    d << " the same input by the same weights as another layer; the "
+         "profile cannot tell the two apart (compile for each target "
+         "instead)";
+    return failure();
+  }
   return cost::profileOf(*program, name.str());
 }
 

@@ -600,6 +600,8 @@ bool Simulator::run(std::vector<Tensor> inputs, const RunOptions &options,
   }
   error = format::checkResources(prog, format::programResources(prog, tgt),
                                  options.maxWork, options.maxMemoryBytes);
+  if (error.empty()) // the costs of the report are summed in 64 bits
+    error = cost::checkCostable(prog, tgt);
   if (!error.empty())
     return false;
   if (inputs.size() != prog.inputs.size()) {

@@ -246,6 +246,9 @@ simulate(const py::bytes &program, const std::vector<py::array> &inputs,
 std::tuple<std::string, std::string, std::string>
 estimate(const py::bytes &program) {
   imc::sim::Simulator sim = loadProgram(program);
+  const std::string why = imc::cost::checkCostable(sim.program(), sim.target());
+  if (!why.empty())
+    throw ImcError(why);
   imc::sim::Report report;
   {
     py::gil_scoped_release release;

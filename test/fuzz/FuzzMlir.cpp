@@ -67,6 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       imc::sim::Simulator::load(imc::format::serialize(*p), error);
   if (!s)
     std::abort(); // the translator checked it: imc-sim must load it
+  if (!imc::cost::checkCostable(s->program(), s->target()).empty())
+    return 0;
   imc::sim::Report report;
   imc::cost::estimate(s->program(), s->target(), report);
   (void)report.toJson();

@@ -214,8 +214,12 @@ static int run() {
 
   std::vector<imc::sim::Tensor> outputs;
   imc::sim::Report report;
-  if (costOnly)
+  if (costOnly) {
+    error = imc::cost::checkCostable(sim->program(), sim->target());
+    if (!error.empty())
+      return fail(error);
     imc::cost::estimate(sim->program(), sim->target(), report);
+  }
   else if (!sim->run(std::move(inputs), options, outputs, report, error))
     return fail(error);
   // Everything is written to temporaries first and renamed at the end; on

@@ -135,6 +135,13 @@ private:
 /// minus the run information.
 void evaluate(const Workload &w, const Model &m, Report &r);
 
+/// Costing sums a program's work in 64-bit counters: it asks at most this
+/// many steps of work (format::programResources) of a program.
+constexpr uint64_t kMaxCostedWork = uint64_t(1) << 50;
+/// Empty when `p` can be costed, else one line (its work is above
+/// kMaxCostedWork). imc-sim --cost-only, imc.estimate and profiles check it.
+std::string checkCostable(const format::Program &p, const hw::Target &t);
+
 /// Costs a whole program without running it: evaluate(workloadOf(p)) on t,
 /// the report of a simulation minus the functional results
 /// (docs/report.md). The simulator reports exactly these costs.

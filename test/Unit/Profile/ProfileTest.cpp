@@ -21,6 +21,7 @@
 #include "imc/Pipeline/Profile.h"
 #include "imc/Target/SimBinary.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -173,7 +174,24 @@ mlir::OwningOpRef<mlir::ModuleOp> branches(mlir::MLIRContext &ctx) {
   return im.finish({y});
 }
 
-const Net kNets[] = {{"mlp", mlp},
+/// A layer with all-zero weights (a LoRA B, a zero-initialized residual
+/// scale): on crossbars it becomes a constant, and the layer feeding it only
+/// is dropped; kept on the DPU, both stay.
+mlir::OwningOpRef<mlir::ModuleOp> deadBranch(mlir::MLIRContext &ctx) {
+  Importer im(ctx);
+  Weights w(6);
+  auto x = im.input({4, 64});
+  auto a = im.unary(U::Relu,
+                    im.linear(x, w.constant(im, {32, 64}), std::nullopt, "a"),
+                    "relu_a");
+  auto zero = im.linear(a, im.constant({64, 32}, std::vector<float>(64 * 32, 0)),
+                        std::nullopt, "zero");
+  auto y = im.linear(x, w.constant(im, {64, 64}), std::nullopt, "b");
+  return im.finish({im.binary(Importer::Binary::Add, y, zero, "sum")});
+}
+
+const Net kNets[] = {{"deadbranch", deadBranch},
+                     {"mlp", mlp},
                      {"cnn", cnn},
                      {"vgg", vgg},
                      {"transformer", transformer},
@@ -285,7 +303,7 @@ TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
       }
     }
   }
-  EXPECT_EQ(compared, 5 * 4 * 4);
+  EXPECT_EQ(compared, 6 * 4 * 4);
 }
 
 TEST_F(ProfileVsEstimate, SharedArraysAndOtherTilings) {
@@ -325,6 +343,43 @@ TEST_F(ProfileVsEstimate, SharedArraysAndOtherTilings) {
     expectSameReport(got, want, "cnn on a variant");
     if (v.tiles == 1)
       EXPECT_GT(want.schedule.reprograms, 0);
+  }
+}
+
+TEST_F(ProfileVsEstimate, ModulesItCannotProfileAreErrors) {
+  // Two layers multiplying one input by equal weights.
+  {
+    Importer im(*ctx);
+    auto x = im.input({2, 8});
+    std::vector<float> wv(8 * 8, 0.5f);
+    auto a = im.linear(x, im.constant({8, 8}, wv), std::nullopt, "a");
+    auto b = im.linear(x, im.constant({8, 8}, wv), std::nullopt, "b");
+    mlir::OwningOpRef<mlir::ModuleOp> m =
+        im.finish({im.binary(Importer::Binary::Add, a, b, "sum")});
+    std::string diag;
+    mlir::ScopedDiagnosticHandler h(ctx.get(), [&](mlir::Diagnostic &d) {
+      diag = d.str();
+      return mlir::success();
+    });
+    EXPECT_TRUE(mlir::failed(buildProfile(*m, "twice")));
+    EXPECT_THAT(diag, HasSubstr("multiplies the same input by the same "
+                                "weights as another layer"));
+  }
+  // A lowered module.
+  {
+    mlir::OwningOpRef<mlir::ModuleOp> m = mlp(*ctx);
+    mlir::PassManager pm(ctx.get(), mlir::ModuleOp::getOperationName());
+    PipelineOptions opts;
+    opts.target = targetPath("default");
+    buildImcPipeline(pm, opts);
+    ASSERT_TRUE(mlir::succeeded(pm.run(*m)));
+    std::string diag;
+    mlir::ScopedDiagnosticHandler h(ctx.get(), [&](mlir::Diagnostic &d) {
+      diag = d.str();
+      return mlir::success();
+    });
+    EXPECT_TRUE(mlir::failed(buildProfile(*m, "lowered")));
+    EXPECT_THAT(diag, HasSubstr("already mapped or lowered"));
   }
 }
 

@@ -8,6 +8,7 @@
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Imc/Transforms/TilePlan.h"
+#include "imc/Support/Overrides.h"
 #include "imc/Support/PassOptions.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -54,20 +55,15 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
       return signalPassFailure();
     }
     std::map<std::string, Engine> pinned;
-    SmallVector<StringRef> items;
-    StringRef(overrides).split(items, ',', -1, /*KeepEmpty=*/false);
-    for (StringRef item : items) {
-      const std::string o = item.trim().str();
-      size_t eq = o.find('=');
-      std::optional<Engine> engine = eq == std::string::npos
-                                         ? std::nullopt
-                                         : symbolizeEngine(o.substr(eq + 1));
-      if (!engine || eq == 0) {
-        module.emitError() << "imc-map: override '" << o
-                           << "' is not layer=xbar or layer=dpu";
+    {
+      std::map<std::string, bool> parsed;
+      std::string error;
+      if (!parseOverrides(overrides, parsed, error)) {
+        module.emitError() << "imc-map: " << error;
         return signalPassFailure();
       }
-      pinned[o.substr(0, eq)] = *engine;
+      for (const auto &[layer, xbar] : parsed)
+        pinned[layer] = xbar ? Engine::xbar : Engine::dpu;
     }
 
     // Utilization (and tile counts) need the array size.
