@@ -1,0 +1,165 @@
+"""imc side by side with NeuroSim V1.4 on VGG8 (issue 10).
+
+Builds NeuroSim's VGG8 (CIFAR-10 shapes) in PyTorch with random weights,
+profiles it once with imc (imc.profile), writes for every NeuroSim run
+recorded in recorded.json an imc target that says what the schema can of
+that configuration (22 nm, the subarray size, 1-bit cells, 8-bit weights
+and activations, the ADC resolution, the rows summed per conversion, 8
+columns per ADC, the cell's on/off resistance, read voltage and pulse), and
+prints imc's figures next to NeuroSim's with their ratios and the Spearman
+rank correlation over the runs:
+
+    PYTHONPATH=build/python /usr/bin/python3 bench/neurosim/compare.py
+    ... --recorded FILE --kind default|sweep|all --targets-out DIR
+
+NeuroSim's figures are the ones recorded from running it here
+(bench/neurosim/README.md); NeuroSim itself is not needed. TOPS and TOPS/W
+are NeuroSim's pipelined figures (one image per slowest-layer latency),
+compared with imc's `pipelined_tops` and `tops_per_w`.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+
+import torch
+
+import imc
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def vgg8():
+    """NeuroSim's VGG8 (NetWork_VGG8.csv): 6 convolutions of 3x3 with
+    padding 1 (128, 128, 256, 256, 512, 512 channels, 2x2 max pooling after
+    the 2nd, 4th and 6th), then fully connected 8192 -> 1024 -> 10."""
+    c = torch.nn
+    layers, cin = [], 3
+    for i, cout in enumerate([128, 128, 256, 256, 512, 512]):
+        layers += [c.Conv2d(cin, cout, 3, padding=1, bias=False), c.ReLU()]
+        if i % 2 == 1:
+            layers.append(c.MaxPool2d(2))
+        cin = cout
+    layers += [c.Flatten(), c.Linear(8192, 1024, bias=False), c.ReLU(),
+               c.Linear(1024, 10, bias=False)]
+    return c.Sequential(*layers).eval()
+
+
+def target_for(run, common):
+    """An imc target as close to a NeuroSim configuration as the schema
+    allows (what it cannot say is listed in bench/neurosim/README.md)."""
+    cfg = run["config"]
+    rram = cfg["memcelltype"] == "RRAM"
+    rows, cols = cfg["numRowSubArray"], cfg["numColSubArray"]
+    r_on = common["resistanceOn_ohm"]
+    r_off = common["resistanceOff_ohm"]
+    return {
+        "name": "ns-" + run["name"],
+        "technology": {
+            "node_nm": common["technode_nm"],
+            "vdd": common["vdd_V"],
+            "cell": "rram" if rram else "sram",
+            # NeuroSim's cells: 1T1R 4F x 12F, SRAM 6T 10F x 28F.
+            "cell_area_f2": 48 if rram else 280,
+            "g_on_us": 1e6 / r_on,
+            "g_off_us": 1e6 / r_off,
+            "read_voltage": common["readVoltage_V"],
+            "read_pulse_ns": common["readPulseWidth_s"] * 1e9,
+            "write_energy_pj": 1.0,
+            "write_latency_ns": 100,
+            "endurance": 1e6 if rram else 1e16,
+            "adc_sar_clock_ghz": 9.0,
+            "buffer_kib": 256,
+        },
+        "crossbar": {
+            "rows": rows,
+            "cols": cols,
+            "cell_bits": common["cellBit"],
+            "dac_bits": 1,
+            "adc_bits": cfg["adc_bits"],
+            "adcs_per_array": cols // common["numColMuxed"],
+            "parallel_rows": cfg["numRowParallel"],
+            "num_tiles": 1 << 16,
+        },
+        "precision": {"weight_bits": common["synapseBit"],
+                      "activation_bits": common["numBitInput"]},
+        "dpu": {"lanes": 64, "clock_mhz": 1000, "precision": "int32"},
+    }
+
+
+def spearman(a, b):
+    def ranks(v):
+        order = sorted(range(len(v)), key=lambda i: v[i])
+        r = [0.0] * len(v)
+        for pos, i in enumerate(order):
+            r[i] = float(pos)
+        return r
+    ra, rb = ranks(a), ranks(b)
+    n = len(a)
+    if n < 2:
+        return float("nan")
+    ma, mb = sum(ra) / n, sum(rb) / n
+    cov = sum((x - ma) * (y - mb) for x, y in zip(ra, rb))
+    va = math.sqrt(sum((x - ma) ** 2 for x in ra))
+    vb = math.sqrt(sum((y - mb) ** 2 for y in rb))
+    return cov / (va * vb) if va and vb else float("nan")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--recorded", default=os.path.join(HERE, "recorded.json"))
+    ap.add_argument("--kind", default="all")
+    ap.add_argument("--targets-out", default=None)
+    ap.add_argument("--breakdown", action="store_true",
+                    help="print imc's energy and area breakdowns")
+    args = ap.parse_args()
+    with open(args.recorded) as f:
+        rec = json.load(f)
+    runs = [r for r in rec["runs"]
+            if args.kind == "all" or r.get("kind") == args.kind]
+    torch.manual_seed(0)
+    prof = imc.profile(imc.export(vgg8(), torch.randn(1, 3, 32, 32)), "vgg8")
+    rows = []
+    for run in runs:
+        t = target_for(run, rec["common_config"])
+        path = os.path.join(args.targets_out or "/tmp", t["name"] + ".json")
+        # As many arrays as VGG8 needs on this array size (NeuroSim sizes
+        # its chip to the network too).
+        with open(path, "w") as f:
+            json.dump(t, f, indent=1)
+        need = imc.evaluate(prof, path).report["totals"]["tiles_programmed"]
+        t["crossbar"]["num_tiles"] = need
+        with open(path, "w") as f:
+            json.dump(t, f, indent=1)
+        rep = imc.evaluate(prof, path).report
+        tot = rep["totals"]
+        if args.breakdown:
+            print(run["name"], "imc energy pJ", {k: "%.3g" % v for k, v in
+                  tot["energy_breakdown_pj"].items()}, "area mm2",
+                  {k: "%.3g" % v for k, v in
+                   tot.get("area_breakdown_mm2", {}).items()})
+        ns = run["performance"]
+        rows.append((run["name"], tot["pipelined_tops"], ns["tops"],
+                     tot["tops_per_w"], ns["tops_per_w"],
+                     tot.get("area_mm2", 0.0), run["area"]["chip_mm2"],
+                     tot["inference_energy_pj"],
+                     run["chip"]["read_dynamic_energy_pJ"]))
+    hdr = ("%-22s %9s %9s %6s %9s %9s %6s %10s %10s %6s %10s %10s %6s"
+           % ("run", "TOPS imc", "NeuroSim", "ratio", "TOPS/W", "NeuroSim",
+              "ratio", "mm2 imc", "NeuroSim", "ratio", "pJ imc", "NeuroSim",
+              "ratio"))
+    print(hdr)
+    for n, a, b, c, d, e, f, g, h in rows:
+        print("%-22s %9.3g %9.3g %6.2f %9.3g %9.3g %6.2f %10.4g %10.4g %6.2f"
+              " %10.4g %10.4g %6.2f"
+              % (n, a, b, a / b, c, d, c / d, e, f, e / f, g, h, g / h))
+    for i, what in [(1, "TOPS"), (3, "TOPS/W"), (5, "area"),
+                    (7, "energy")]:
+        print("Spearman %-7s %.2f" % (what, spearman(
+            [r[i] for r in rows], [r[i + 1] for r in rows])))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
