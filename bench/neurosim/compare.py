@@ -78,7 +78,8 @@ def target_for(run, common):
             "cell_bits": common["cellBit"],
             "dac_bits": 1,
             "adc_bits": cfg["adc_bits"],
-            "adcs_per_array": cols // common["numColMuxed"],
+            "adcs_per_array": cols // cfg.get("numColMuxed",
+                                              common["numColMuxed"]),
             "parallel_rows": cfg["numRowParallel"],
             "num_tiles": 1 << 16,
         },
@@ -140,7 +141,11 @@ def main():
                   {k: "%.3g" % v for k, v in
                    tot.get("area_breakdown_mm2", {}).items()})
         ns = run["performance"]
-        rows.append((run["name"], tot["pipelined_tops"], ns["tops"],
+        # NeuroSim's TOPS is pipelined unless the run turned pipelining off.
+        pipelined = run["config"].get("pipeline", True)
+        rows.append((run["name"],
+                     tot["pipelined_tops"] if pipelined else tot["tops"],
+                     ns["tops"],
                      tot["tops_per_w"], ns["tops_per_w"],
                      tot.get("area_mm2", 0.0), run["area"]["chip_mm2"],
                      tot["inference_energy_pj"],
@@ -150,6 +155,9 @@ def main():
               "ratio", "mm2 imc", "NeuroSim", "ratio", "pJ imc", "NeuroSim",
               "ratio"))
     print(hdr)
+    print("(imc cannot say yet: SAR vs flash vs sense-amp ADCs, voltage-mode "
+          "sensing, offset weight mapping, 8 unsigned input cycles; see "
+          "bench/neurosim/README.md)")
     for n, a, b, c, d, e, f, g, h in rows:
         print("%-22s %9.3g %9.3g %6.2f %9.3g %9.3g %6.2f %10.4g %10.4g %6.2f"
               " %10.4g %10.4g %6.2f"
