@@ -114,6 +114,21 @@ def generic_seed(shapes, attrs):
     return out + struct.pack("<%dq" % len(attrs), *attrs)
 
 
+def profiles():
+    """Workload profiles (docs/cost-model.md): the MLP example, and a tiny
+    CNN with a grouped convolution (block-diagonal weights)."""
+    import torch
+    import imc
+    yield imc.profile(imc.load(os.path.join(ROOT, "examples", "mlp",
+                                            "mlp.mlir")), "mlp").json
+    torch.manual_seed(0)
+    m = torch.nn.Sequential(
+        torch.nn.Conv2d(2, 8, 3, padding=1), torch.nn.ReLU(),
+        torch.nn.Conv2d(8, 8, 3, padding=1, groups=4), torch.nn.Flatten(),
+        torch.nn.Linear(8 * 6 * 6, 4)).eval()
+    yield imc.profile(imc.export(m, torch.randn(1, 2, 6, 6)), "tiny").json
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     for b in programs():
@@ -135,6 +150,8 @@ def main():
     buf = io.BytesIO()
     np.lib.format.write_array(buf, np.ones(3, np.float32), version=(2, 0))
     put("npy", buf.getvalue())
+    for p in profiles():
+        put("profile", p)
     for f in glob.glob(os.path.join(ROOT, "test", "**", "*.mlir"), recursive=True):
         for case in open(f).read().split("// -----"):
             case = "\n".join(l for l in case.splitlines() if "RUN:" not in l)
