@@ -89,14 +89,14 @@ void WorkloadBuilder::place(int32_t tile, size_t st) {
   LayerWork &l = w.layers[st];
   t.stage = int64_t(st);
   t.at = l.tiles.size();
-  l.tiles.push_back({t.rows, t.cols, t.prec, 0, tile});
+  l.tiles.push_back({t.rows, t.cols, t.prec, 0, t.index});
 }
 
 void WorkloadBuilder::program(uint32_t layer, uint32_t result, int64_t rows,
                               int64_t cols, const hw::XbarPrecision &prec) {
   grow(result);
   tileOf[result] = int32_t(tiles.size());
-  tiles.push_back({rows, cols, prec, layer, -1, 0});
+  tiles.push_back({numbered++, rows, cols, prec, layer, -1, 0});
   dep[result] = -1;
 }
 
@@ -134,9 +134,8 @@ void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input,
   const size_t st = stage(layer, depOf(&input, 1), /*opensOnDependency=*/true);
   grow(result);
   dep[result] = int32_t(st);
-  const int64_t first = int64_t(tiles.size());
-  tiles.resize(tiles.size() + size_t(count),
-               Tile{rows, cols, prec, layer, int64_t(st), 0});
+  const int64_t first = numbered;
+  numbered += count;
   LayerWork &l = w.layers[st];
   // Consecutive alike tiles make one run.
   if (!l.tiles.empty()) {

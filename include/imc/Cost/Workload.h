@@ -121,14 +121,17 @@ private:
   std::vector<int32_t> dep;     ///< per value: latest MVM stage it needs
   std::vector<int32_t> tileOf;  ///< per value: its tile number, or -1
   std::vector<int64_t> current; ///< per layer name: its latest stage
+  /// A tile of program(), until its first MVM places it.
   struct Tile {
+    int64_t index = 0; ///< its number in programming order
     int64_t rows = 0, cols = 0;
     hw::XbarPrecision prec;
     uint32_t layer = 0;
     int64_t stage = -1; ///< where it was placed
     size_t at = 0;
   };
-  std::vector<Tile> tiles; ///< by tile number (programming order)
+  std::vector<Tile> tiles; ///< tileOf indexes it
+  int64_t numbered = 0;    ///< tiles numbered so far (program and tileRun)
 };
 
 /// Costs a workload on the model's target (docs/cost-model.md): the report
