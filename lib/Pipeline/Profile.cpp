@@ -119,6 +119,11 @@ FailureOr<imc::cost::Profile> imc::buildProfile(ModuleOp module,
       matmuls += in.op == format::Opcode::DpuMatmul &&
                  constant[in.operands[1]];
   }
+  if (matmuls > products)
+    return module.emitError(
+        "imc-profile: a digital matrix product's weights become constant "
+        "only after canonicalization; the profile cannot tell how the "
+        "compiler maps it (compile for each target instead)");
   if (matmuls != products) {
     InFlightDiagnostic d = module.emitError("imc-profile: ");
     if (twice)
