@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Cost/Profile.h"
+#include "imc/Support/MapPolicy.h"
 #include "imc/Support/Overrides.h"
 #include "imc/Support/Text.h"
 
@@ -460,16 +461,10 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     for (Product *pr : open)
       pr->xbar = !(pr->utilization < o.minUtilization);
   } else if (o.policy == "budget") {
-    std::stable_sort(open.begin(), open.end(),
-                     [](const Product *a, const Product *b) {
-                       if (a->utilization != b->utilization)
-                         return a->utilization > b->utilization;
-                       return a->macs > b->macs;
-                     });
+    std::stable_sort(open.begin(), open.end(), budgetBefore<Product>);
     for (Product *pr : open) {
-      pr->xbar = totalMacs == 0 ||
-                 double(analogMacs + pr->macs) <=
-                     o.maxAnalogRatio * double(totalMacs) + 0.5;
+      pr->xbar = withinAnalogBudget(analogMacs, pr->macs, totalMacs,
+                                    o.maxAnalogRatio);
       analogMacs += pr->xbar ? pr->macs : 0;
     }
   } // digital: none

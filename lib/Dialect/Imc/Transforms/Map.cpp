@@ -8,6 +8,7 @@
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Imc/Transforms/TilePlan.h"
+#include "imc/Support/MapPolicy.h"
 #include "imc/Support/Overrides.h"
 #include "imc/Support/PassOptions.h"
 
@@ -154,16 +155,10 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
           assign(c, Engine::xbar, "policy analog");
       }
     } else { // budget: best-utilized layers first while the ratio allows
-      std::stable_sort(open.begin(), open.end(),
-                       [](const Candidate *a, const Candidate *b) {
-                         if (a->utilization != b->utilization)
-                           return a->utilization > b->utilization;
-                         return a->macs > b->macs;
-                       });
+      std::stable_sort(open.begin(), open.end(), budgetBefore<Candidate>);
       for (Candidate *c : open) {
-        const bool fits =
-            totalMacs == 0 || double(analogMacs + c->macs) <=
-                                  maxAnalogRatio * double(totalMacs) + 0.5;
+        const bool fits = withinAnalogBudget(analogMacs, c->macs, totalMacs,
+                                             maxAnalogRatio);
         assign(c, fits ? Engine::xbar : Engine::dpu,
                fits ? std::string("within the analog budget")
                     : llvm::formatv("over the analog budget of {0:P1}",
