@@ -182,6 +182,7 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   };
   const std::optional<hw::Technology> &tech = t.technology;
   if (!tech) {
+    cellOffPJ = std::isnan(e.cellReadPJ) ? 0.0 : e.cellReadPJ;
     // Every constant is given (the parser requires it); nothing to derive.
     // A target built in code may still leave one out: it is then 0, and
     // the report says so.
@@ -207,11 +208,18 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   const double dacRes = dacResolutionFactor(t.dacBits);
   resolve("energy_pj.dac_per_row", e.dacPerRowPJ,
           kIsaacDacPJ * dacRes * fromIsaac, "ISAAC 1-bit DAC, scaled");
-  // V^2 G t at the mean of the conductance range.
-  resolve("energy_pj.cell_read", e.cellReadPJ,
-          y.readVoltage * y.readVoltage * 0.5 * (y.gOnUS + y.gOffUS) *
-              y.readPulseNs * 1e-3,
-          "V_read^2 x mean(g_on, g_off) x read pulse");
+  // V^2 G t of a driven cell at level 0 (g_off); a level adds its share of
+  // g_on - g_off (arrayReadPJ).
+  const double v2t = y.readVoltage * y.readVoltage * y.readPulseNs * 1e-3;
+  if (std::isnan(e.cellReadPJ)) {
+    cellSpanPJ = v2t * (y.gOnUS - y.gOffUS);
+    table.push_back({"cell_read_span_pj", cellSpanPJ,
+                     "V_read^2 x (g_on - g_off) x read pulse (level l of a "
+                     "c-bit cell adds l / (2^c - 1) of it)"});
+  }
+  resolve("energy_pj.cell_read", e.cellReadPJ, v2t * y.gOffUS,
+          "V_read^2 x g_off x read pulse (a driven cell at level 0)");
+  cellOffPJ = e.cellReadPJ;
   resolve("energy_pj.adc_per_conversion", e.adcPerConvPJ,
           adcEnergyPJ(t.adcBits, fs), "Murmann-survey ADC fit");
   resolve("energy_pj.shift_add", e.shiftAddPJ, kIsaacShiftAddPJ * fromIsaac,
@@ -271,8 +279,19 @@ Model::Converters Model::converters(const hw::XbarPrecision &p) const {
   return k;
 }
 
+double Model::arrayReadPJ(int64_t vectors, int64_t rows, int64_t weightCols,
+                          const hw::XbarPrecision &p, int64_t levels) const {
+  const int64_t cells = rows * p.cellsPerWeight() * weightCols;
+  const double top = double((int64_t(1) << p.cellBits) - 1);
+  const double lv = levels == kUnknownLevels
+                        ? double(rows * p.slices() * weightCols) * top / 2
+                        : double(levels);
+  const double perCycle = double(cells) * cellOffPJ + lv / top * cellSpanPJ;
+  return double(vectors * p.cycles()) * t.inputBitDensity * perCycle;
+}
+
 Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
-                        const hw::XbarPrecision &p) const {
+                        const hw::XbarPrecision &p, int64_t levels) const {
   const Converters k = converters(p);
   const int64_t cycles = p.cycles();
   const int64_t slices = p.slices();
@@ -281,13 +300,12 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
   // per input cycle.
   const int64_t convPerGroup = slices * weightCols;
   const int64_t conversions = vectors * cycles * groups * convPerGroup;
-  const int64_t cellsRead = rows * p.cellsPerWeight() * weightCols;
 
   Cost c;
   c.adcConversions = conversions;
   c.macs = vectors * rows * weightCols;
   c.energy.dac = double(vectors * cycles * rows) * k.dacPJ;
-  c.energy.array = double(vectors * cycles * cellsRead) * e.cellReadPJ;
+  c.energy.array = arrayReadPJ(vectors, rows, weightCols, p, levels);
   c.energy.adc = double(conversions) * k.adcPJ;
   c.energy.shiftAdd = double(conversions) * e.shiftAddPJ;
   // Inputs are read from the buffer at activation precision, results

@@ -23,9 +23,12 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <map>
 #include <numeric>
+#include <thread>
+#include <utility>
 
 namespace imc::cost {
 
@@ -33,6 +36,9 @@ using format::Instr;
 using format::Opcode;
 using format::Program;
 using json = nlohmann::json;
+
+/// Version 2 added the weights' cell levels.
+constexpr int64_t kProfileVersion = 2;
 
 //===----------------------------------------------------------------------===//
 // Building a profile
@@ -82,6 +88,50 @@ static ProfileWeight structureOf(const std::vector<float> &data, int64_t k,
   return w; // g = 1 always succeeds
 }
 
+const ProfileWeight::Levels *ProfileWeight::levelsFor(int64_t tileRows) const {
+  if (levels.empty())
+    return nullptr;
+  if (tileRows >= rows)
+    return levels.back().rows == rows ? &levels.back() : nullptr;
+  for (const Levels &l : levels)
+    if (l.rows == tileRows)
+      return &l;
+  return nullptr;
+}
+
+/// The level tables of a weight: every power-of-two array height below its
+/// rows, then its rows.
+static std::vector<ProfileWeight::Levels>
+levelTables(const format::Constant &c, int64_t k, int64_t n) {
+  std::vector<float> dense;
+  const float *w = c.data.data();
+  if (c.isSplat(k * n)) {
+    dense.assign(size_t(k * n), c.data[0]);
+    w = dense.data();
+  }
+  std::vector<ProfileWeight::Levels> out;
+  for (int64_t r = 1; r < k; r *= 2)
+    out.push_back({r, {}});
+  out.push_back({k, {}});
+  // The heights are independent: spread them over the cores (each table is
+  // computed whole by one thread, so the result does not depend on how
+  // many).
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(),
+                                            1, out.size());
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i; (i = next++) < out.size();)
+      out[i].sums = hw::levelSums(w, k, n, out[i].rows);
+  };
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t)
+    pool.emplace_back(work);
+  work();
+  for (std::thread &t : pool)
+    t.join();
+  return out;
+}
+
 Profile profileOf(const Program &allDigital, std::string name) {
   Profile p;
   p.name = std::move(name);
@@ -102,6 +152,7 @@ Profile profileOf(const Program &allDigital, std::string name) {
     ProfileWeight w = structureOf(it->second->data, shape[0], shape[1],
                                   it->second->isSplat(elements));
     w.value = in.operands[1];
+    w.levels = levelTables(*it->second, shape[0], shape[1]);
     p.weights.push_back(w);
   }
   // The values are not needed: every constant becomes a splat zero.
@@ -170,16 +221,25 @@ std::string profilesToJson(const std::vector<Profile> &profiles) {
   for (const Profile &p : profiles) {
     json j;
     j["format"] = "imc-profile";
-    j["version"] = 1;
+    j["version"] = kProfileVersion;
     j["name"] = p.name;
     json ws = json::array();
-    for (const ProfileWeight &w : p.weights)
+    for (const ProfileWeight &w : p.weights) {
+      json levels = json::array();
+      for (const ProfileWeight::Levels &l : w.levels) {
+        json row = json::array({l.rows});
+        for (int64_t v : l.sums)
+          row.push_back(v);
+        levels.push_back(std::move(row));
+      }
       ws.push_back({{"value", w.value},
                     {"rows", w.rows},
                     {"cols", w.cols},
                     {"groups", w.groups},
                     {"non_zeros", w.nonZeros},
-                    {"zeros_in_blocks", w.zerosInBlocks}});
+                    {"zeros_in_blocks", w.zerosInBlocks},
+                    {"levels", std::move(levels)}});
+    }
     j["weights"] = ws;
     j["program"] = base64(format::serialize(p.program));
     list.push_back(j);
@@ -206,6 +266,50 @@ int64_t integer(const json &o, const char *key, int64_t lo, int64_t hi) {
   return v;
 }
 
+/// The level tables of weight `w` (ProfileWeight::levels): heights 1, 2, 4,
+/// ... below its rows, then its rows; each sum at most what its tiles can
+/// hold.
+std::vector<ProfileWeight::Levels> readLevels(const json &o,
+                                              const ProfileWeight &w) {
+  auto it = o.find("levels");
+  auto bad = [&](const std::string &why) {
+    return ProfileError{fmt::format("weight %{}: 'levels' {}", w.value, why)};
+  };
+  if (it == o.end() || !it->is_array())
+    throw bad("must be an array");
+  std::vector<ProfileWeight::Levels> out;
+  int64_t expect = 1;
+  // A weight code has at most weight_bits - 1 magnitude bits, so its digits
+  // sum to at most 15 x 255 levels (cell_bits 8).
+  const double most = double(w.rows) * double(w.cols) * 15.0 * 255.0;
+  for (const json &row : *it) {
+    if (!row.is_array() || row.size() != 1 + hw::LevelTable().size())
+      throw bad(fmt::format("entries must be arrays of {} integers",
+                            1 + hw::LevelTable().size()));
+    ProfileWeight::Levels l;
+    const int64_t want = std::min(expect, w.rows);
+    if (!row[0].is_number_integer() || row[0].get<int64_t>() != want)
+      throw bad(fmt::format("entry {} must be for {} rows", out.size(), want));
+    l.rows = want;
+    for (size_t i = 0; i < l.sums.size(); ++i) {
+      const json &v = row[i + 1];
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
+          double(v.get<int64_t>()) > most)
+        throw bad(fmt::format("entry {}: sums must be integers in [0, {}]",
+                              out.size(), most));
+      l.sums[i] = v.get<int64_t>();
+    }
+    out.push_back(l);
+    if (want == w.rows)
+      break;
+    expect *= 2;
+  }
+  if (out.empty() || out.back().rows != w.rows || out.size() != it->size())
+    throw bad("must hold heights 1, 2, 4, ... below the weight's rows, then "
+              "its rows");
+  return out;
+}
+
 Profile readProfile(const json &j) {
   if (!j.is_object())
     throw ProfileError{"a profile must be a JSON object"};
@@ -216,8 +320,11 @@ Profile readProfile(const json &j) {
                                      quoteForMessage(it.key()))};
   if (!j.contains("format") || j["format"] != "imc-profile")
     throw ProfileError{"'format' must be \"imc-profile\""};
-  if (integer(j, "version", 1, 1) != 1)
-    throw ProfileError{"unsupported version"};
+  if (integer(j, "version", 1, kProfileVersion) != kProfileVersion)
+    throw ProfileError{fmt::format(
+        "version {} profiles carry no cell levels: make the profile again "
+        "(version {})",
+        j["version"].get<int64_t>(), kProfileVersion)};
   Profile p;
   if (!j.contains("name") || !j["name"].is_string())
     throw ProfileError{"'name' must be a string"};
@@ -262,6 +369,12 @@ Profile readProfile(const json &j) {
   for (const json &o : j["weights"]) {
     if (!o.is_object())
       throw ProfileError{"each weight must be an object"};
+    for (auto f = o.begin(); f != o.end(); ++f)
+      if (f.key() != "value" && f.key() != "rows" && f.key() != "cols" &&
+          f.key() != "groups" && f.key() != "non_zeros" &&
+          f.key() != "zeros_in_blocks" && f.key() != "levels")
+        throw ProfileError{fmt::format("unknown weight field {}",
+                                       quoteForMessage(f.key()))};
     ProfileWeight w;
     w.value = uint32_t(integer(o, "value", 0, int64_t(UINT32_MAX)));
     if (w.value >= p.program.values.size() || !isConstant[w.value] ||
@@ -290,6 +403,7 @@ Profile readProfile(const json &j) {
       throw ProfileError{fmt::format("weight %{}: non_zeros + zeros_in_blocks "
                                      "must equal the weights of its blocks",
                                      w.value)};
+    w.levels = readLevels(o, w);
     p.weights.push_back(w);
   }
   for (const Instr &in : p.program.code)
@@ -519,13 +633,26 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                   nc = (w.cols + tileCols - 1) / tileCols;
     const int64_t lastRows = w.rows - (nr - 1) * tileRows;
     const uint32_t result = fresh++;
+    // Every tile of the weight multiplies the same vectors: the weight's
+    // levels in all go with its first tiles (hw::levelSums).
+    const ProfileWeight::Levels *lv = w.levelsFor(tileRows);
+    if (!lv) {
+      error = fmt::format("layer {}: the profile holds no cell levels for "
+                          "arrays of {} rows (it holds powers of two): make "
+                          "the profile again",
+                          quoteForMessage(pr.layer), tileRows);
+      return std::nullopt;
+    }
+    int64_t levels = lv->sums[hw::levelIndex(prec.weightBits, prec.cellBits)];
+    auto take = [&] { return std::exchange(levels, 0); };
     for (int64_t j = 0; j < nc; ++j) {
       const int64_t c0 = j * tileCols, ncol = std::min(tileCols, w.cols - c0);
       int64_t partials = 0;
       if (w.groups == 1 && w.nonZeros > 0) { // dense: every block a tile
         if (nr > 1)
-          b.tileRun(in.layer, x, result, tileRows, ncol, prec, m, nr - 1);
-        b.tileRun(in.layer, x, result, lastRows, ncol, prec, m, 1);
+          b.tileRun(in.layer, x, result, tileRows, ncol, prec, m, nr - 1,
+                    take());
+        b.tileRun(in.layer, x, result, lastRows, ncol, prec, m, 1, take());
         partials = nr;
       } else {
         for (int64_t r = 0; r < nr; ++r) {
@@ -533,7 +660,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                         nrow = std::min(tileRows, w.rows - r0);
           if (blockNonZeros(w, r0, nrow, c0, ncol) == 0)
             continue;
-          b.tileRun(in.layer, x, result, nrow, ncol, prec, m, 1);
+          b.tileRun(in.layer, x, result, nrow, ncol, prec, m, 1, take());
           ++partials;
         }
       }

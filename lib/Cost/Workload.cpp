@@ -12,6 +12,7 @@
 
 #include "imc/Cost/Workload.h"
 #include "imc/Format/Generic.h"
+#include "imc/Hardware/Codes.h"
 
 #include <fmt/format.h>
 
@@ -89,14 +90,15 @@ void WorkloadBuilder::place(int32_t tile, size_t st) {
   LayerWork &l = w.layers[st];
   t.stage = int64_t(st);
   t.at = l.tiles.size();
-  l.tiles.push_back({t.rows, t.cols, t.prec, 0, t.index});
+  l.tiles.push_back({t.rows, t.cols, t.prec, 0, t.index, 1, t.levels});
 }
 
 void WorkloadBuilder::program(uint32_t layer, uint32_t result, int64_t rows,
-                              int64_t cols, const hw::XbarPrecision &prec) {
+                              int64_t cols, const hw::XbarPrecision &prec,
+                              int64_t levels) {
   grow(result);
   tileOf[result] = int32_t(tiles.size());
-  tiles.push_back({numbered++, rows, cols, prec, layer, -1, 0});
+  tiles.push_back({numbered++, rows, cols, prec, levels, layer, -1, 0});
   dep[result] = -1;
 }
 
@@ -130,7 +132,7 @@ static void addAccumulate(LayerWork &l, int64_t elements, int64_t partials) {
 void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input,
                               uint32_t result, int64_t rows, int64_t cols,
                               const hw::XbarPrecision &prec, int64_t vectors,
-                              int64_t count) {
+                              int64_t count, int64_t levels) {
   const size_t st = stage(layer, depOf(&input, 1), /*opensOnDependency=*/true);
   grow(result);
   dep[result] = int32_t(st);
@@ -141,12 +143,16 @@ void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input,
   if (!l.tiles.empty()) {
     TileWork &back = l.tiles.back();
     if (back.index + back.count == first && back.rows == rows &&
-        back.cols == cols && back.vectors == vectors && back.prec == prec) {
+        back.cols == cols && back.vectors == vectors && back.prec == prec &&
+        (back.levels == Model::kUnknownLevels) ==
+            (levels == Model::kUnknownLevels)) {
       back.count += count;
+      if (levels != Model::kUnknownLevels)
+        back.levels += levels;
       return;
     }
   }
-  l.tiles.push_back({rows, cols, prec, vectors, first, count});
+  l.tiles.push_back({rows, cols, prec, vectors, first, count, levels});
 }
 
 void WorkloadBuilder::accumulate(uint32_t layer, const uint32_t *operands,
@@ -334,11 +340,27 @@ Workload workloadOf(const Program &p, const hw::Target &t) {
         nnz[c.value] = nonZeros(c, p.values[c.value].numElements());
   }
   const std::vector<hw::XbarPrecision> prec = format::tilePrecisions(p, t);
+  // The weights of each tile: the constant it is programmed from.
+  std::vector<const format::Constant *> constantOf(p.values.size(), nullptr);
+  for (const format::Constant &c : p.constants)
+    constantOf[c.value] = &c;
   WorkloadBuilder b(p.strings, p.values.size());
   for (const Instr &in : p.code) {
     if (in.op == Opcode::XbarProgram) {
       const auto &s = p.values[in.result].shape;
-      b.program(in.layer, in.result, s[0], s[1], prec[in.result]);
+      const hw::XbarPrecision &tp = prec[in.result];
+      int64_t levels = Model::kUnknownLevels;
+      if (const format::Constant *c = constantOf[in.operands[0]]) {
+        if (c->isSplat(s[0] * s[1])) {
+          const float v = c->data[0];
+          levels = s[0] * s[1] * hw::levelSum(&v, 1, 1, 1, tp.weightBits,
+                                              tp.cellBits);
+        } else {
+          levels = hw::levelSum(c->data.data(), s[0], s[1], s[1],
+                                tp.weightBits, tp.cellBits);
+        }
+      }
+      b.program(in.layer, in.result, s[0], s[1], tp, levels);
     } else {
       b.instr(in, p.values,
               in.op == Opcode::DpuMatmul ? nnz[in.operands[1]] : -1);
@@ -414,17 +436,23 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
     double xbarEndFull = fullNs, xbarRes = 0;
     for (const TileWork &tw : l.tiles) {
       // Most tiles of a layer are alike: cost each kind once.
+      // (The cell reads depend on each run's levels: costed per run.)
       if (!(tw.rows == last.rows && tw.cols == last.cols &&
             tw.vectors == last.vectors && tw.prec == last.prec)) {
         last = tw;
         prog = m.crossbarProgram(tw.rows, tw.cols, tw.prec);
         mvm = tw.vectors > 0
-                  ? m.crossbarMvm(tw.vectors, tw.rows, tw.cols, tw.prec)
+                  ? m.crossbarMvm(tw.vectors, tw.rows, tw.cols, tw.prec, 0)
                   : Cost();
       }
       const int64_t c = tw.count;
       ls.cost.energy += scaled(prog.energy, double(c));
-      ls.cost.energy += scaled(mvm.energy, double(c));
+      Energy me = scaled(mvm.energy, double(c));
+      // arrayReadPJ is linear in the rows: c tiles read like one of c x rows.
+      me.array = tw.vectors > 0 ? m.arrayReadPJ(tw.vectors, tw.rows * c,
+                                                tw.cols, tw.prec, tw.levels)
+                                : 0.0;
+      ls.cost.energy += me;
       ls.cost.cellWrites += prog.cellWrites * c;
       ls.cost.adcConversions += mvm.adcConversions * c;
       ls.cost.macs += mvm.macs * c;

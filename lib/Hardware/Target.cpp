@@ -153,6 +153,8 @@ Target readTarget(const json &root) {
     t.adcRange = xbar.number("adc_range", 0, 1, /*openLo=*/true);
   if (xbar.has("input_bound"))
     t.inputBound = xbar.number("input_bound", 0, 1, /*openLo=*/true);
+  if (xbar.has("input_bit_density"))
+    t.inputBitDensity = xbar.number("input_bit_density", 0, 1);
   if (xbar.has("bound_management")) {
     t.boundManagement = xbar.string("bound_management");
     if (t.boundManagement != "none" && t.boundManagement != "iterative")
@@ -396,6 +398,8 @@ std::string targetToJson(const Target &t) {
     j["crossbar"]["adc_range"] = t.adcRange;
   if (t.inputBound != 1.0)
     j["crossbar"]["input_bound"] = t.inputBound;
+  if (t.inputBitDensity != 0.5)
+    j["crossbar"]["input_bit_density"] = t.inputBitDensity;
   if (t.boundManagement != "none")
     j["crossbar"]["bound_management"] = t.boundManagement;
   if (t.bmMaxIterations != 3)

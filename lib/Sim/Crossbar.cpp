@@ -222,12 +222,7 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   }
   const int64_t lw = (int64_t(1) << (cfg.weightBits - 1)) - 1;
   const int64_t s = cfg.slices(), mask = (int64_t(1) << cfg.cellBits) - 1;
-  scaleW.assign(n, 0.0);
-  for (int64_t r = 0; r < k; ++r)
-    for (int64_t c = 0; c < n; ++c)
-      scaleW[c] = std::max(scaleW[c], std::fabs(double(w[r * n + c])));
-  for (double &sc : scaleW)
-    sc /= double(lw);
+  scaleW = hw::weightScales(w, k, n, n, cfg.weightBits);
   sliceDiff.assign(s * k * n, 0);
   // A conversion can never exceed the ADC's codes: it is exact, and the
   // bit-serial sum collapses to one dot product of codes (mvmQuantized).

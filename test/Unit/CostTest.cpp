@@ -10,12 +10,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Cost/CostModel.h"
+#include "imc/Hardware/Codes.h"
 
 #include "TestUtils.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <random>
+#include <vector>
 
 using namespace imc;
 using cost::Cost;
@@ -71,7 +75,8 @@ TEST(Cost, CrossbarMvmArrayReadBound) {
   //   cellsRead     = 40 * 4 * 10              = 1600
   //   MACs          = 3 * 40 * 10              = 1200
   //   dac   = 3 * 2 * 40 rows * 0.5            = 120
-  //   array = 3 * 2 * 1600 * 0.25              = 2400
+  //   array = 3 * 2 * 0.5 driven * 1600 * 0.25 = 1200 (cell_read given:
+  //           the same energy for every driven cell, whatever its level)
   //   adc   = 360 * 2                          = 720
   //   shift = 360 * 0.125                      = 45
   //   conversion time per group = ceil(20 / 4) * 1 ns = 5 ns < 10 ns read
@@ -81,12 +86,12 @@ TEST(Cost, CrossbarMvmArrayReadBound) {
   EXPECT_EQ(c.macs, 1200);
   EXPECT_EQ(c.cellWrites, 0);
   EXPECT_DOUBLE_EQ(c.energy.dac, 120.0);
-  EXPECT_DOUBLE_EQ(c.energy.array, 2400.0);
+  EXPECT_DOUBLE_EQ(c.energy.array, 1200.0);
   EXPECT_DOUBLE_EQ(c.energy.adc, 720.0);
   EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 45.0);
   EXPECT_DOUBLE_EQ(c.energy.write, 0.0);
   EXPECT_DOUBLE_EQ(c.energy.dpu, 0.0);
-  EXPECT_DOUBLE_EQ(c.energy.total(), 3285.0); // 120 + 2400 + 720 + 45
+  EXPECT_DOUBLE_EQ(c.energy.total(), 2085.0); // 120 + 1200 + 720 + 45
   EXPECT_DOUBLE_EQ(c.latencyNs, 180.0);
 }
 
@@ -95,7 +100,7 @@ TEST(Cost, CrossbarMvmAdcBound) {
   //   groups = 1, convPerGroup = 2 * 16 = 32, conversions = 1 * 2 * 1 * 32
   //   = 64; conversion time per group = 32 * 1 ns = 32 ns > 10 ns read;
   //   latency = 1 * 2 * 1 * 32 = 64 ns.
-  //   cellsRead = 16 * 4 * 16 = 1024; array = 2 * 1024 * 0.25 = 512;
+  //   cellsRead = 16 * 4 * 16 = 1024; array = 2 * 0.5 * 1024 * 0.25 = 256;
   //   dac = 2 * 16 * 0.5 = 16; adc = 128; shift = 8; MACs = 256.
   hw::Target t = roundTarget();
   t.adcsPerArray = 1;
@@ -103,7 +108,7 @@ TEST(Cost, CrossbarMvmAdcBound) {
   EXPECT_EQ(c.adcConversions, 64);
   EXPECT_EQ(c.macs, 256);
   EXPECT_DOUBLE_EQ(c.energy.dac, 16.0);
-  EXPECT_DOUBLE_EQ(c.energy.array, 512.0);
+  EXPECT_DOUBLE_EQ(c.energy.array, 256.0);
   EXPECT_DOUBLE_EQ(c.energy.adc, 128.0);
   EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 8.0);
   EXPECT_DOUBLE_EQ(c.latencyNs, 64.0);
@@ -205,7 +210,7 @@ TEST(Cost, Accumulation) {
   const hw::Target t = roundTarget();
   Cost sum;
   sum += cost::Model(t).crossbarProgram(40, 10); // 2000 ns, 16000 pJ write
-  sum += cost::Model(t).crossbarMvm(3, 40, 10);  // 180 ns, 3285 pJ
+  sum += cost::Model(t).crossbarMvm(3, 40, 10);  // 180 ns, 2085 pJ
   sum += cost::Model(t).dpuMatmul(4, 5, 6);      // 30 ns, 600 pJ
   EXPECT_DOUBLE_EQ(sum.latencyNs, 2210.0);
   EXPECT_EQ(sum.cellWrites, 1600);
@@ -213,7 +218,7 @@ TEST(Cost, Accumulation) {
   EXPECT_EQ(sum.macs, 1320); // 1200 + 120
   EXPECT_DOUBLE_EQ(sum.energy.write, 16000.0);
   EXPECT_DOUBLE_EQ(sum.energy.dpu, 600.0);
-  EXPECT_DOUBLE_EQ(sum.energy.total(), 16000.0 + 3285.0 + 600.0);
+  EXPECT_DOUBLE_EQ(sum.energy.total(), 16000.0 + 2085.0 + 600.0);
 }
 
 
@@ -278,8 +283,8 @@ TEST(CostTechnology, DerivedConstants) {
   // fp32 DPU: Horowitz 0.9 / 3.7 pJ (scale 1 at 45 nm, 0.9 V).
   EXPECT_NEAR(m.energy().dpuAddPJ, 0.9, 1e-12);
   EXPECT_NEAR(m.energy().dpuMulPJ, 3.7, 1e-12);
-  // cell read: 0.5 V^2 * mean(10, 0) uS * 10 ns = 0.25 * 5e-6 * 1e-8 J.
-  EXPECT_NEAR(m.energy().cellReadPJ, 0.0125, 1e-15);
+  // cell read at level 0: 0.5 V^2 * g_off (0 uS) * 10 ns.
+  EXPECT_EQ(m.energy().cellReadPJ, 0.0);
   EXPECT_NEAR(m.energy().adcPerConvPJ, 0.6405, 1e-4);
   EXPECT_EQ(m.energy().cellWritePJ, 2.0);
   // A 2-bit DAC is 2 ISAAC 1-bit DACs (4 mW / 1024 x 100 ns = 0.390625 pJ
@@ -293,7 +298,7 @@ TEST(CostTechnology, DerivedConstants) {
   EXPECT_EQ(m.latency().adcConvNs, 1.0);
   EXPECT_EQ(m.latency().rowWriteNs, 30.0);
   // Every constant is listed with its origin.
-  EXPECT_EQ(m.constants().size(), 11u);
+  EXPECT_EQ(m.constants().size(), 12u);
   for (const cost::Constant &c : m.constants())
     EXPECT_FALSE(c.origin.empty()) << c.name;
 
@@ -346,8 +351,24 @@ TEST(CostTechnology, OneMvmWithBufferTraffic) {
   // 10 * 32 bits written: 400 bits * 0.15625 pJ = 62.5 pJ.
   const Cost c = m.crossbarMvm(1, 16, 10);
   EXPECT_NEAR(c.energy.buffer, 62.5, 1e-12);
-  // 2 cycles * 1 group * 16 * 4 * 10 = 1280 cells read * 0.0125 pJ = 16 pJ.
-  EXPECT_NEAR(c.energy.array, 16.0, 1e-12);
+  // Levels unknown: each of the 16 * 2 slices * 10 magnitude cells at
+  // the middle level 1.5 of 3: 480 levels * (0.25 V^2 * 10 uS * 10 ns =
+  // 0.025 pJ) / 3 = 4 pJ a cycle (the g_off cells draw nothing), * 2 cycles
+  // * 0.5 of the rows driven = 4 pJ.
+  EXPECT_NEAR(c.energy.array, 4.0, 1e-12);
+  // Levels known: 96 levels -> 96 * 0.025 / 3 * 2 * 0.5 = 0.8 pJ.
+  EXPECT_NEAR(m.crossbarMvm(1, 16, 10, m.target().precision(), 96)
+                  .energy.array,
+              0.8, 1e-12);
+  EXPECT_NEAR(m.arrayReadPJ(1, 16, 10, m.target().precision(), 96), 0.8,
+              1e-12);
+  // Every row driven, g_off = 1 uS: 640 cells * 0.25 * 1 * 10e-3 = 1.6 pJ
+  // plus 96 * 0.25 * 9 * 10e-3 / 3 = 0.72 pJ, a cycle; * 2 cycles.
+  hw::Target off = techTarget();
+  off.technology->gOffUS = 1;
+  off.inputBitDensity = 1;
+  EXPECT_NEAR(cost::Model(off).arrayReadPJ(1, 16, 10, off.precision(), 96),
+              2 * (1.6 + 0.72), 1e-12);
   // Per group: 20 conversions on 4 ADCs at 1 ns = 5 ns < 10 ns read pulse:
   // 2 cycles * 1 group * 10 ns.
   EXPECT_DOUBLE_EQ(c.latencyNs, 20.0);
@@ -355,4 +376,69 @@ TEST(CostTechnology, OneMvmWithBufferTraffic) {
   EXPECT_NEAR(m.bufferTraffic(3).energy.buffer, 3 * 32 * 0.15625, 1e-12);
 }
 
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Programmed levels (imc/Hardware/Codes.h)
+//===----------------------------------------------------------------------===//
+
+namespace {
+TEST(CellLevels, ByHand) {
+  // A 2 x 2 block, 4-bit weights (Lw = 7), column scales 1/7 and 2/7:
+  //   column 0: 1.0 -> 7, -0.5 -> -3.5 -> -4 (half to even)
+  //   column 1: 0.3 / (2/7) = 1.05 -> 1, 2.0 -> 7
+  // 1-bit cells: digit sums 3 + 1 + 1 + 3 = 8; 2-bit cells (digits of 7 =
+  // 13_4: 1 + 3; of 4 = 10_4: 1; of 1: 1): 4 + 1 + 1 + 4 = 10.
+  const float w[] = {1.0f, 0.3f, -0.5f, 2.0f};
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, 4, 1), 8);
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, 4, 2), 10);
+  // 3-bit cells: one slice, the magnitudes 7 + 4 + 1 + 7 = 19.
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, 4, 3), 19);
+  // Row blocks of 1: every column's one weight is its own max -> 7 each.
+  const hw::LevelTable t = hw::levelSums(w, 2, 2, 1);
+  EXPECT_EQ(t[hw::levelIndex(4, 3)], 4 * 7);
+  EXPECT_EQ(t[hw::levelIndex(4, 1)], 4 * 3);
+  // Zeros and an all-zero column program nothing.
+  const float z[] = {0.0f, 0.0f, 0.0f, 0.0f};
+  EXPECT_EQ(hw::levelSum(z, 2, 2, 2, 8, 2), 0);
+}
+
+TEST(CellLevels, TablesMatchTheCodesOfEveryBlock) {
+  // levelSums over row blocks equals levelSum block by block, which equals
+  // the digit sums of the codes the test's own reference quantizer gives.
+  std::mt19937 rng(7);
+  std::normal_distribution<float> dist(0.0f, 1.0f);
+  const int64_t k = 37, n = 9;
+  std::vector<float> w(size_t(k * n));
+  for (float &v : w)
+    v = dist(rng);
+  for (int64_t tileRows : {1, 8, 16, 37, 64}) {
+    const hw::LevelTable t = hw::levelSums(w.data(), k, n, tileRows);
+    for (int64_t wb = 2; wb <= 16; ++wb)
+      for (int64_t cb = 1; cb <= 8; ++cb) {
+        int64_t blocks = 0, ref = 0;
+        for (int64_t r0 = 0; r0 < k; r0 += tileRows) {
+          const int64_t nr = std::min(tileRows, k - r0);
+          blocks += hw::levelSum(&w[size_t(r0 * n)], nr, n, n, wb, cb);
+          const int64_t lw = (int64_t(1) << (wb - 1)) - 1;
+          for (int64_t c = 0; c < n; ++c) {
+            double mx = 0;
+            for (int64_t r = r0; r < r0 + nr; ++r)
+              mx = std::max(mx, std::fabs(double(w[size_t(r * n + c)])));
+            for (int64_t r = r0; r < r0 + nr; ++r) {
+              int64_t q = std::llabs(int64_t(
+                  std::nearbyint(double(w[size_t(r * n + c)]) / (mx / lw))));
+              q = std::min(q, lw);
+              for (; q > 0; q >>= cb)
+                ref += q & ((int64_t(1) << cb) - 1);
+            }
+          }
+        }
+        ASSERT_EQ(t[hw::levelIndex(wb, cb)], blocks)
+            << "rows " << tileRows << " wb " << wb << " cb " << cb;
+        ASSERT_EQ(blocks, ref)
+            << "rows " << tileRows << " wb " << wb << " cb " << cb;
+      }
+  }
+}
 } // namespace

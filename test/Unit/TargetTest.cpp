@@ -588,6 +588,7 @@ TEST(Target, OptionalPeripheralFields) {
   ASSERT_TRUE(t);
   EXPECT_EQ(t->adcRange, 1.0);
   EXPECT_EQ(t->inputBound, 1.0);
+  EXPECT_EQ(t->inputBitDensity, 0.5);
   EXPECT_EQ(t->boundManagement, "none");
   EXPECT_EQ(t->bmMaxIterations, 3);
   EXPECT_EQ(t->device.outputNoise, 0.0);
@@ -596,6 +597,7 @@ TEST(Target, OptionalPeripheralFields) {
   json j = defaultJson();
   j["crossbar"]["adc_range"] = 0.25;
   j["crossbar"]["input_bound"] = 0.5;
+  j["crossbar"]["input_bit_density"] = 0.25;
   j["crossbar"]["bound_management"] = "iterative";
   j["crossbar"]["bm_max_iterations"] = 16;
   j["device"] = {{"model", "pcm"},      {"gmax_us", 25.0},
@@ -606,6 +608,7 @@ TEST(Target, OptionalPeripheralFields) {
   ASSERT_TRUE(t);
   EXPECT_EQ(t->adcRange, 0.25);
   EXPECT_EQ(t->inputBound, 0.5);
+  EXPECT_EQ(t->inputBitDensity, 0.25);
   EXPECT_EQ(t->boundManagement, "iterative");
   EXPECT_EQ(t->bmMaxIterations, 16);
   EXPECT_EQ(t->device.outputNoise, 0.04);
@@ -615,6 +618,7 @@ TEST(Target, OptionalPeripheralFields) {
   // Set to their defaults they stay implicit.
   j["crossbar"]["adc_range"] = 1;
   j["crossbar"]["input_bound"] = 1;
+  j["crossbar"]["input_bit_density"] = 0.5;
   j["crossbar"]["bound_management"] = "none";
   j["crossbar"].erase("bm_max_iterations");
   j["device"]["ir_drop"] = 0;
@@ -631,6 +635,12 @@ TEST(Target, OptionalPeripheralFields) {
        "field 'crossbar.adc_range' must be a number in (0, 1], got 1.5"},
       {{"adc_range", "1"},
        "field 'crossbar.adc_range' must be a number in (0, 1]"},
+      {{"input_bit_density", -0.1},
+       "field 'crossbar.input_bit_density' must be a number in [0, 1], got "
+       "-0.1"},
+      {{"input_bit_density", 1.5},
+       "field 'crossbar.input_bit_density' must be a number in [0, 1], got "
+       "1.5"},
       {{"bound_management", "always"},
        "field 'crossbar.bound_management' must be one of none, iterative, "
        "got 'always'"},

@@ -87,16 +87,27 @@ public:
   /// Chip area (docs/cost-model.md#area).
   const Area &area() const { return ar; }
 
+  /// A tile whose programmed levels are not known: each magnitude cell is
+  /// taken at the middle level (2^c - 1) / 2.
+  static constexpr int64_t kUnknownLevels = -1;
   /// One crossbar MVM: `vectors` input vectors through a tile that holds a
   /// `rows` x `weightCols` block of weights (rows <= target rows, weightCols
   /// <= the weight columns an array holds at that precision), at precision
-  /// `p` (the instruction's; the target's by default). Includes the buffer
+  /// `p` (the instruction's; the target's by default), programmed with
+  /// `levels` conductance levels in all (hw::levelSum). Includes the buffer
   /// traffic of its inputs and outputs.
   Cost crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
-                   const hw::XbarPrecision &p) const;
+                   const hw::XbarPrecision &p,
+                   int64_t levels = kUnknownLevels) const;
   Cost crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols) const {
     return crossbarMvm(vectors, rows, weightCols, t.precision());
   }
+  /// The cell-read energy (pJ) of crossbarMvm: in each input cycle the
+  /// driven rows (a fraction crossbar.input_bit_density of them) conduct
+  /// through every cell of the block at its programmed conductance
+  /// (docs/cost-model.md, "Cell reads").
+  double arrayReadPJ(int64_t vectors, int64_t rows, int64_t weightCols,
+                     const hw::XbarPrecision &p, int64_t levels) const;
   /// Programming a `rows` x `weightCols` weight block into one tile.
   Cost crossbarProgram(int64_t rows, int64_t weightCols,
                        const hw::XbarPrecision &p) const;
@@ -129,6 +140,9 @@ private:
   hw::EnergyParams e;
   hw::LatencyParams l;
   double bufBit = 0;
+  /// A driven cell in one input cycle: at level 0, and the extra energy at
+  /// the top level (g_on - g_off); 0 when the target gives cell_read.
+  double cellOffPJ = 0, cellSpanPJ = 0;
   int64_t dpuPrecBits = 32;
   std::vector<Constant> table;
   Area ar;

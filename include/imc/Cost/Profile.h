@@ -22,6 +22,7 @@
 #include "imc/Cost/Report.h"
 #include "imc/Cost/Workload.h"
 #include "imc/Format/Program.h"
+#include "imc/Hardware/Codes.h"
 #include "imc/Hardware/Target.h"
 
 #include <optional>
@@ -40,6 +41,18 @@ struct ProfileWeight {
   int64_t groups = 1;
   int64_t nonZeros = 0;
   int64_t zerosInBlocks = 0;
+  /// The conductance levels its tiles are programmed with (hw::levelSums),
+  /// for arrays of `rows` rows: every power of two below the weight's rows,
+  /// then the weight's rows (any array at least that tall), in increasing
+  /// order.
+  struct Levels {
+    int64_t rows = 0;
+    hw::LevelTable sums{};
+  };
+  std::vector<Levels> levels;
+  /// The levels of a tiling into blocks of `tileRows` rows, or nullptr when
+  /// the profile does not hold them.
+  const Levels *levelsFor(int64_t tileRows) const;
 };
 
 struct Profile {

@@ -48,6 +48,9 @@ struct TileWork {
   int64_t vectors = 0;
   int64_t index = 0;
   int64_t count = 1;
+  /// The conductance levels programmed into the `count` tiles in all
+  /// (hw::levelSum), or Model::kUnknownLevels.
+  int64_t levels = Model::kUnknownLevels;
 };
 
 struct LayerWork {
@@ -81,9 +84,10 @@ public:
                            size_t values = 0);
 
   /// xbar.program: tile value `result` holds a `rows` x `cols` block at
-  /// `prec`; tiles are numbered in the order of these calls.
+  /// `prec`, programmed with `levels` levels in all; tiles are numbered in
+  /// the order of these calls.
   void program(uint32_t layer, uint32_t result, int64_t rows, int64_t cols,
-               const hw::XbarPrecision &prec);
+               const hw::XbarPrecision &prec, int64_t levels);
   /// xbar.mvm: `vectors` input vectors (value `input`) through tile `tile`.
   void mvm(uint32_t layer, uint32_t tile, uint32_t input, uint32_t result,
            int64_t vectors);
@@ -96,10 +100,11 @@ public:
   /// `count` tiles of `rows` x `cols` at `prec` written one after another
   /// (numbered like `count` xbar.program calls), each then multiplying
   /// `vectors` vectors of value `input`: their results are value `result`.
-  /// The profile evaluator's fast form of program + mvm per tile.
+  /// `levels`: the levels programmed into the `count` tiles in all. The
+  /// profile evaluator's fast form of program + mvm per tile.
   void tileRun(uint32_t layer, uint32_t input, uint32_t result, int64_t rows,
                int64_t cols, const hw::XbarPrecision &prec, int64_t vectors,
-               int64_t count);
+               int64_t count, int64_t levels);
   /// An xbar.accumulate of `partials` tensors of `elements` each, without
   /// an Instr; `operands` (`n` values) carry its data dependencies.
   void accumulate(uint32_t layer, const uint32_t *operands, size_t n,
@@ -126,6 +131,7 @@ private:
     int64_t index = 0; ///< its number in programming order
     int64_t rows = 0, cols = 0;
     hw::XbarPrecision prec;
+    int64_t levels = Model::kUnknownLevels;
     uint32_t layer = 0;
     int64_t stage = -1; ///< where it was placed
     size_t at = 0;

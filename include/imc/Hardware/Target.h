@@ -96,6 +96,10 @@ struct Target {
   // targetToJson only when not the default.
   double adcRange = 1.0;                ///< ADC range / full scale, (0, 1]
   double inputBound = 1.0;              ///< DAC range / input abs-max, (0, 1]
+  /// Fraction of (row, input cycle) pairs whose row is driven (an input
+  /// bit of 1): only driven rows conduct (docs/cost-model.md, "Cell
+  /// reads"). A workload property; 0.5 (random bits) unless given.
+  double inputBitDensity = 0.5;
   std::string boundManagement = "none"; ///< none | iterative
   int64_t bmMaxIterations = 3;          ///< iterative: retries per vector
   // Precision.

@@ -37,6 +37,7 @@
 #ifndef IMC_SIM_CROSSBAR_H
 #define IMC_SIM_CROSSBAR_H
 
+#include "imc/Hardware/Codes.h"
 #include "imc/Hardware/Precision.h"
 
 #include <cmath>
@@ -84,39 +85,11 @@ struct XbarConfig : hw::XbarPrecision {
   double adcStep() const;
 };
 
-/// Round half to even (the rounding of the scheme, and of numpy.round),
-/// whatever the FPU's rounding mode (std::nearbyint would follow it). Inline
-/// and without library calls: it runs once per ADC conversion.
-inline double roundHalfEven(double x) {
-  if (!(std::fabs(x) < 4503599627370496.0)) // |x| >= 2^52: an integer (or
-    return x;                               // inf, NaN): unchanged
-  // Branch-free (the fractions of noisy column sums are random, so branches
-  // would be mispredicted half the time).
-  const int64_t t = int64_t(x);                 // toward zero, exact
-  const int64_t f = t - int64_t(double(t) > x); // floor
-  const double d = x - double(f);               // exact, in [0, 1)
-  const int64_t up = int64_t(d > 0.5) | (int64_t(d == 0.5) & (f & 1));
-  // copysign: a negative x that rounds to zero gives -0.0, as numpy does.
-  return std::copysign(double(f + up), x);
-}
-
-/// Symmetric quantization of one value to a signed code in [-L, L]; 0 for a
-/// zero scale and for NaN (a NaN input, or inf / inf). Inline: it runs once
-/// per input element of every MVM.
-/// A rounded value clipped to the codes [-l, l]; NaN gives code 0 (a
-/// converter cannot produce a NaN, and casting one to an integer is
-/// undefined).
-inline int64_t clampCode(double q, double l) {
-  q = q == q ? q : 0.0;
-  return int64_t(q < -l ? -l : q > l ? l : q);
-}
-
-inline int64_t quantize(double x, double scale, int64_t maxCode) {
-  if (scale == 0.0)
-    return 0;
-  // A DAC cannot drive a NaN: no charge on the row.
-  return clampCode(roundHalfEven(x / scale), double(maxCode));
-}
+// roundHalfEven, clampCode and quantize: the one copy is in
+// imc/Hardware/Codes.h (the cost model counts programmed levels with it).
+using hw::clampCode;
+using hw::quantize;
+using hw::roundHalfEven;
 
 /// quantize() of a row of inputs at one scale into 32-bit codes (maxCode <
 /// 2^30): q[r] = quantize(x[r], scale, maxCode), bit for bit, computed
