@@ -64,6 +64,10 @@ constexpr std::array<std::array<double, 3>, 10> kEnergyFit = {{
 }};
 constexpr std::array<double, 10> kAreaVs45 = {6.4,  2.8,  1.5,  1,   0.46,
                                               0.21, 0.19, 0.17, 0.1, 0.059};
+// Nominal supplies of those nodes (the PTM / ITRS values the scaling studies
+// use); ASSUMPTION: a survey design ran at its node's nominal supply.
+constexpr std::array<double, 10> kNominalVdd = {1.3, 1.2, 1.1,  1.0,  0.9,
+                                                0.8, 0.8, 0.8, 0.75, 0.7};
 
 /// Fractional index of `nm` in kNodes (clamped to the table), for linear
 /// interpolation between the two neighbouring nodes.
@@ -144,25 +148,88 @@ double areaScale(double fromNm, double toNm) {
   return a(toNm) / a(fromNm);
 }
 
-double adcEnergyPJ(int64_t bits, double sampleRateHz) {
-  // Accelergy ADC plug-in (adc_data/model.yaml), fit to B. Murmann, "ADC
-  // Performance Survey 1997-2021": the best Schreier figure of merit
-  // reachable at a sample rate, then the energy that FOM gives at the
-  // resolution's ideal SNDR.
-  const double foms =
-      std::min(302.7387019052544 - 6.460790934271676 * std::log(sampleRateHz),
-               180.14159078904734);
-  const double sndr = 6.020599913279624 * double(bits) + 1.7609125905568124;
-  return 1e12 / (2.0 * std::pow(10.0, (foms - sndr) / 10.0));
+double sarEnergyPJ(int64_t bits, double sampleRateHz, double nodeNm) {
+  // Andrulis et al., "Modeling Analog-Digital-Converter Energy and Area for
+  // Compute-In-Memory Accelerator Design" (arXiv 2404.06553, 2024), as
+  // released in the Accelergy ADC plug-in that CiMLoop uses (adc_data/
+  // model.yaml at 6851cb8): the Schreier FOM reachable at a sample rate and
+  // at a resolution (the lower bound wins), the energy that FOM gives at the
+  // resolution's ideal SNDR, times a node and resolution correction fitted
+  // to the survey's best designs. Fitted for 4 bits and more: fewer bits
+  // cost what 4 do (ASSUMPTION).
+  const double n = double(std::max<int64_t>(bits, 4));
+  const double fomRate = 213.7806687348118 - 2.8719030399529957 * std::log(sampleRateHz);
+  const double fomBits =
+      128.3068287398817 + 3.2205115109775583 * std::min(std::ceil(n), 20.0);
+  const double foms = std::min(fomRate, fomBits);
+  const double sndr = 6.020599913279624 * n + 1.7609125905568124;
+  const double e0 = 1.0 / (2.0 * std::pow(10.0, (foms - sndr) / 10.0));
+  return e0 * std::exp(26.0496215686518 + 1.8800369206815004 * std::log(nodeNm) -
+                       2.8291256050594527 * std::log(n) - 1.4702022133784405);
 }
 
-double adcAreaUm2(int64_t bits, double sampleRateHz, double nodeNm,
-                  double energyPJ) {
-  return std::exp(0.06665851895885958 * std::log(sampleRateHz) +
-                  0.797323960429599 * std::log(nodeNm) -
-                  0.13437278622014803 * double(bits) +
-                  0.4236571760437834 * std::log(energyPJ) + 4.850567073004403);
+double sarAreaUm2(double sampleRateHz, double nodeNm, double energyPJ) {
+  // The same plug-in's area regression (toward the smallest 10% of designs).
+  return std::exp(1.3461916439910742 + 0.9932794744745022 * std::log(nodeNm) +
+                  0.18071538424508238 * std::log(sampleRateHz) +
+                  0.29912426192653485 * std::log(energyPJ));
 }
+
+double nominalVdd(double nodeNm) {
+  return interpolate(nodeNm, [](size_t i) { return kNominalVdd[i]; });
+}
+
+namespace {
+// Comparator-based ADCs (docs/cost-model.md#adc): an N-bit flash ADC
+// compares the column against 2^N - 1 references at once.
+// Flash: Sinangil et al., JSSC 2021 (TSMC 7 nm, 0.8 V): a 4-bit flash ADC of
+// 15 sense amplifiers per column at 0.186 pJ per conversion (the ADC energy
+// CiMLoop calibrates to that macro): 12.4 fJ per comparator decision.
+constexpr double kFlashNm = 7, kFlashVdd = 0.8, kFlashCmpPJ = 0.186 / 15;
+// Sense amplifiers (NeuroSim's multi-level current-mode sense amplifier):
+// DNN_NeuroSim V1.4 run here (bench/neurosim, run D3: 22 nm LSTP, 0.85 V),
+// 70.8 fJ per 5-bit conversion = 2.28 fJ per sense amplifier, with the
+// column and reference currents during sensing; 612 um^2 of sense
+// amplifiers for 16 ADCs of 31: 1.23 um^2 each.
+constexpr double kSenseNm = 22, kSenseVdd = 0.85, kSenseAmpPJ = 0.0708 / 31,
+                 kSenseAmpUm2 = 612.0 / (16 * 31);
+
+/// One ADC of the target's kind at `bits`: energy per conversion (pJ),
+/// conversion time (ns), area (um^2), and where they come from.
+struct AdcModel {
+  double pJ, ns, um2;
+  const char *energyOrigin, *timeOrigin;
+};
+AdcModel adcModel(const hw::Target &t, const hw::Technology &y, int64_t bits) {
+  const double comparators = std::ldexp(1.0, int(bits)) - 1;
+  const double f = y.nodeNm * 1e-3; // feature size in um
+  if (t.adcKind == "flash")
+    return {comparators * kFlashCmpPJ *
+                energyScale(kFlashNm, kFlashVdd, y.nodeNm, y.vdd),
+            1.0 / y.adcSarClockGHz,
+            comparators * kSenseAmpUm2 * areaScale(kSenseNm, y.nodeNm),
+            "flash: (2^adc_bits - 1) comparators, Sinangil JSSC'21, scaled",
+            "flash: one cycle of technology.adc_sar_clock_ghz"};
+  if (t.adcKind == "sense_amp")
+    // Plus one reference (dummy) column of the array per ADC.
+    return {comparators * kSenseAmpPJ *
+                energyScale(kSenseNm, kSenseVdd, y.nodeNm, y.vdd),
+            y.readPulseNs,
+            comparators * kSenseAmpUm2 * areaScale(kSenseNm, y.nodeNm) +
+                double(t.rows) * y.cellAreaF2 * f * f,
+            "sense_amp: (2^adc_bits - 1) sense amplifiers, NeuroSim V1.4 "
+            "run here, scaled",
+            "sense_amp: the array read (sensing is the read)"};
+  const double ns = sarConversionNs(bits, y);
+  const double fs = 1e9 / ns;
+  const double v = y.vdd / nominalVdd(y.nodeNm);
+  const double pJ = sarEnergyPJ(bits, fs, y.nodeNm) * v * v;
+  return {pJ, ns, sarAreaUm2(fs, y.nodeNm, pJ),
+          "SAR: Andrulis et al. 2024 survey fit at the node, x (vdd / "
+          "nominal)^2",
+          "SAR: (adc_bits + 1) / technology.adc_sar_clock_ghz"};
+}
+} // namespace
 
 //===----------------------------------------------------------------------===//
 // Model
@@ -200,8 +267,7 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
     return;
   }
   const hw::Technology &y = *tech;
-  const double convNs = sarConversionNs(t.adcBits, y);
-  const double fs = 1e9 / convNs;
+  const AdcModel adc = adcModel(t, y, t.adcBits);
   const double fromIsaac = energyScale(kIsaacNm, kIsaacVdd, y.nodeNm, y.vdd);
   const double fromHorowitz =
       energyScale(kHorowitzNm, kHorowitzVdd, y.nodeNm, y.vdd);
@@ -220,8 +286,8 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   resolve("energy_pj.cell_read", e.cellReadPJ, v2t * y.gOffUS,
           "V_read^2 x g_off x read pulse (a driven cell at level 0)");
   cellOffPJ = e.cellReadPJ;
-  resolve("energy_pj.adc_per_conversion", e.adcPerConvPJ,
-          adcEnergyPJ(t.adcBits, fs), "Murmann-survey ADC fit");
+  resolve("energy_pj.adc_per_conversion", e.adcPerConvPJ, adc.pJ,
+          adc.energyOrigin);
   resolve("energy_pj.shift_add", e.shiftAddPJ, kIsaacShiftAddPJ * fromIsaac,
           "ISAAC shift-and-add, scaled");
   resolve("energy_pj.cell_write", e.cellWritePJ, y.writeEnergyPJ,
@@ -232,8 +298,7 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
           "Horowitz ISSCC'14 multiply, scaled");
   resolve("latency_ns.array_read", l.arrayReadNs, y.readPulseNs,
           "technology.read_pulse_ns");
-  resolve("latency_ns.adc_conversion", l.adcConvNs, convNs,
-          "SAR: (adc_bits + 1) / technology.adc_sar_clock_ghz");
+  resolve("latency_ns.adc_conversion", l.adcConvNs, adc.ns, adc.timeOrigin);
   resolve("latency_ns.row_write", l.rowWriteNs, y.writeLatencyNs,
           "technology.write_latency_ns");
   bufBit = kHorowitzSramPJPerBit * fromHorowitz;
@@ -243,8 +308,7 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   const double f = y.nodeNm * 1e-6; // feature size in mm
   const double tiles = double(t.numTiles);
   ar.arrays = tiles * double(t.rows * t.cols) * y.cellAreaF2 * f * f;
-  ar.adcs = tiles * double(t.adcsPerArray) *
-            adcAreaUm2(t.adcBits, fs, y.nodeNm, e.adcPerConvPJ) * 1e-6;
+  ar.adcs = tiles * double(t.adcsPerArray) * adc.um2 * 1e-6;
   const double fromIsaacArea = areaScale(kIsaacNm, y.nodeNm);
   ar.dacs = tiles * double(t.rows) * kIsaacDacAreaMm2 * dacRes * fromIsaacArea;
   ar.shiftAdd =
@@ -267,11 +331,11 @@ Model::Converters Model::converters(const hw::XbarPrecision &p) const {
   // The same derivations as the constructor's, at p's resolutions; a
   // constant the target gives stays as given.
   if (p.adcBits != t.adcBits) {
-    const double convNs = sarConversionNs(p.adcBits, *tech);
+    const AdcModel adc = adcModel(t, *tech, p.adcBits);
     if (std::isnan(t.energy.adcPerConvPJ))
-      k.adcPJ = adcEnergyPJ(p.adcBits, 1e9 / convNs);
+      k.adcPJ = adc.pJ;
     if (std::isnan(t.latency.adcConvNs))
-      k.adcNs = convNs;
+      k.adcNs = adc.ns;
   }
   if (p.dacBits != t.dacBits && std::isnan(t.energy.dacPerRowPJ))
     k.dacPJ = kIsaacDacPJ * dacResolutionFactor(p.dacBits) *
@@ -315,9 +379,13 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
       bufBit;
   // A row group's array read overlaps with the conversions of its columns
   // (the ADCs of an array are pipelined behind the read, as in ISAAC).
-  const double convNs = double(ceilDiv(convPerGroup, t.adcsPerArray)) * k.adcNs;
-  c.latencyNs =
-      double(vectors * cycles * groups) * std::max(l.arrayReadNs, convNs);
+  // Sense amplifiers convert while the rows are driven: each group of
+  // columns sharing the ADCs is its own read.
+  const double steps = double(ceilDiv(convPerGroup, t.adcsPerArray));
+  const double groupNs = t.adcKind == "sense_amp"
+                             ? steps * std::max(l.arrayReadNs, k.adcNs)
+                             : std::max(l.arrayReadNs, steps * k.adcNs);
+  c.latencyNs = double(vectors * cycles * groups) * groupNs;
   return c;
 }
 

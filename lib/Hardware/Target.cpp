@@ -146,7 +146,27 @@ Target readTarget(const json &root) {
   t.cellBits = xbar.integer("cell_bits", XbarPrecision::kCellBits);
   t.dacBits = xbar.integer("dac_bits", XbarPrecision::kDacBits);
   t.adcBits = xbar.integer("adc_bits", XbarPrecision::kAdcBits);
-  t.adcsPerArray = xbar.integer("adcs_per_array", 1, 4096);
+  if (xbar.has("cols_per_adc")) {
+    if (xbar.has("adcs_per_array"))
+      throw FieldError{"give one of 'crossbar.adcs_per_array' and "
+                       "'crossbar.cols_per_adc', not both"};
+    t.colsPerAdc = xbar.integer("cols_per_adc", 1, 4096);
+    if (t.colsPerAdc > t.cols)
+      throw FieldError{fmt::format(
+          "field 'crossbar.cols_per_adc' must be at most crossbar.cols ({}), "
+          "got {}",
+          t.cols, t.colsPerAdc)};
+    t.adcsPerArray = (t.cols + t.colsPerAdc - 1) / t.colsPerAdc;
+  } else {
+    t.adcsPerArray = xbar.integer("adcs_per_array", 1, 4096);
+  }
+  if (xbar.has("adc_kind")) {
+    t.adcKind = xbar.string("adc_kind");
+    if (t.adcKind != "sar" && t.adcKind != "flash" && t.adcKind != "sense_amp")
+      throw FieldError{fmt::format("field 'crossbar.adc_kind' must be one of "
+                                   "sar, flash, sense_amp, got {}",
+                                   quoteForMessage(t.adcKind))};
+  }
   t.parallelRows = xbar.integer("parallel_rows", XbarPrecision::kParallelRows);
   t.numTiles = xbar.integer("num_tiles", 1, 1 << 20);
   if (xbar.has("adc_range"))
@@ -391,9 +411,15 @@ std::string targetToJson(const Target &t) {
                    {"cell_bits", t.cellBits},
                    {"dac_bits", t.dacBits},
                    {"adc_bits", t.adcBits},
-                   {"adcs_per_array", t.adcsPerArray},
+
                    {"parallel_rows", t.parallelRows},
                    {"num_tiles", t.numTiles}};
+  if (t.colsPerAdc)
+    j["crossbar"]["cols_per_adc"] = t.colsPerAdc;
+  else
+    j["crossbar"]["adcs_per_array"] = t.adcsPerArray;
+  if (t.adcKind != "sar")
+    j["crossbar"]["adc_kind"] = t.adcKind;
   if (t.adcRange != 1.0) // optional fields stay implicit at their defaults
     j["crossbar"]["adc_range"] = t.adcRange;
   if (t.inputBound != 1.0)

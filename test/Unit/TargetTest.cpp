@@ -489,6 +489,44 @@ TEST(Target, CrossFieldAdcsPerArray) {
   EXPECT_TRUE(parseOk(j));
 }
 
+TEST(Target, AdcKindAndColumnsPerAdc) {
+  json j = defaultJson();
+  std::optional<Target> t = parseOk(j);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->adcKind, "sar");
+  EXPECT_EQ(t->colsPerAdc, 0);
+  // Columns per ADC instead of ADCs per array: ceil(128 / 24) = 6 ADCs.
+  j["crossbar"].erase("adcs_per_array");
+  j["crossbar"]["cols_per_adc"] = 24;
+  j["crossbar"]["adc_kind"] = "sense_amp";
+  t = parseOk(j);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->adcsPerArray, 6);
+  EXPECT_EQ(t->colsPerAdc, 24);
+  EXPECT_EQ(t->adcKind, "sense_amp");
+  // Written back as given.
+  EXPECT_EQ(json::parse(targetToJson(*t)), j);
+  j["crossbar"]["adc_kind"] = "flash";
+  EXPECT_EQ(parseOk(j)->adcKind, "flash");
+
+  json both = defaultJson();
+  both["crossbar"]["cols_per_adc"] = 8;
+  EXPECT_EQ(parseError(both),
+            "t.json: give one of 'crossbar.adcs_per_array' and "
+            "'crossbar.cols_per_adc', not both");
+  json wide = j;
+  wide["crossbar"]["cols_per_adc"] = 129;
+  EXPECT_EQ(parseError(wide), "t.json: field 'crossbar.cols_per_adc' must be "
+                              "at most crossbar.cols (128), got 129");
+  wide["crossbar"]["cols_per_adc"] = 0;
+  EXPECT_EQ(parseError(wide), "t.json: field 'crossbar.cols_per_adc' must be "
+                              "an integer in [1, 4096], got 0");
+  json kind = defaultJson();
+  kind["crossbar"]["adc_kind"] = "pipelined";
+  EXPECT_EQ(parseError(kind), "t.json: field 'crossbar.adc_kind' must be one "
+                              "of sar, flash, sense_amp, got 'pipelined'");
+}
+
 TEST(Target, CrossFieldParallelRows) {
   json j = defaultJson();
   j["crossbar"]["parallel_rows"] = 129; // rows = 128

@@ -152,12 +152,14 @@ private:
 // Technology models (docs/cost-model.md#technology-models)
 //===----------------------------------------------------------------------===//
 
-/// Energy per conversion (pJ) of the best ADC of `bits` resolution at
-/// `sampleRateHz`: the Murmann-survey envelope fit of Accelergy's ADC plug-in.
-double adcEnergyPJ(int64_t bits, double sampleRateHz);
-/// Area (um^2) of that ADC at `nodeNm` (the same plug-in's regression).
-double adcAreaUm2(int64_t bits, double sampleRateHz, double nodeNm,
-                  double energyPJ);
+/// Energy per conversion (pJ) of a SAR ADC of `bits` resolution at
+/// `sampleRateHz` in a `nodeNm` process at its nominal supply: Andrulis et
+/// al.'s survey fit (arXiv 2404.06553) as CiMLoop's ADC plug-in releases it.
+double sarEnergyPJ(int64_t bits, double sampleRateHz, double nodeNm);
+/// Area (um^2) of that ADC (the same fit's regression).
+double sarAreaUm2(double sampleRateHz, double nodeNm, double energyPJ);
+/// The nominal supply (V) of a node, interpolated.
+double nominalVdd(double nodeNm);
 /// Energy scale factor from (fromNm, fromVdd) to (toNm, toVdd): Stillmaker &
 /// Baas's per-node fits, interpolated between tabulated nodes.
 double energyScale(double fromNm, double fromVdd, double toNm, double toVdd);

@@ -89,6 +89,11 @@ struct Target {
   int64_t dacBits = 0;  ///< DAC resolution (input bits applied per cycle)
   int64_t adcBits = 0;  ///< ADC resolution (signed, differential sensing)
   int64_t adcsPerArray = 0;
+  /// The JSON gave crossbar.cols_per_adc (columns multiplexed onto one ADC)
+  /// instead of adcs_per_array: adcsPerArray = ceil(cols / colsPerAdc).
+  int64_t colsPerAdc = 0;
+  /// The ADC circuit (docs/cost-model.md#adc): sar | flash | sense_amp.
+  std::string adcKind = "sar";
   int64_t parallelRows = 0; ///< rows activated together for one conversion
   int64_t numTiles = 0;     ///< arrays on the chip (reported; placement of
                             ///< over-capacity models comes later)
