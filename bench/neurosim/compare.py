@@ -52,6 +52,7 @@ def target_for(run, common):
     cfg = run["config"]
     rram = cfg["memcelltype"] == "RRAM"
     rows, cols = cfg["numRowSubArray"], cfg["numColSubArray"]
+    sense = not cfg.get("SARADC", False)
     r_on = common["resistanceOn_ohm"]
     r_off = common["resistanceOff_ohm"]
     return {
@@ -65,7 +66,11 @@ def target_for(run, common):
             "g_on_us": 1e6 / r_on,
             "g_off_us": 1e6 / r_off,
             "read_voltage": common["readVoltage_V"],
-            "read_pulse_ns": common["readPulseWidth_s"] * 1e9,
+            # NeuroSim senses during the read (its read pulse width is
+            # unused in parallel mode); its manual sets the read voltage so
+            # that a 5-bit flash ADC decides in about 1 ns at 22 nm.
+            "read_pulse_ns": 1.0 if sense else
+            common["readPulseWidth_s"] * 1e9,
             "write_energy_pj": 1.0,
             "write_latency_ns": 100,
             "endurance": 1e6 if rram else 1e16,
@@ -78,8 +83,11 @@ def target_for(run, common):
             "cell_bits": common["cellBit"],
             "dac_bits": 1,
             "adc_bits": cfg["adc_bits"],
-            "adcs_per_array": cols // cfg.get("numColMuxed",
-                                              common["numColMuxed"]),
+            "adc_kind": "sense_amp" if sense else "sar",
+            "cols_per_adc": cfg.get("numColMuxed", common["numColMuxed"]),
+            # The mean row activity of the traces fed to NeuroSim
+            # (bench/neurosim/MODEL_NOTES.md: alpha_r = 0.2525).
+            "input_bit_density": 0.2525,
             "parallel_rows": cfg["numRowParallel"],
             "num_tiles": 1 << 16,
         },
@@ -155,8 +163,8 @@ def main():
               "ratio", "mm2 imc", "NeuroSim", "ratio", "pJ imc", "NeuroSim",
               "ratio"))
     print(hdr)
-    print("(imc cannot say yet: SAR vs flash vs sense-amp ADCs, voltage-mode "
-          "sensing, offset weight mapping, 8 unsigned input cycles; see "
+    print("(imc cannot say yet: voltage-mode sensing, offset weight mapping, "
+          "8 unsigned input cycles, accumulation per tile; see "
           "bench/neurosim/README.md)")
     for n, a, b, c, d, e, f, g, h in rows:
         print("%-22s %9.3g %9.3g %6.2f %9.3g %9.3g %6.2f %10.4g %10.4g %6.2f"

@@ -66,7 +66,7 @@ constexpr std::array<double, 10> kAreaVs45 = {6.4,  2.8,  1.5,  1,   0.46,
                                               0.21, 0.19, 0.17, 0.1, 0.059};
 // Nominal supplies of those nodes (the PTM / ITRS values the scaling studies
 // use); ASSUMPTION: a survey design ran at its node's nominal supply.
-constexpr std::array<double, 10> kNominalVdd = {1.3, 1.2, 1.1,  1.0,  0.9,
+constexpr std::array<double, 10> kNominalVdd = {1.3, 1.2, 1.1, 1.0,  0.9,
                                                 0.8, 0.8, 0.8, 0.75, 0.7};
 
 /// Fractional index of `nm` in kNodes (clamped to the table), for linear
@@ -158,14 +158,16 @@ double sarEnergyPJ(int64_t bits, double sampleRateHz, double nodeNm) {
   // to the survey's best designs. Fitted for 4 bits and more: fewer bits
   // cost what 4 do (ASSUMPTION).
   const double n = double(std::max<int64_t>(bits, 4));
-  const double fomRate = 213.7806687348118 - 2.8719030399529957 * std::log(sampleRateHz);
+  const double fomRate =
+      213.7806687348118 - 2.8719030399529957 * std::log(sampleRateHz);
   const double fomBits =
       128.3068287398817 + 3.2205115109775583 * std::min(std::ceil(n), 20.0);
   const double foms = std::min(fomRate, fomBits);
   const double sndr = 6.020599913279624 * n + 1.7609125905568124;
   const double e0 = 1.0 / (2.0 * std::pow(10.0, (foms - sndr) / 10.0));
-  return e0 * std::exp(26.0496215686518 + 1.8800369206815004 * std::log(nodeNm) -
-                       2.8291256050594527 * std::log(n) - 1.4702022133784405);
+  return e0 *
+         std::exp(26.0496215686518 + 1.8800369206815004 * std::log(nodeNm) -
+                  2.8291256050594527 * std::log(n) - 1.4702022133784405);
 }
 
 double sarAreaUm2(double sampleRateHz, double nodeNm, double energyPJ) {
@@ -368,7 +370,8 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
   Cost c;
   c.adcConversions = conversions;
   c.macs = vectors * rows * weightCols;
-  c.energy.dac = double(vectors * cycles * rows) * k.dacPJ;
+  // A row's DAC drives it only when its input code is not zero.
+  c.energy.dac = double(vectors * cycles * rows) * t.inputBitDensity * k.dacPJ;
   c.energy.array = arrayReadPJ(vectors, rows, weightCols, p, levels);
   c.energy.adc = double(conversions) * k.adcPJ;
   c.energy.shiftAdd = double(conversions) * e.shiftAddPJ;
@@ -423,6 +426,14 @@ Cost Model::dpuMatmul(int64_t m, int64_t k, int64_t n) const {
   c.macs = m * k * n;
   c.energy.dpu = double(c.macs) * (e.dpuMulPJ + e.dpuAddPJ);
   c.latencyNs = dpuNs(t, ceilDiv(c.macs, t.dpuLanes));
+  return c;
+}
+
+Cost Model::accumulate(int64_t elements, int64_t partials) const {
+  Cost c;
+  const int64_t adds = elements * (partials - 1);
+  c.energy.shiftAdd = double(adds) * e.shiftAddPJ;
+  c.latencyNs = dpuNs(t, ceilDiv(adds, partials * t.adcsPerArray));
   return c;
 }
 

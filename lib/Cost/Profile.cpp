@@ -101,8 +101,8 @@ const ProfileWeight::Levels *ProfileWeight::levelsFor(int64_t tileRows) const {
 
 /// The level tables of a weight: every power-of-two array height below its
 /// rows, then its rows.
-static std::vector<ProfileWeight::Levels>
-levelTables(const format::Constant &c, int64_t k, int64_t n) {
+static std::vector<ProfileWeight::Levels> levelTables(const format::Constant &c,
+                                                      int64_t k, int64_t n) {
   std::vector<float> dense;
   const float *w = c.data.data();
   if (c.isSplat(k * n)) {
@@ -116,8 +116,8 @@ levelTables(const format::Constant &c, int64_t k, int64_t n) {
   // The heights are independent: spread them over the cores (each table is
   // computed whole by one thread, so the result does not depend on how
   // many).
-  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(),
-                                            1, out.size());
+  const size_t threads =
+      std::clamp<size_t>(std::thread::hardware_concurrency(), 1, out.size());
   std::atomic<size_t> next{0};
   auto work = [&] {
     for (size_t i; (i = next++) < out.size();)
@@ -256,10 +256,10 @@ int64_t integer(const json &o, const char *key, int64_t lo, int64_t hi) {
   auto it = o.find(key);
   if (it == o.end() || !it->is_number_integer())
     throw ProfileError{fmt::format("'{}' must be an integer", key)};
-  const int64_t v = it->is_number_unsigned() &&
-                            it->get<uint64_t>() > uint64_t(INT64_MAX)
-                        ? INT64_MAX
-                        : it->get<int64_t>();
+  const int64_t v =
+      it->is_number_unsigned() && it->get<uint64_t>() > uint64_t(INT64_MAX)
+          ? INT64_MAX
+          : it->get<int64_t>();
   if (v < lo || v > hi)
     throw ProfileError{
         fmt::format("'{}' must be in [{}, {}], got {}", key, lo, hi, v)};
@@ -316,8 +316,8 @@ Profile readProfile(const json &j) {
   for (auto it = j.begin(); it != j.end(); ++it)
     if (it.key() != "format" && it.key() != "version" && it.key() != "name" &&
         it.key() != "weights" && it.key() != "program")
-      throw ProfileError{fmt::format("unknown field {}",
-                                     quoteForMessage(it.key()))};
+      throw ProfileError{
+          fmt::format("unknown field {}", quoteForMessage(it.key()))};
   if (!j.contains("format") || j["format"] != "imc-profile")
     throw ProfileError{"'format' must be \"imc-profile\""};
   if (integer(j, "version", 1, kProfileVersion) != kProfileVersion)
@@ -338,8 +338,8 @@ Profile readProfile(const json &j) {
   if (!bytes)
     throw ProfileError{"'program' is not valid base64"};
   std::string why;
-  std::optional<Program> prog = format::deserialize(bytes->data(),
-                                                    bytes->size(), why);
+  std::optional<Program> prog =
+      format::deserialize(bytes->data(), bytes->size(), why);
   if (!prog)
     throw ProfileError{"program: " + why};
   std::optional<hw::Target> t =
@@ -373,8 +373,8 @@ Profile readProfile(const json &j) {
       if (f.key() != "value" && f.key() != "rows" && f.key() != "cols" &&
           f.key() != "groups" && f.key() != "non_zeros" &&
           f.key() != "zeros_in_blocks" && f.key() != "levels")
-        throw ProfileError{fmt::format("unknown weight field {}",
-                                       quoteForMessage(f.key()))};
+        throw ProfileError{
+            fmt::format("unknown weight field {}", quoteForMessage(f.key()))};
     ProfileWeight w;
     w.value = uint32_t(integer(o, "value", 0, int64_t(UINT32_MAX)));
     if (w.value >= p.program.values.size() || !isConstant[w.value] ||
@@ -473,10 +473,8 @@ int64_t blockNonZeros(const ProfileWeight &w, int64_t r0, int64_t nr,
   const int64_t bk = w.rows / w.groups, bn = w.cols / w.groups;
   int64_t n = 0;
   for (int64_t g = r0 / bk; g < w.groups && g * bk < r0 + nr; ++g) {
-    const int64_t rows =
-        std::min(r0 + nr, (g + 1) * bk) - std::max(r0, g * bk);
-    const int64_t cols =
-        std::min(c0 + nc, (g + 1) * bn) - std::max(c0, g * bn);
+    const int64_t rows = std::min(r0 + nr, (g + 1) * bk) - std::max(r0, g * bk);
+    const int64_t cols = std::min(c0 + nc, (g + 1) * bn) - std::max(c0, g * bn);
     if (rows > 0 && cols > 0)
       n += rows * cols;
   }
@@ -540,8 +538,8 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     }
     for (int64_t c = 0; c < w.cols; c += tileCols)
       for (int64_t r = 0; r < w.rows; r += tileRows) {
-        const int64_t z = blockNonZeros(w, r, std::min(tileRows, w.rows - r),
-                                        c, std::min(tileCols, w.cols - c));
+        const int64_t z = blockNonZeros(w, r, std::min(tileRows, w.rows - r), c,
+                                        std::min(tileCols, w.cols - c));
         pr.tiles += z > 0;
         pr.nonZeroWeights += z;
       }
@@ -577,8 +575,8 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   } else if (o.policy == "budget") {
     std::stable_sort(open.begin(), open.end(), budgetBefore<Product>);
     for (Product *pr : open) {
-      pr->xbar = withinAnalogBudget(analogMacs, pr->macs, totalMacs,
-                                    o.maxAnalogRatio);
+      pr->xbar =
+          withinAnalogBudget(analogMacs, pr->macs, totalMacs, o.maxAnalogRatio);
       analogMacs += pr->xbar ? pr->macs : 0;
     }
   } // digital: none
@@ -586,8 +584,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   // An analog product whose weights are all zero becomes a constant (no
   // tile): what only fed it is dead and dropped by the compiler's
   // canonicalizer, so it is not costed here either.
-  std::vector<char> live(prog.code.size(), 0),
-      needed(prog.values.size(), 0);
+  std::vector<char> live(prog.code.size(), 0), needed(prog.values.size(), 0);
   for (uint32_t v : prog.outputs)
     needed[v] = 1;
   for (size_t i = prog.code.size(); i-- > 0;) {
@@ -604,8 +601,8 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
 
   // Lowering, instruction by instruction; the values the expansion makes
   // are numbered after the program's.
-  WorkloadBuilder b(prog.strings, prog.values.size() + 2 * size_t(blocks) +
-                                       products.size());
+  WorkloadBuilder b(prog.strings,
+                    prog.values.size() + 2 * size_t(blocks) + products.size());
   uint32_t fresh = uint32_t(prog.values.size());
   const hw::XbarPrecision prec = t.precision();
   for (size_t i = 0; i < prog.code.size(); ++i) {

@@ -58,8 +58,8 @@ Metrics Report::metrics() const {
   m.ops = 2.0 * double(macs);
   m.analogMacRatio = macs ? double(total.analogMacs) / double(macs) : 0.0;
   const ScheduleStats &s = schedule;
-  m.tops = s.inferenceLatencyNs > 0 ? m.ops / s.inferenceLatencyNs / 1000.0
-                                    : 0.0;
+  m.tops =
+      s.inferenceLatencyNs > 0 ? m.ops / s.inferenceLatencyNs / 1000.0 : 0.0;
   m.pipelinedTops =
       s.pipelineIntervalNs > 0 ? m.ops / s.pipelineIntervalNs / 1000.0 : 0.0;
   m.topsPerW = s.inferenceEnergyPJ > 0 ? m.ops / s.inferenceEnergyPJ : 0.0;
@@ -187,8 +187,8 @@ std::string formatSummary(const Report &r) {
           ? fmt::format("imc-sim cost estimate (no simulation), target {}{}\n",
                         r.target,
                         r.technology.empty() ? "" : " (" + r.technology + ")")
-          : fmt::format("imc-sim report ({} mode, target {}{})\n",
-                        r.run.mode, r.target,
+          : fmt::format("imc-sim report ({} mode, target {}{})\n", r.run.mode,
+                        r.target,
                         r.technology.empty() ? "" : ", " + r.technology);
   out += fmt::format("  MVMs           {:>14}\n", t.mvms);
   out += fmt::format("  cell writes    {:>14}\n", t.cost.cellWrites);

@@ -122,15 +122,14 @@ void WorkloadBuilder::view(const uint32_t *operands, size_t n,
   dep[result] = int32_t(d);
 }
 
-/// The DPU work of an xbar.accumulate of `partials` tensors of `elements`
-/// each: the adds, and every operand and the result through the buffer.
+/// An xbar.accumulate of `partials` tensors of `elements` each: summed by
+/// the adders next to the arrays, not on the DPU (costed by evaluate).
 static void addAccumulate(LayerWork &l, int64_t elements, int64_t partials) {
-  l.dpu.push_back({DpuOpKind::Add, elements * (partials - 1)});
-  l.bufferElements += elements * (partials + 1);
+  l.accumulates.push_back({elements, partials});
 }
 
-void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input,
-                              uint32_t result, int64_t rows, int64_t cols,
+void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input, uint32_t result,
+                              int64_t rows, int64_t cols,
                               const hw::XbarPrecision &prec, int64_t vectors,
                               int64_t count, int64_t levels) {
   const size_t st = stage(layer, depOf(&input, 1), /*opensOnDependency=*/true);
@@ -353,11 +352,11 @@ Workload workloadOf(const Program &p, const hw::Target &t) {
       if (const format::Constant *c = constantOf[in.operands[0]]) {
         if (c->isSplat(s[0] * s[1])) {
           const float v = c->data[0];
-          levels = s[0] * s[1] * hw::levelSum(&v, 1, 1, 1, tp.weightBits,
-                                              tp.cellBits);
+          levels = s[0] * s[1] *
+                   hw::levelSum(&v, 1, 1, 1, tp.weightBits, tp.cellBits);
         } else {
-          levels = hw::levelSum(c->data.data(), s[0], s[1], s[1],
-                                tp.weightBits, tp.cellBits);
+          levels = hw::levelSum(c->data.data(), s[0], s[1], s[1], tp.weightBits,
+                                tp.cellBits);
         }
       }
       b.program(in.layer, in.result, s[0], s[1], tp, levels);
@@ -375,9 +374,9 @@ Workload workloadOf(const Program &p, const hw::Target &t) {
 
 /// DPU operations a step counts in the report (a MAC is 2, a move none).
 static int64_t dpuOpsOf(const DpuStep &s) {
-  return s.kind == DpuOpKind::Mac ? 2 * s.count
+  return s.kind == DpuOpKind::Mac    ? 2 * s.count
          : s.kind == DpuOpKind::Move ? 0
-                                      : s.count;
+                                     : s.count;
 }
 
 static Energy scaled(const Energy &e, double k) {
@@ -462,9 +461,8 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
       s.serialLatencyNs += (prog.latencyNs + mvm.latencyNs) * double(c);
       if (!sharing) {
         // Each tile on its own array, written from time 0 in a run.
-        xbarEndFull =
-            std::max(xbarEndFull, std::max(fullNs, prog.latencyNs) +
-                                      mvm.latencyNs);
+        xbarEndFull = std::max(xbarEndFull, std::max(fullNs, prog.latencyNs) +
+                                                mvm.latencyNs);
         xbarRes = std::max(xbarRes, mvm.latencyNs);
         maxArrayWork = std::max(maxArrayWork, mvm.latencyNs);
         continue;
@@ -497,6 +495,14 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
       endFull[a] = -1.0;
       busyRes[a] = 0;
     }
+    // Partial sums, on the arrays' adders after the layer's MVMs.
+    double accNs = 0;
+    for (const AccumulateStep &a : l.accumulates) {
+      const Cost c = m.accumulate(a.elements, a.partials);
+      ls.cost.energy += c.energy;
+      accNs += c.latencyNs;
+    }
+    s.serialLatencyNs += accNs;
     double dpuNs = 0;
     for (const DpuStep &st : l.dpu) {
       const Cost c = m.dpuElementwise(st.kind, st.count);
@@ -511,11 +517,11 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
     dpuTotalNs += dpuNs;
     // The layer's crossbar work, then its DPU work; layers follow one
     // another in program order.
-    const double layerRes = xbarRes + dpuNs;
+    const double layerRes = xbarRes + accNs + dpuNs;
     ls.cost.latencyNs = layerRes;
     ls.startNs = resNs;
     ls.endNs = resNs + layerRes;
-    fullNs = xbarEndFull + dpuNs;
+    fullNs = xbarEndFull + accNs + dpuNs;
     resNs += layerRes;
     slowestLayer = std::max(slowestLayer, layerRes);
     r.tilesProgrammed += ls.tiles;
@@ -543,9 +549,9 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
   s.pipelineIntervalNs = std::max({slowestLayer, dpuTotalNs, maxArrayWork});
   for (double b : arrayWork)
     s.pipelineIntervalNs = std::max(s.pipelineIntervalNs, b);
-  s.maxProgramsPerArray =
-      sharing ? *std::max_element(hosted.begin(), hosted.end())
-              : (numTiles > 0 ? 1 : 0);
+  s.maxProgramsPerArray = sharing
+                              ? *std::max_element(hosted.begin(), hosted.end())
+                              : (numTiles > 0 ? 1 : 0);
   r.area = m.area();
   r.constants = m.constants();
   if (const auto &tech = t.technology) {

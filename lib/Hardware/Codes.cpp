@@ -123,7 +123,8 @@ LevelTable levelSums(const float *w, int64_t rows, int64_t cols,
       const std::vector<int64_t> &h = hist[size_t(b)];
       const size_t bins = h.size() / 4;
       for (size_t m = 1; m < bins; ++m) {
-        const int64_t count = h[m] + h[bins + m] + h[2 * bins + m] + h[3 * bins + m];
+        const int64_t count =
+            h[m] + h[bins + m] + h[2 * bins + m] + h[3 * bins + m];
         if (count)
           sum += count * digitSum(int64_t(m), c);
       }

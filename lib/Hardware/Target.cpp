@@ -188,8 +188,7 @@ Target readTarget(const json &root) {
 
   ObjectReader prec = top.object("precision");
   t.weightBits = prec.integer("weight_bits", XbarPrecision::kWeightBits);
-  t.activationBits =
-      prec.integer("activation_bits", XbarPrecision::kInputBits);
+  t.activationBits = prec.integer("activation_bits", XbarPrecision::kInputBits);
   prec.finish();
 
   ObjectReader dpu = top.object("dpu");

@@ -74,7 +74,7 @@ TEST(Cost, CrossbarMvmArrayReadBound) {
   //   conversions   = 3 vec * 2 cyc * 3 grp * 20 = 360
   //   cellsRead     = 40 * 4 * 10              = 1600
   //   MACs          = 3 * 40 * 10              = 1200
-  //   dac   = 3 * 2 * 40 rows * 0.5            = 120
+  //   dac   = 3 * 2 * 40 rows * 0.5 driven * 0.5 = 60
   //   array = 3 * 2 * 0.5 driven * 1600 * 0.25 = 1200 (cell_read given:
   //           the same energy for every driven cell, whatever its level)
   //   adc   = 360 * 2                          = 720
@@ -85,13 +85,13 @@ TEST(Cost, CrossbarMvmArrayReadBound) {
   EXPECT_EQ(c.adcConversions, 360);
   EXPECT_EQ(c.macs, 1200);
   EXPECT_EQ(c.cellWrites, 0);
-  EXPECT_DOUBLE_EQ(c.energy.dac, 120.0);
+  EXPECT_DOUBLE_EQ(c.energy.dac, 60.0);
   EXPECT_DOUBLE_EQ(c.energy.array, 1200.0);
   EXPECT_DOUBLE_EQ(c.energy.adc, 720.0);
   EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 45.0);
   EXPECT_DOUBLE_EQ(c.energy.write, 0.0);
   EXPECT_DOUBLE_EQ(c.energy.dpu, 0.0);
-  EXPECT_DOUBLE_EQ(c.energy.total(), 2085.0); // 120 + 1200 + 720 + 45
+  EXPECT_DOUBLE_EQ(c.energy.total(), 2025.0); // 60 + 1200 + 720 + 45
   EXPECT_DOUBLE_EQ(c.latencyNs, 180.0);
 }
 
@@ -101,13 +101,14 @@ TEST(Cost, CrossbarMvmAdcBound) {
   //   = 64; conversion time per group = 32 * 1 ns = 32 ns > 10 ns read;
   //   latency = 1 * 2 * 1 * 32 = 64 ns.
   //   cellsRead = 16 * 4 * 16 = 1024; array = 2 * 0.5 * 1024 * 0.25 = 256;
-  //   dac = 2 * 16 * 0.5 = 16; adc = 128; shift = 8; MACs = 256.
+  //   dac = 2 * 16 * 0.5 driven * 0.5 = 8; adc = 128; shift = 8;
+  //   MACs = 256.
   hw::Target t = roundTarget();
   t.adcsPerArray = 1;
   const Cost c = cost::Model(t).crossbarMvm(1, 16, 16);
   EXPECT_EQ(c.adcConversions, 64);
   EXPECT_EQ(c.macs, 256);
-  EXPECT_DOUBLE_EQ(c.energy.dac, 16.0);
+  EXPECT_DOUBLE_EQ(c.energy.dac, 8.0);
   EXPECT_DOUBLE_EQ(c.energy.array, 256.0);
   EXPECT_DOUBLE_EQ(c.energy.adc, 128.0);
   EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 8.0);
@@ -160,6 +161,16 @@ TEST(Cost, CrossbarMvmDefaultTarget) {
   EXPECT_DOUBLE_EQ(c.energy.adc, 2800.0);
 }
 
+TEST(Cost, AccumulateOnTheArraysAdders) {
+  // 3 partials of 40 elements: 80 adds * 0.125 pJ = 10 pJ of shift-add;
+  // 3 arrays x 4 adders = 12 units: ceil(80 / 12) = 7 cycles of 2 ns.
+  const Cost c = cost::Model(roundTarget()).accumulate(40, 3);
+  EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 10.0);
+  EXPECT_DOUBLE_EQ(c.energy.dpu, 0.0);
+  EXPECT_DOUBLE_EQ(c.energy.total(), 10.0);
+  EXPECT_DOUBLE_EQ(c.latencyNs, 14.0);
+}
+
 TEST(Cost, CrossbarProgram) {
   // 40x10 weights, 2 x 2 cells each: 40 * 10 * 4 = 1600 cell writes,
   // 1600 * 10 pJ = 16000 pJ, rows written one at a time: 40 * 50 = 2000 ns.
@@ -188,11 +199,14 @@ TEST(Cost, DpuElementwiseAddVsMul) {
   Cost mx = cost::Model(t).dpuElementwise(DpuOpKind::Max, 100);
   EXPECT_DOUBLE_EQ(mx.energy.dpu, 100.0);
   // Exactly one lane-width: 1 cycle = 2 ns; nothing: 0.
-  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 8).latencyNs, 2.0);
-  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 9).latencyNs, 4.0);
-  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 0).latencyNs, 0.0);
-  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 0).energy.total(),
+  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 8).latencyNs,
+                   2.0);
+  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 9).latencyNs,
+                   4.0);
+  EXPECT_DOUBLE_EQ(cost::Model(t).dpuElementwise(DpuOpKind::Add, 0).latencyNs,
                    0.0);
+  EXPECT_DOUBLE_EQ(
+      cost::Model(t).dpuElementwise(DpuOpKind::Add, 0).energy.total(), 0.0);
 }
 
 TEST(Cost, DpuMatmul) {
@@ -210,7 +224,7 @@ TEST(Cost, Accumulation) {
   const hw::Target t = roundTarget();
   Cost sum;
   sum += cost::Model(t).crossbarProgram(40, 10); // 2000 ns, 16000 pJ write
-  sum += cost::Model(t).crossbarMvm(3, 40, 10);  // 180 ns, 2085 pJ
+  sum += cost::Model(t).crossbarMvm(3, 40, 10);  // 180 ns, 2025 pJ
   sum += cost::Model(t).dpuMatmul(4, 5, 6);      // 30 ns, 600 pJ
   EXPECT_DOUBLE_EQ(sum.latencyNs, 2210.0);
   EXPECT_EQ(sum.cellWrites, 1600);
@@ -218,9 +232,8 @@ TEST(Cost, Accumulation) {
   EXPECT_EQ(sum.macs, 1320); // 1200 + 120
   EXPECT_DOUBLE_EQ(sum.energy.write, 16000.0);
   EXPECT_DOUBLE_EQ(sum.energy.dpu, 600.0);
-  EXPECT_DOUBLE_EQ(sum.energy.total(), 16000.0 + 2085.0 + 600.0);
+  EXPECT_DOUBLE_EQ(sum.energy.total(), 16000.0 + 2025.0 + 600.0);
 }
-
 
 //===----------------------------------------------------------------------===//
 // Technology models and derived constants (docs/cost-model.md)
@@ -241,7 +254,8 @@ TEST(CostTechnology, SarAdcSurveyFit) {
                    cost::sarEnergyPJ(8, 1e9, 22));
   EXPECT_GT(cost::sarEnergyPJ(8, 1e10, 22), 4 * cost::sarEnergyPJ(8, 1e9, 22));
   // The fit starts at 4 bits: fewer cost what 4 do.
-  EXPECT_DOUBLE_EQ(cost::sarEnergyPJ(2, 1e8, 22), cost::sarEnergyPJ(4, 1e8, 22));
+  EXPECT_DOUBLE_EQ(cost::sarEnergyPJ(2, 1e8, 22),
+                   cost::sarEnergyPJ(4, 1e8, 22));
   // Area: exp(1.34619 + 0.99328 ln 22 + 0.18072 ln 1e9 + 0.29912 ln 0.8472)
   // = 3334 um^2 (the plug-in gives 3334).
   EXPECT_NEAR(cost::sarAreaUm2(1e9, 22, 0.84724), 3333.86, 0.05);
@@ -257,8 +271,7 @@ TEST(CostTechnology, NodeScaling) {
   //   20 nm: 0.373*0.64 - 0.1582*0.8 + 0.04104    = 0.15320
   //   22 nm: 0.456936/6 + 0.15320*5/6             = 0.203823
   // and 32 nm at 0.9 V: 0.9559*0.81 - 0.7823*0.9 + 0.471 = 0.541209.
-  EXPECT_NEAR(cost::energyScale(32, 0.9, 22, 0.8), 0.203823 / 0.541209,
-              1e-6);
+  EXPECT_NEAR(cost::energyScale(32, 0.9, 22, 0.8), 0.203823 / 0.541209, 1e-6);
   // Area: 0.46 (32 nm) and 0.21 (20 nm) of 45 nm -> 0.46/6 + 0.21*5/6.
   EXPECT_NEAR(cost::areaScale(45, 22), 0.2516667, 1e-7);
   EXPECT_NEAR(cost::areaScale(22, 45), 1 / 0.2516667, 1e-6);
@@ -304,8 +317,7 @@ TEST(CostTechnology, ComparatorAdcs) {
   EXPECT_NEAR(mf.latency().adcConvNs, 1.0 / 9.0, 1e-15);
   // 5 bits: 31 comparators.
   f.adcBits = 5;
-  EXPECT_NEAR(cost::Model(f).energy().adcPerConvPJ, 31 * 0.0124 * scale,
-              1e-4);
+  EXPECT_NEAR(cost::Model(f).energy().adcPerConvPJ, 31 * 0.0124 * scale, 1e-4);
   // Sense amplifiers: 2.28 fJ (NeuroSim, 22 nm, 0.85 V) each; the
   // conversion is the array read; area adds a reference column per ADC.
   hw::Target a = techTarget();
@@ -317,9 +329,8 @@ TEST(CostTechnology, ComparatorAdcs) {
   EXPECT_NEAR(ma.energy().adcPerConvPJ, 0.0708, 1e-12);
   EXPECT_EQ(ma.latency().adcConvNs, 10.0);
   // 8 arrays x 4 ADCs x (31 x 612/496 um^2 + 64 rows x 4 F^2 of 22 nm).
-  EXPECT_NEAR(ma.area().adcs, 32 * (31 * 612.0 / 496 + 64 * 4 * 0.022 * 0.022) *
-                                  1e-6,
-              1e-12);
+  EXPECT_NEAR(ma.area().adcs,
+              32 * (31 * 612.0 / 496 + 64 * 4 * 0.022 * 0.022) * 1e-6, 1e-12);
   // Latency: sense amplifiers convert while the rows are driven, one read
   // per group of columns sharing the ADCs: 20 conversions on 4 ADCs = 5
   // reads of 10 ns per row group; 2 cycles, 1 group.
@@ -328,8 +339,7 @@ TEST(CostTechnology, ComparatorAdcs) {
   // 10 ns read.
   hw::Target sar = a;
   sar.adcKind = "sar";
-  EXPECT_DOUBLE_EQ(cost::Model(sar).crossbarMvm(1, 16, 10).latencyNs,
-                   2 * 10.0);
+  EXPECT_DOUBLE_EQ(cost::Model(sar).crossbarMvm(1, 16, 10).latencyNs, 2 * 10.0);
   // With one ADC the 20 conversions (20 x 6/9 ns = 13.3 ns) are longer
   // than the read and set the time.
   sar.adcsPerArray = 1;
@@ -349,8 +359,7 @@ TEST(CostTechnology, DerivedConstants) {
   EXPECT_EQ(m.energy().cellWritePJ, 2.0);
   // A 2-bit DAC is 2 ISAAC 1-bit DACs (4 mW / 1024 x 100 ns = 0.390625 pJ
   // at 32 nm, 0.9 V), scaled to 45 nm: * 0.84433 / 0.541209.
-  EXPECT_NEAR(m.energy().dacPerRowPJ, 2 * 0.390625 * 0.84433 / 0.541209,
-              1e-12);
+  EXPECT_NEAR(m.energy().dacPerRowPJ, 2 * 0.390625 * 0.84433 / 0.541209, 1e-12);
   // ISAAC shift-and-add: 0.05 mW / 1.28 GHz = 0.0390625 pJ, scaled.
   EXPECT_NEAR(m.energy().shiftAddPJ, 0.0390625 * 0.84433 / 0.541209, 1e-12);
   EXPECT_NEAR(m.bufferPJPerBit(), 10.0 / 64, 1e-12);
@@ -417,11 +426,9 @@ TEST(CostTechnology, OneMvmWithBufferTraffic) {
   // * 0.5 of the rows driven = 4 pJ.
   EXPECT_NEAR(c.energy.array, 4.0, 1e-12);
   // Levels known: 96 levels -> 96 * 0.025 / 3 * 2 * 0.5 = 0.8 pJ.
-  EXPECT_NEAR(m.crossbarMvm(1, 16, 10, m.target().precision(), 96)
-                  .energy.array,
+  EXPECT_NEAR(m.crossbarMvm(1, 16, 10, m.target().precision(), 96).energy.array,
               0.8, 1e-12);
-  EXPECT_NEAR(m.arrayReadPJ(1, 16, 10, m.target().precision(), 96), 0.8,
-              1e-12);
+  EXPECT_NEAR(m.arrayReadPJ(1, 16, 10, m.target().precision(), 96), 0.8, 1e-12);
   // Every row driven, g_off = 1 uS: 640 cells * 0.25 * 1 * 10e-3 = 1.6 pJ
   // plus 96 * 0.25 * 9 * 10e-3 / 3 = 0.72 pJ, a cycle; * 2 cycles.
   hw::Target off = techTarget();

@@ -178,50 +178,53 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   // Conversions = vectors 2 * cycles 7 * groups * slices 4 * cols:
   //   4*8*4 + 1*8*4 + 1*16*4 + 1*4*4 = 128 + 32 + 64 + 16 = 240; * 14 = 3360.
   EXPECT_EQ(r.total.cost.adcConversions, 3360);
-  // DPU: accumulate 16 + bias 16 + relu 16 + bias 40 = 88 element ops.
-  EXPECT_EQ(r.total.dpuOps, 88);
+  // DPU: bias 16 + relu 16 + bias 40 = 72 element ops (the accumulate of
+  // 16 partial sums runs on the arrays' shift-and-add units: 1 per array,
+  // 2 arrays -> 8 cycles of 1 ns).
+  EXPECT_EQ(r.total.dpuOps, 72);
   // Serial latency: programming (128+32+8+8) rows * 100 ns = 17600; MVMs 2
   // * 7 * groups * 100 ns (the read dominates: at most 64 conversions * 0.78
-  // ns = 49.92 ns) = 1400 * (4 + 1 + 1 + 1) = 9800; 4 DPU ops of one 1-ns
-  // cycle each = 4. Sum 27404 ns.
-  EXPECT_DOUBLE_EQ(r.schedule.serialLatencyNs, 27404.0);
+  // ns = 49.92 ns) = 1400 * (4 + 1 + 1 + 1) = 9800; the accumulate 8 ns; 3
+  // DPU ops of one 1-ns cycle each = 3. Sum 27411 ns.
+  EXPECT_DOUBLE_EQ(r.schedule.serialLatencyNs, 27411.0);
   // The layer schedule of a run from an empty chip (each tile on its own
   // array, all arrays written at once from time 0, one DPU):
   //   fc1: t0 written 0-12800, MVMs 12800-18400 (2*7*4*100); t1 written
-  //        0-3200, MVMs 3200-4600; then accumulate, bias, relu on the DPU:
-  //        18400-18403
-  //   fc2: t2, t3 written 0-800, MVMs 18403-19803; bias 19803-19804.
-  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 19804.0);
-  // With resident weights: fc1 5600 + 3 = 5603, fc2 1400 + 1 = 1401.
-  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 7004.0);
-  EXPECT_DOUBLE_EQ(r.total.cost.latencyNs, 7004.0); // the layers' sum
-  // Pipelined over a stream: the slowest layer (fc1, 5603 ns; the DPU
-  // works 4 ns per inference, t0's array 5600).
-  EXPECT_DOUBLE_EQ(r.schedule.pipelineIntervalNs, 5603.0);
+  //        0-3200, MVMs 3200-4600; then the accumulate 18400-18408, bias
+  //        and relu on the DPU: 18408-18410
+  //   fc2: t2, t3 written 0-800, MVMs 18410-19810; bias 19810-19811.
+  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 19811.0);
+  // With resident weights: fc1 5600 + 8 + 2 = 5610, fc2 1400 + 1 = 1401.
+  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 7011.0);
+  EXPECT_DOUBLE_EQ(r.total.cost.latencyNs, 7011.0); // the layers' sum
+  // Pipelined over a stream: the slowest layer (fc1, 5610 ns; the DPU
+  // works 3 ns per inference, t0's array 5600).
+  EXPECT_DOUBLE_EQ(r.schedule.pipelineIntervalNs, 5610.0);
   EXPECT_EQ(r.schedule.reprograms, 0);
   EXPECT_EQ(r.schedule.maxProgramsPerArray, 1);
   // Energy: writes 11520 * 1 pJ; ADC 3360 * 1.5625 = 5250; shift-add
-  // 3360 * 0.039 = 131.04; DAC 2*7*176 rows * 0.390625 = 962.5; array
-  // 2*7*11520 cells * 0.5 driven * 0.00183 = 147.5712; DPU 88 * 0.9 = 79.2.
+  // 3360 * 0.039 + 16 accumulating adds * 0.039 = 131.664; DAC 2*7*176
+  // rows * 0.5 driven * 0.390625 = 481.25; array 2*7*11520 cells * 0.5
+  // driven * 0.00183 = 147.5712; DPU 72 * 0.9 = 64.8.
   // Buffer: the default target's technology (32 nm, 0.9 V) scales Horowitz's
   // 45 nm, 0.9 V SRAM access (10 pJ / 64 bit) by Stillmaker-Baas
   //   (0.9559*0.81 - 0.7823*0.9 + 0.471) / (1.103*0.81 - 0.362*0.9 + 0.2767)
   //   = 0.541209 / 0.84433,  -> 0.1001550415714235 pJ/bit.
   // Bits: MVMs vectors * (rows * 8 + cols * 32) = 2*(1024+256) + 2*(256+256)
   //   + 2*(64+512) + 2*(64+128) = 5120; DPU instructions (operands + result)
-  //   * 32 = (48 + 40 + 32 + 100) * 32 = 7040. 12160 bits -> 1217.88530551.
+  //   * 32 = (40 + 32 + 100) * 32 = 5504. 10624 bits.
   const cost::Energy &e = r.total.cost.energy;
   EXPECT_DOUBLE_EQ(e.write, 11520.0);
   EXPECT_NEAR(e.adc, 5250.0, 1e-9);
-  EXPECT_NEAR(e.shiftAdd, 131.04, 1e-9);
-  EXPECT_NEAR(e.dac, 962.5, 1e-9);
+  EXPECT_NEAR(e.shiftAdd, 131.664, 1e-9);
+  EXPECT_NEAR(e.dac, 481.25, 1e-9);
   EXPECT_NEAR(e.array, 147.5712, 1e-9);
-  EXPECT_NEAR(e.dpu, 79.2, 1e-9);
-  EXPECT_NEAR(e.buffer, 12160 * 0.1001550415714235, 1e-9);
-  EXPECT_NEAR(e.total(), 18090.3112 + 12160 * 0.1001550415714235, 1e-8);
+  EXPECT_NEAR(e.dpu, 64.8, 1e-9);
+  EXPECT_NEAR(e.buffer, 10624 * 0.1001550415714235, 1e-9);
+  EXPECT_NEAR(e.total(), 17595.2852 + 10624 * 0.1001550415714235, 1e-8);
   // Inference energy leaves out the writes of the resident tiles.
   EXPECT_NEAR(r.schedule.inferenceEnergyPJ,
-              18090.3112 + 12160 * 0.1001550415714235 - 11520, 1e-8);
+              17595.2852 + 10624 * 0.1001550415714235 - 11520, 1e-8);
 
   // Per layer, in order of first execution.
   ASSERT_EQ(r.layers.size(), 2u);
@@ -235,15 +238,15 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   EXPECT_EQ(r.layers[1].analogMacs, 320);
   EXPECT_EQ(r.layers[0].cost.adcConversions, 2240); // 14 * (128 + 32)
   EXPECT_EQ(r.layers[1].cost.adcConversions, 1120); // 14 * (64 + 16)
-  EXPECT_EQ(r.layers[0].dpuOps, 48);
+  EXPECT_EQ(r.layers[0].dpuOps, 32);
   EXPECT_EQ(r.layers[1].dpuOps, 40);
   // Each layer's latency with resident weights, as above.
-  EXPECT_DOUBLE_EQ(r.layers[0].cost.latencyNs, 5603.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].cost.latencyNs, 5610.0);
   EXPECT_DOUBLE_EQ(r.layers[1].cost.latencyNs, 1401.0);
   EXPECT_DOUBLE_EQ(r.layers[0].startNs, 0.0);
-  EXPECT_DOUBLE_EQ(r.layers[0].endNs, 5603.0);
-  EXPECT_DOUBLE_EQ(r.layers[1].startNs, 5603.0);
-  EXPECT_DOUBLE_EQ(r.layers[1].endNs, 7004.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].endNs, 5610.0);
+  EXPECT_DOUBLE_EQ(r.layers[1].startNs, 5610.0);
+  EXPECT_DOUBLE_EQ(r.layers[1].endNs, 7011.0);
   EXPECT_EQ(r.total.name, "total");
 }
 
@@ -272,15 +275,15 @@ TEST_F(SimulatorMlp, ScheduleOverCapacityReusesArrays) {
   Report r;
   cost::estimate(s2->program(), s2->target(), r);
   // Every array hosts two tiles, so a deployed chip rewrites all four in
-  // every inference, as a run from an empty chip does: fc1 18400 + 3 (t0
-  // and t1 written from time 0), fc2 800 + 1400 after fc1, + 1.
-  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 20604.0);
-  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 20604.0);
+  // every inference, as a run from an empty chip does: fc1 18400 + 8
+  // (accumulate) + 2 (t0 and t1 written from time 0), fc2 800 + 1400 after
+  // fc1, + 1.
+  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 20611.0);
+  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 20611.0);
   EXPECT_EQ(r.schedule.maxProgramsPerArray, 2);
   EXPECT_EQ(r.schedule.reprograms, 4);
   // Inference energy keeps every write.
-  EXPECT_NEAR(r.schedule.inferenceEnergyPJ, r.total.cost.energy.total(),
-              1e-9);
+  EXPECT_NEAR(r.schedule.inferenceEnergyPJ, r.total.cost.energy.total(), 1e-9);
   // Pipelined: array 0 works 18400 (t0) + 2200 (t2) per inference.
   EXPECT_DOUBLE_EQ(r.schedule.pipelineIntervalNs, 20600.0);
 }
@@ -427,17 +430,17 @@ TEST_F(SimulatorMlp, ReportJson) {
   EXPECT_FALSE(t.contains("name"));
   EXPECT_EQ(t.at("mvms"), 8);
   EXPECT_EQ(t.at("cell_writes"), 11520);
-  EXPECT_EQ(t.at("dpu_ops"), 88);
+  EXPECT_EQ(t.at("dpu_ops"), 72);
   EXPECT_EQ(t.at("adc_conversions"), 3360);
   EXPECT_EQ(t.at("analog_macs"), 2880);
   EXPECT_EQ(t.at("digital_macs"), 0);
-  EXPECT_DOUBLE_EQ(t.at("latency_ns").get<double>(), 19804.0);
-  EXPECT_DOUBLE_EQ(t.at("serial_latency_ns").get<double>(), 27404.0);
-  EXPECT_DOUBLE_EQ(t.at("inference_latency_ns").get<double>(), 7004.0);
+  EXPECT_DOUBLE_EQ(t.at("latency_ns").get<double>(), 19811.0);
+  EXPECT_DOUBLE_EQ(t.at("serial_latency_ns").get<double>(), 27411.0);
+  EXPECT_DOUBLE_EQ(t.at("inference_latency_ns").get<double>(), 7011.0);
   EXPECT_NEAR(t.at("energy_pj").get<double>(),
-              18090.3112 + 12160 * 0.1001550415714235, 1e-8);
-  // 2880 MACs = 5760 operations in 7004 ns.
-  EXPECT_NEAR(t.at("tops").get<double>(), 5760.0 / 7004.0 / 1000.0, 1e-15);
+              17595.2852 + 10624 * 0.1001550415714235, 1e-8);
+  // 2880 MACs = 5760 operations in 7011 ns.
+  EXPECT_NEAR(t.at("tops").get<double>(), 5760.0 / 7011.0 / 1000.0, 1e-15);
   EXPECT_EQ(t.at("analog_mac_ratio"), 1.0);
   EXPECT_EQ(t.at("tiles_programmed"), 4);
   EXPECT_EQ(t.at("tiles_available"), 64);
@@ -646,8 +649,8 @@ struct OwnPrecision {
     const uint32_t wc = b.constant({kRows, kCols}, w);
     const uint32_t t = b.op(Opcode::XbarProgram, l, {wc}, {kRows, kCols},
                             {0, 8, 4}, ValueKind::Tile);
-    b.p.outputs = {b.op(Opcode::XbarMvm, l, {t, in}, {kVectors, kCols},
-                        {8, 2, 5, 8})};
+    b.p.outputs = {
+        b.op(Opcode::XbarMvm, l, {t, in}, {kVectors, kCols}, {8, 2, 5, 8})};
   }
   hw::XbarPrecision precision() const { return {8, 4, 8, 2, 5, 8}; }
 };
@@ -678,19 +681,19 @@ TEST(Simulator, TileRunsAtItsInstructionsPrecision) {
   const hw::XbarPrecision p = own.precision();
   EXPECT_EQ(r.total.cost.adcConversions, 2 * 4 * 5 * (2 * 3));
   EXPECT_EQ(r.total.cost.cellWrites, own.kRows * own.kCols * 2 * 2);
-  const cost::Cost mvm = model.crossbarMvm(own.kVectors, own.kRows, own.kCols, p);
+  const cost::Cost mvm =
+      model.crossbarMvm(own.kVectors, own.kRows, own.kCols, p);
   EXPECT_EQ(mvm.adcConversions, r.total.cost.adcConversions);
   EXPECT_DOUBLE_EQ(r.total.cost.energy.adc, mvm.energy.adc);
   EXPECT_DOUBLE_EQ(r.total.cost.energy.dac, mvm.energy.dac);
   // The target's own precision would cost something else.
-  EXPECT_NE(model.crossbarMvm(own.kVectors, own.kRows, own.kCols)
-                .adcConversions,
-            mvm.adcConversions);
+  EXPECT_NE(
+      model.crossbarMvm(own.kVectors, own.kRows, own.kCols).adcConversions,
+      mvm.adcConversions);
   Report est;
   cost::estimate(s->program(), s->target(), est);
   EXPECT_EQ(est.total.cost.adcConversions, r.total.cost.adcConversions);
-  EXPECT_DOUBLE_EQ(est.total.cost.energy.total(),
-                   r.total.cost.energy.total());
+  EXPECT_DOUBLE_EQ(est.total.cost.energy.total(), r.total.cost.energy.total());
 }
 
 TEST(Schedule, DependentMvmsOfOneLayerNameFollowEachOther) {

@@ -131,6 +131,12 @@ public:
   Cost dpuMove(int64_t elements) const;
   /// A digital matrix multiply (m x k) * (k x n) on the DPU.
   Cost dpuMatmul(int64_t m, int64_t k, int64_t n) const;
+  /// Summing `partials` partial results of `elements` each (an
+  /// xbar.accumulate) with the shift-and-add units of the `partials` arrays
+  /// that produced them: (partials - 1) adds an element at `shift_add`
+  /// energy, spread over partials x adcs_per_array units, one add per DPU
+  /// clock cycle each (docs/cost-model.md, "Accumulation").
+  Cost accumulate(int64_t elements, int64_t partials) const;
   /// Reading and writing `elements` DPU operands from and to the on-chip
   /// buffer (energy only; the accesses overlap with the DPU's cycles).
   Cost bufferTraffic(int64_t elements) const;

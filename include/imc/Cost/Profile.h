@@ -1,4 +1,5 @@
-//===- Profile.h - a workload profile and its fast evaluation ----*- C++ -*-===//
+//===- Profile.h - a workload profile and its fast evaluation ----*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //

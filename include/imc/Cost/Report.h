@@ -1,4 +1,5 @@
-//===- Report.h - the cost report of a program -------------------*- C++ -*-===//
+//===- Report.h - the cost report of a program -------------------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //

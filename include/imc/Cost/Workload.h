@@ -53,12 +53,21 @@ struct TileWork {
   int64_t levels = Model::kUnknownLevels;
 };
 
+/// An xbar.accumulate: `partials` tensors of `elements` each summed by the
+/// adders of the arrays that produced them (docs/cost-model.md,
+/// "Accumulation").
+struct AccumulateStep {
+  int64_t elements = 0, partials = 0;
+};
+
 struct LayerWork {
   std::string name;
   std::vector<TileWork> tiles;
   std::vector<DpuStep> dpu;
-  int64_t bufferElements = 0; ///< DPU operands read from / written to the buffer
-  int64_t digitalMacs = 0;    ///< MACs among the DPU steps (matmuls, contractions)
+  std::vector<AccumulateStep> accumulates;
+  int64_t bufferElements =
+      0;                   ///< DPU operands read from / written to the buffer
+  int64_t digitalMacs = 0; ///< MACs among the DPU steps (matmuls, contractions)
 };
 
 struct Workload {

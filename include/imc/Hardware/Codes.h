@@ -1,4 +1,5 @@
-//===- Codes.h - integer codes of the quantized crossbar scheme --*- C++ -*-===//
+//===- Codes.h - integer codes of the quantized crossbar scheme --*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -78,8 +79,8 @@ int64_t levelSum(const float *w, int64_t rows, int64_t cols, int64_t ld,
 /// row blocks [r0, r0 + tileRows) of a `rows` x `cols` matrix (the tiles
 /// imc-tile makes of it: column blocks do not change a column's scale, and
 /// all-zero blocks add nothing). Indexed by levelIndex.
-constexpr int64_t kLevelWeightBits = XbarPrecision::kWeightBits.hi -
-                                     XbarPrecision::kWeightBits.lo + 1;
+constexpr int64_t kLevelWeightBits =
+    XbarPrecision::kWeightBits.hi - XbarPrecision::kWeightBits.lo + 1;
 constexpr int64_t kLevelCellBits =
     XbarPrecision::kCellBits.hi - XbarPrecision::kCellBits.lo + 1;
 using LevelTable = std::array<int64_t, kLevelWeightBits * kLevelCellBits>;

@@ -1,4 +1,5 @@
-//===- Precision.h - the precision of a crossbar MVM -------------*- C++ -*-===//
+//===- Precision.h - the precision of a crossbar MVM -------------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -30,11 +31,11 @@ struct IntRange {
 /// The precision one crossbar MVM runs at. Field names are those of the
 /// xbar attributes (input_bits is the target's precision.activation_bits).
 struct XbarPrecision {
-  int64_t weightBits = 8;   ///< signed weight precision
-  int64_t cellBits = 2;     ///< bits stored per cell
-  int64_t inputBits = 8;    ///< signed input precision
-  int64_t dacBits = 1;      ///< input bits applied per cycle
-  int64_t adcBits = 8;      ///< ADC resolution (signed, differential sensing)
+  int64_t weightBits = 8;    ///< signed weight precision
+  int64_t cellBits = 2;      ///< bits stored per cell
+  int64_t inputBits = 8;     ///< signed input precision
+  int64_t dacBits = 1;       ///< input bits applied per cycle
+  int64_t adcBits = 8;       ///< ADC resolution (signed, differential sensing)
   int64_t parallelRows = 32; ///< rows summed per conversion
 
   static constexpr IntRange kWeightBits{2, 16};

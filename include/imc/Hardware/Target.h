@@ -99,8 +99,8 @@ struct Target {
                             ///< over-capacity models comes later)
   // Optional crossbar peripherals (docs/quantization.md); written back by
   // targetToJson only when not the default.
-  double adcRange = 1.0;                ///< ADC range / full scale, (0, 1]
-  double inputBound = 1.0;              ///< DAC range / input abs-max, (0, 1]
+  double adcRange = 1.0;   ///< ADC range / full scale, (0, 1]
+  double inputBound = 1.0; ///< DAC range / input abs-max, (0, 1]
   /// Fraction of (row, input cycle) pairs whose row is driven (an input
   /// bit of 1): only driven rows conduct (docs/cost-model.md, "Cell
   /// reads"). A workload property; 0.5 (random bits) unless given.
