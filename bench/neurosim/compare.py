@@ -115,24 +115,14 @@ def spearman(a, b):
     return cov / (va * vb) if va and vb else float("nan")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--recorded", default=os.path.join(HERE, "recorded.json"))
-    ap.add_argument("--kind", default="all")
-    ap.add_argument("--targets-out", default=None)
-    ap.add_argument("--breakdown", action="store_true",
-                    help="print imc's energy and area breakdowns")
-    args = ap.parse_args()
-    with open(args.recorded) as f:
-        rec = json.load(f)
-    runs = [r for r in rec["runs"]
-            if args.kind == "all" or r.get("kind") == args.kind]
-    torch.manual_seed(0)
-    prof = imc.profile(imc.export(vgg8(), torch.randn(1, 3, 32, 32)), "vgg8")
+def compare(runs, common, prof, targets_out=None, breakdown=False):
+    """imc's figures for each NeuroSim run: a list of (name, imc TOPS,
+    NeuroSim TOPS, imc TOPS/W, NeuroSim TOPS/W, imc mm^2, NeuroSim mm^2,
+    imc pJ per inference, NeuroSim pJ)."""
     rows = []
     for run in runs:
-        t = target_for(run, rec["common_config"])
-        path = os.path.join(args.targets_out or "/tmp", t["name"] + ".json")
+        t = target_for(run, common)
+        path = os.path.join(targets_out or "/tmp", t["name"] + ".json")
         # As many arrays as VGG8 needs on this array size (NeuroSim sizes
         # its chip to the network too).
         with open(path, "w") as f:
@@ -143,7 +133,7 @@ def main():
             json.dump(t, f, indent=1)
         rep = imc.evaluate(prof, path).report
         tot = rep["totals"]
-        if args.breakdown:
+        if breakdown:
             print(run["name"], "imc energy pJ", {k: "%.3g" % v for k, v in
                   tot["energy_breakdown_pj"].items()}, "area mm2",
                   {k: "%.3g" % v for k, v in
@@ -158,22 +148,50 @@ def main():
                      tot.get("area_mm2", 0.0), run["area"]["chip_mm2"],
                      tot["inference_energy_pj"],
                      run["chip"]["read_dynamic_energy_pJ"]))
+    return rows
+
+
+def vgg8_profile():
+    torch.manual_seed(0)
+    return imc.profile(imc.export(vgg8(), torch.randn(1, 3, 32, 32)), "vgg8")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--recorded", default=os.path.join(HERE, "recorded.json"))
+    ap.add_argument("--kind", default="all")
+    ap.add_argument("--runs", default=None,
+                    help="comma-separated run names (prefixes), e.g. D3,D6")
+    ap.add_argument("--targets-out", default=None)
+    ap.add_argument("--breakdown", action="store_true",
+                    help="print imc's energy and area breakdowns")
+    args = ap.parse_args()
+    with open(args.recorded) as f:
+        rec = json.load(f)
+    runs = [r for r in rec["runs"]
+            if args.kind == "all" or r.get("kind") == args.kind]
+    if args.runs:
+        want = args.runs.split(",")
+        runs = [r for r in runs if any(r["name"].startswith(w) for w in want)]
+    rows = compare(runs, rec["common_config"], vgg8_profile(),
+                   args.targets_out, args.breakdown)
     hdr = ("%-22s %9s %9s %6s %9s %9s %6s %10s %10s %6s %10s %10s %6s"
            % ("run", "TOPS imc", "NeuroSim", "ratio", "TOPS/W", "NeuroSim",
               "ratio", "mm2 imc", "NeuroSim", "ratio", "pJ imc", "NeuroSim",
               "ratio"))
     print(hdr)
     print("(imc cannot say yet: voltage-mode sensing, offset weight mapping, "
-          "8 unsigned input cycles, accumulation per tile; see "
-          "bench/neurosim/README.md)")
+          "8 unsigned input cycles, weight duplication, NeuroSim's level "
+          "shifters, buffers and interconnect; see bench/neurosim/README.md)")
     for n, a, b, c, d, e, f, g, h in rows:
         print("%-22s %9.3g %9.3g %6.2f %9.3g %9.3g %6.2f %10.4g %10.4g %6.2f"
               " %10.4g %10.4g %6.2f"
               % (n, a, b, a / b, c, d, c / d, e, f, e / f, g, h, g / h))
-    for i, what in [(1, "TOPS"), (3, "TOPS/W"), (5, "area"),
-                    (7, "energy")]:
-        print("Spearman %-7s %.2f" % (what, spearman(
-            [r[i] for r in rows], [r[i + 1] for r in rows])))
+    if len(rows) > 1:
+        for i, what in [(1, "TOPS"), (3, "TOPS/W"), (5, "area"),
+                        (7, "energy")]:
+            print("Spearman %-7s %.2f" % (what, spearman(
+                [r[i] for r in rows], [r[i + 1] for r in rows])))
     return 0
 
 
