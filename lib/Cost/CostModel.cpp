@@ -27,6 +27,8 @@ Energy &Energy::operator+=(const Energy &o) {
   buffer += o.buffer;
   write += o.write;
   dpu += o.dpu;
+  interconnect += o.interconnect;
+  leakage += o.leakage;
   return *this;
 }
 
@@ -182,6 +184,14 @@ double nominalVdd(double nodeNm) {
 }
 
 namespace {
+// Interconnect and leakage at 22 nm LSTP, measured on NeuroSim V1.4 run here
+// (bench/neurosim/MODEL_NOTES.md): a repeated wire moves a bit 0.097 fJ per
+// um; an idle 128 x 128 subarray with its 16 ADCs leaks 0.10 uW, a buffer
+// (register file) 0.57 uW per 16 Kbit, an adder 0.134 nW per bit.
+// ASSUMPTION: wire pitch 4 F.
+constexpr double kWirePJPerBitMm = 0.097, kWirePitchF = 4;
+constexpr double kArrayLeakUW = 0.10, kBufferLeakUWPerBit = 0.57 / 16384,
+                 kAdderLeakUWPerBit = 0.134e-3;
 // Comparator-based ADCs (docs/cost-model.md#adc): an N-bit flash ADC
 // compares the column against 2^N - 1 references at once.
 // Flash: Sinangil et al., JSSC 2021 (TSMC 7 nm, 0.8 V): a 4-bit flash ADC of
@@ -310,7 +320,12 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   const double f = y.nodeNm * 1e-6; // feature size in mm
   const double tiles = double(t.numTiles);
   ar.arrays = tiles * double(t.rows * t.cols) * y.cellAreaF2 * f * f;
-  ar.adcs = tiles * double(t.adcsPerArray) * adc.um2 * 1e-6;
+  // A SAR ADC's area follows its energy: the target's, when it gives one.
+  const double adcUm2 =
+      t.adcKind == "sar"
+          ? sarAreaUm2(1e9 / adc.ns, y.nodeNm, e.adcPerConvPJ)
+          : adc.um2;
+  ar.adcs = tiles * double(t.adcsPerArray) * adcUm2 * 1e-6;
   const double fromIsaacArea = areaScale(kIsaacNm, y.nodeNm);
   ar.dacs = tiles * double(t.rows) * kIsaacDacAreaMm2 * dacRes * fromIsaacArea;
   ar.shiftAdd =
@@ -318,6 +333,24 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   ar.dpu = double(t.dpuLanes) * (a.addUm2 + a.mulUm2) * 1e-6 *
            areaScale(kHorowitzNm, y.nodeNm);
   ar.buffers = y.bufferKiB * 8192.0 * kIsaacBufferAreaMm2PerBit * fromIsaacArea;
+
+  // Interconnect: an H-tree from the buffer at the chip's centre to the
+  // arrays (docs/cost-model.md#interconnect).
+  const double side = std::sqrt(ar.total()); // mm, before the wires
+  const double fromNeuroSim = energyScale(kSenseNm, kSenseVdd, y.nodeNm, y.vdd);
+  wireBit = kWirePJPerBitMm * fromNeuroSim * side;
+  table.push_back({"interconnect_pj_per_bit", wireBit,
+                   "H-tree root to leaf (the chip's side) x NeuroSim's "
+                   "repeated wire, scaled"});
+  const double busBits = double(t.rows * t.dacBits);
+  ar.interconnect = 1.5 * side * std::sqrt(tiles) * busBits *
+                    kWirePitchF * y.nodeNm * 1e-6;
+  // Leakage (docs/cost-model.md#leakage), uW.
+  leakUW = tiles * kArrayLeakUW * double(t.cols) / 128.0 +
+           y.bufferKiB * 8192.0 * kBufferLeakUWPerBit +
+           double(t.dpuLanes) * 2.0 * double(a.bits) * kAdderLeakUWPerBit;
+  table.push_back({"leakage_uw", leakUW,
+                   "NeuroSim's 22 nm LSTP leakage: arrays, buffer, DPU"});
 }
 
 /// DPU cycles -> nanoseconds.
@@ -375,11 +408,12 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
   c.energy.array = arrayReadPJ(vectors, rows, weightCols, p, levels);
   c.energy.adc = double(conversions) * k.adcPJ;
   c.energy.shiftAdd = double(conversions) * e.shiftAddPJ;
-  // Inputs are read from the buffer at activation precision, results
-  // written back at the DPU's.
-  c.energy.buffer =
-      double(vectors * (rows * p.inputBits + weightCols * dpuPrecBits)) *
-      bufBit;
+  // Results are written back to the buffer at the DPU's precision over the
+  // interconnect; the inputs are charged once per input value, however many
+  // tiles multiply them (inputTraffic).
+  const double bits = double(vectors * weightCols * dpuPrecBits);
+  c.energy.buffer = bits * bufBit;
+  c.energy.interconnect = bits * wireBit;
   // A row group's array read overlaps with the conversions of its columns
   // (the ADCs of an array are pipelined behind the read, as in ISAAC).
   // Sense amplifiers convert while the rows are driven: each group of
@@ -433,7 +467,20 @@ Cost Model::accumulate(int64_t elements, int64_t partials) const {
   Cost c;
   const int64_t adds = elements * (partials - 1);
   c.energy.shiftAdd = double(adds) * e.shiftAddPJ;
+  // The partial results meet at the adders next to their arrays: of the
+  // `partials` results the MVMs sent back (crossbarMvm), only the sum goes
+  // to the buffer over the interconnect.
+  const double local = double(adds * dpuPrecBits);
+  c.energy.buffer = -local * bufBit;
+  c.energy.interconnect = -local * wireBit;
   c.latencyNs = dpuNs(t, ceilDiv(adds, partials * t.adcsPerArray));
+  return c;
+}
+
+Cost Model::inputTraffic(int64_t bits) const {
+  Cost c;
+  c.energy.buffer = double(bits) * bufBit;
+  c.energy.interconnect = double(bits) * wireBit;
   return c;
 }
 

@@ -605,6 +605,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                     prog.values.size() + 2 * size_t(blocks) + products.size());
   uint32_t fresh = uint32_t(prog.values.size());
   const hw::XbarPrecision prec = t.precision();
+  std::vector<char> sent(prog.values.size(), 0); // inputs sent to the arrays
   for (size_t i = 0; i < prog.code.size(); ++i) {
     const Instr &in = prog.code[i];
     if (!live[i])
@@ -642,14 +643,23 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     }
     int64_t levels = lv->sums[hw::levelIndex(prec.weightBits, prec.cellBits)];
     auto take = [&] { return std::exchange(levels, 0); };
+    // The input goes to the arrays once (with its first tiles), however
+    // many products and tiles multiply it.
+    int64_t inputBits = 0;
+    if (!sent[x]) {
+      sent[x] = 1;
+      inputBits = m * w.rows * prec.inputBits;
+    }
+    auto send = [&] { return std::exchange(inputBits, 0); };
     for (int64_t j = 0; j < nc; ++j) {
       const int64_t c0 = j * tileCols, ncol = std::min(tileCols, w.cols - c0);
       int64_t partials = 0;
       if (w.groups == 1 && w.nonZeros > 0) { // dense: every block a tile
         if (nr > 1)
           b.tileRun(in.layer, x, result, tileRows, ncol, prec, m, nr - 1,
-                    take());
-        b.tileRun(in.layer, x, result, lastRows, ncol, prec, m, 1, take());
+                    take(), send());
+        b.tileRun(in.layer, x, result, lastRows, ncol, prec, m, 1, take(),
+                  send());
         partials = nr;
       } else {
         for (int64_t r = 0; r < nr; ++r) {
@@ -657,7 +667,8 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                         nrow = std::min(tileRows, w.rows - r0);
           if (blockNonZeros(w, r0, nrow, c0, ncol) == 0)
             continue;
-          b.tileRun(in.layer, x, result, nrow, ncol, prec, m, 1, take());
+          b.tileRun(in.layer, x, result, nrow, ncol, prec, m, 1, take(),
+                    send());
           ++partials;
         }
       }

@@ -89,7 +89,9 @@ static nlohmann::ordered_json statsToJson(const LayerStats &s) {
   j["energy_breakdown_pj"] = {{"dac", e.dac},       {"array", e.array},
                               {"adc", e.adc},       {"shift_add", e.shiftAdd},
                               {"buffer", e.buffer}, {"write", e.write},
-                              {"dpu", e.dpu}};
+                              {"dpu", e.dpu},
+                              {"interconnect", e.interconnect},
+                              {"leakage", e.leakage}};
   return j;
 }
 
@@ -134,7 +136,8 @@ std::string Report::toJson() const {
     tot["area_breakdown_mm2"] = {
         {"arrays", area.arrays}, {"adcs", area.adcs},
         {"dacs", area.dacs},     {"shift_add", area.shiftAdd},
-        {"dpu", area.dpu},       {"buffers", area.buffers}};
+        {"dpu", area.dpu},       {"buffers", area.buffers},
+        {"interconnect", area.interconnect}};
   }
   tot["max_writes_per_cell"] = schedule.maxProgramsPerArray;
   if (m.runsToWearOut > 0)
@@ -156,7 +159,7 @@ std::string Report::toCsv() const {
   std::string out = "layer,engine,tiles,mvms,analog_macs,digital_macs,"
                     "dpu_ops,adc_conversions,cell_writes,latency_ns,start_ns,"
                     "end_ns,energy_pj,dac_pj,array_pj,adc_pj,shift_add_pj,"
-                    "buffer_pj,write_pj,dpu_pj\n";
+                    "buffer_pj,write_pj,dpu_pj,interconnect_pj,leakage_pj\n";
   auto row = [&](const LayerStats &l, const char *engine, double latency,
                  double start, double end) {
     const Energy &e = l.cost.energy;
@@ -165,11 +168,12 @@ std::string Report::toCsv() const {
     for (size_t i = 0; (i = name.find('"', i)) != std::string::npos; i += 2)
       name.insert(i, "\"");
     out += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
-                       "{},{},{},{}\n",
+                       "{},{},{},{},{},{}\n",
                        name, engine, l.tiles, l.mvms, l.analogMacs,
                        l.digitalMacs, l.dpuOps, l.cost.adcConversions,
                        l.cost.cellWrites, latency, start, end, e.total(), e.dac,
-                       e.array, e.adc, e.shiftAdd, e.buffer, e.write, e.dpu);
+                       e.array, e.adc, e.shiftAdd, e.buffer, e.write, e.dpu,
+                       e.interconnect, e.leakage);
   };
   for (const LayerStats &l : layers)
     row(l, l.engine(), l.cost.latencyNs, l.startNs, l.endNs);
@@ -207,9 +211,10 @@ std::string formatSummary(const Report &r) {
                      s.latencyNs, s.inferenceLatencyNs, s.serialLatencyNs);
   out += fmt::format("  energy         {:>14.1f} pJ  (dac {:.1f}, array "
                      "{:.1f}, adc {:.1f}, shift-add {:.1f}, buffer {:.1f}, "
-                     "write {:.1f}, dpu {:.1f})\n",
+                     "write {:.1f}, dpu {:.1f}, interconnect {:.1f}, leakage "
+                     "{:.1f})\n",
                      e.total(), e.dac, e.array, e.adc, e.shiftAdd, e.buffer,
-                     e.write, e.dpu);
+                     e.write, e.dpu, e.interconnect, e.leakage);
   out += fmt::format(
       "  throughput     {:>14.4g} TOPS  ({:.4g} TOPS/W at {:.1f} pJ per "
       "inference; pipelined {:.4g} TOPS)\n",
@@ -217,10 +222,11 @@ std::string formatSummary(const Report &r) {
   if (r.area.total() > 0)
     out += fmt::format(
         "  area           {:>14.4f} mm2 (arrays {:.4f}, adcs {:.4f}, dacs "
-        "{:.4f}, shift-add {:.4f}, dpu {:.4f}, buffers {:.4f}; {:.4g} "
-        "TOPS/mm2)\n",
+        "{:.4f}, shift-add {:.4f}, dpu {:.4f}, buffers {:.4f}, interconnect "
+        "{:.4f}; {:.4g} TOPS/mm2)\n",
         r.area.total(), r.area.arrays, r.area.adcs, r.area.dacs,
-        r.area.shiftAdd, r.area.dpu, r.area.buffers, m.topsPerMm2);
+        r.area.shiftAdd, r.area.dpu, r.area.buffers, r.area.interconnect,
+        m.topsPerMm2);
   out += fmt::format("  {:<16} {:<8} {:>5} {:>10} {:>10} {:>10} {:>13} "
                      "{:>13}\n",
                      "layer", "engine", "tiles", "MACs", "writes", "DPU ops",

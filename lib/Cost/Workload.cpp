@@ -47,7 +47,7 @@ int64_t Workload::numTiles() const {
 
 WorkloadBuilder::WorkloadBuilder(const std::vector<std::string> &names,
                                  size_t values)
-    : names(names), dep(values, -1), tileOf(values, -1),
+    : names(names), dep(values, -1), tileOf(values, -1), sent(values, 0),
       current(names.size(), -1) {}
 
 void WorkloadBuilder::grow(uint32_t value) {
@@ -55,6 +55,7 @@ void WorkloadBuilder::grow(uint32_t value) {
     const size_t n = std::max<size_t>(value + 1, 2 * dep.size());
     dep.resize(n, -1);
     tileOf.resize(n, -1);
+    sent.resize(n, 0);
   }
 }
 
@@ -113,6 +114,10 @@ void WorkloadBuilder::mvm(uint32_t layer, uint32_t tile, uint32_t input,
     place(n, st);
   const Tile &t = tiles[size_t(n)];
   w.layers[t.stage].tiles[t.at].vectors += vectors;
+  if (!sent[input]) { // broadcast once to every tile that multiplies it
+    sent[input] = 1;
+    w.layers[st].inputBits += vectors * t.rows * t.prec.inputBits;
+  }
 }
 
 void WorkloadBuilder::view(const uint32_t *operands, size_t n,
@@ -131,13 +136,15 @@ static void addAccumulate(LayerWork &l, int64_t elements, int64_t partials) {
 void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input, uint32_t result,
                               int64_t rows, int64_t cols,
                               const hw::XbarPrecision &prec, int64_t vectors,
-                              int64_t count, int64_t levels) {
+                              int64_t count, int64_t levels,
+                              int64_t inputBits) {
   const size_t st = stage(layer, depOf(&input, 1), /*opensOnDependency=*/true);
   grow(result);
   dep[result] = int32_t(st);
   const int64_t first = numbered;
   numbered += count;
   LayerWork &l = w.layers[st];
+  l.inputBits += inputBits;
   // Consecutive alike tiles make one run.
   if (!l.tiles.empty()) {
     TileWork &back = l.tiles.back();
@@ -388,6 +395,8 @@ static Energy scaled(const Energy &e, double k) {
   o.buffer = e.buffer * k;
   o.write = e.write * k;
   o.dpu = e.dpu * k;
+  o.interconnect = e.interconnect * k;
+  o.leakage = e.leakage * k;
   return o;
 }
 
@@ -511,6 +520,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
       dpuNs += c.latencyNs;
     }
     ls.cost.energy += m.bufferTraffic(l.bufferElements).energy;
+    ls.cost.energy += m.inputTraffic(l.inputBits).energy;
     ls.cost.macs += l.digitalMacs;
     ls.digitalMacs += l.digitalMacs;
     s.serialLatencyNs += dpuNs;
@@ -518,6 +528,8 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
     // The layer's crossbar work, then its DPU work; layers follow one
     // another in program order.
     const double layerRes = xbarRes + accNs + dpuNs;
+    // The whole chip leaks while the layer runs.
+    ls.cost.energy.leakage = m.leakageUW() * layerRes * 1e-3;
     ls.cost.latencyNs = layerRes;
     ls.startNs = resNs;
     ls.endNs = resNs + layerRes;

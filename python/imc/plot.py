@@ -14,7 +14,8 @@ From a shell, on a report imc-sim wrote::
 import json
 import sys
 
-_COMPONENTS = ["dac", "array", "adc", "shift_add", "buffer", "write", "dpu"]
+_COMPONENTS = ["dac", "array", "adc", "shift_add", "buffer", "write", "dpu",
+               "interconnect", "leakage"]
 
 
 def plot_report(report, path, max_layers=40):

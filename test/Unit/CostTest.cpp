@@ -161,16 +161,6 @@ TEST(Cost, CrossbarMvmDefaultTarget) {
   EXPECT_DOUBLE_EQ(c.energy.adc, 2800.0);
 }
 
-TEST(Cost, AccumulateOnTheArraysAdders) {
-  // 3 partials of 40 elements: 80 adds * 0.125 pJ = 10 pJ of shift-add;
-  // 3 arrays x 4 adders = 12 units: ceil(80 / 12) = 7 cycles of 2 ns.
-  const Cost c = cost::Model(roundTarget()).accumulate(40, 3);
-  EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 10.0);
-  EXPECT_DOUBLE_EQ(c.energy.dpu, 0.0);
-  EXPECT_DOUBLE_EQ(c.energy.total(), 10.0);
-  EXPECT_DOUBLE_EQ(c.latencyNs, 14.0);
-}
-
 TEST(Cost, CrossbarProgram) {
   // 40x10 weights, 2 x 2 cells each: 40 * 10 * 4 = 1600 cell writes,
   // 1600 * 10 pJ = 16000 pJ, rows written one at a time: 40 * 50 = 2000 ns.
@@ -347,6 +337,22 @@ TEST(CostTechnology, ComparatorAdcs) {
               2 * 20 * 6.0 / 9.0, 1e-12);
 }
 
+TEST(Cost, AccumulateOnTheArraysAdders) {
+  // 3 partials of 40 elements: 80 adds * 0.125 pJ = 10 pJ of shift-add;
+  // 3 arrays x 4 adders = 12 units: ceil(80 / 12) = 7 cycles of 2 ns.
+  const Cost c = cost::Model(roundTarget()).accumulate(40, 3);
+  EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 10.0);
+  EXPECT_DOUBLE_EQ(c.energy.dpu, 0.0);
+  EXPECT_DOUBLE_EQ(c.energy.total(), 10.0); // no buffer, no interconnect
+  EXPECT_DOUBLE_EQ(c.latencyNs, 14.0);
+  // With them: 80 of the 120 partial results (32 bits) never reach the
+  // buffer: -2560 bits of buffer and interconnect energy.
+  const cost::Model m(techTarget());
+  const Cost t = m.accumulate(40, 3);
+  EXPECT_NEAR(t.energy.buffer, -2560 * m.bufferPJPerBit(), 1e-12);
+  EXPECT_NEAR(t.energy.interconnect, -2560 * m.interconnectPJPerBit(), 1e-12);
+}
+
 TEST(CostTechnology, DerivedConstants) {
   const cost::Model m(techTarget());
   // fp32 DPU: Horowitz 0.9 / 3.7 pJ (scale 1 at 45 nm, 0.9 V).
@@ -367,7 +373,7 @@ TEST(CostTechnology, DerivedConstants) {
   EXPECT_EQ(m.latency().adcConvNs, 1.0);
   EXPECT_EQ(m.latency().rowWriteNs, 30.0);
   // Every constant is listed with its origin.
-  EXPECT_EQ(m.constants().size(), 12u);
+  EXPECT_EQ(m.constants().size(), 14u);
   for (const cost::Constant &c : m.constants())
     EXPECT_FALSE(c.origin.empty()) << c.name;
 
@@ -407,19 +413,56 @@ TEST(CostTechnology, AreaByHand) {
   // exp(1.34619 + 0.99328 ln 45 + 0.18072 ln 1e9 + 0.29912 ln 2.6350)
   // = 9529 um^2.
   EXPECT_NEAR(a.adcs, 8 * 4 * 9529.09e-6, 1e-5);
-  EXPECT_NEAR(a.total(),
-              a.arrays + a.adcs + a.dacs + a.shiftAdd + a.dpu + a.buffers,
+  // Interconnect: an H-tree over the chip's side S = sqrt(the rest), 8
+  // leaves, a bus of 64 rows x 2 DAC bits, wires at a 4 F pitch:
+  // 1.5 S sqrt(8) x 128 x 4 x 45e-6 mm.
+  const double rest =
+      a.arrays + a.adcs + a.dacs + a.shiftAdd + a.dpu + a.buffers;
+  EXPECT_NEAR(a.interconnect,
+              1.5 * std::sqrt(rest) * std::sqrt(8.0) * 128 * 4 * 45e-6,
               1e-15);
+  EXPECT_NEAR(a.total(), rest + a.interconnect, 1e-15);
   // No technology, no area.
   EXPECT_EQ(cost::Model(roundTarget()).area().total(), 0.0);
 }
 
+TEST(CostTechnology, InterconnectAndLeakage) {
+  const hw::Target t = techTarget();
+  const cost::Model m(t);
+  const cost::Area &a = m.area();
+  // A bit crosses the chip's side S (the H-tree's root-to-leaf length) at
+  // NeuroSim's 0.097 fJ per bit per um (22 nm, 0.85 V), scaled to 45 nm,
+  // 0.9 V: 0.84433 / (Stillmaker-Baas at 22 nm, 0.85 V: 1/6 of 32 nm's
+  // 0.496683 + 5/6 of 20 nm's 0.176063 = 0.229499).
+  const double side = std::sqrt(a.total() - a.interconnect);
+  EXPECT_NEAR(m.interconnectPJPerBit(), 0.097 * 0.84433 / 0.229499 * side,
+              1e-5 * m.interconnectPJPerBit());
+  // An MVM sends its 10 32-bit outputs back over it; its 16 5-bit inputs
+  // are sent once per input value (inputTraffic).
+  EXPECT_NEAR(m.crossbarMvm(1, 16, 10).energy.interconnect,
+              320 * m.interconnectPJPerBit(), 1e-12);
+  EXPECT_NEAR(m.inputTraffic(80).energy.interconnect,
+              80 * m.interconnectPJPerBit(), 1e-12);
+  EXPECT_NEAR(m.inputTraffic(80).energy.buffer, 80 * m.bufferPJPerBit(),
+              1e-12);
+  // Leakage: 8 arrays x 0.10 uW x 64/128 columns + 1 KiB x 0.57 uW / 16 Kbit
+  // + 8 lanes x (adder + multiplier) x 32 bits x 0.134 nW.
+  EXPECT_NEAR(m.leakageUW(),
+              8 * 0.10 * 0.5 + 8192 * 0.57 / 16384 + 8 * 2 * 32 * 0.134e-3,
+              1e-12);
+  // No technology: neither.
+  EXPECT_EQ(cost::Model(roundTarget()).interconnectPJPerBit(), 0.0);
+  EXPECT_EQ(cost::Model(roundTarget()).leakageUW(), 0.0);
+}
+
 TEST(CostTechnology, OneMvmWithBufferTraffic) {
   const cost::Model m(techTarget());
-  // 1 vector through a 16 x 10 block: inputs 16 * 5 bits read, outputs
-  // 10 * 32 bits written: 400 bits * 0.15625 pJ = 62.5 pJ.
+  // 1 vector through a 16 x 10 block: outputs 10 * 32 bits written:
+  // 320 bits * 0.15625 pJ = 50 pJ (its 16 * 5 input bits are read once per
+  // input value, by inputTraffic: 12.5 pJ).
   const Cost c = m.crossbarMvm(1, 16, 10);
-  EXPECT_NEAR(c.energy.buffer, 62.5, 1e-12);
+  EXPECT_NEAR(c.energy.buffer, 50.0, 1e-12);
+  EXPECT_NEAR(m.inputTraffic(80).energy.buffer, 12.5, 1e-12);
   // Levels unknown: each of the 16 * 2 slices * 10 magnitude cells at
   // the middle level 1.5 of 3: 480 levels * (0.25 V^2 * 10 uS * 10 ns =
   // 0.025 pJ) / 3 = 4 pJ a cycle (the g_off cells draw nothing), * 2 cycles

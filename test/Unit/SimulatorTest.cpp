@@ -210,9 +210,12 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   // 45 nm, 0.9 V SRAM access (10 pJ / 64 bit) by Stillmaker-Baas
   //   (0.9559*0.81 - 0.7823*0.9 + 0.471) / (1.103*0.81 - 0.362*0.9 + 0.2767)
   //   = 0.541209 / 0.84433,  -> 0.1001550415714235 pJ/bit.
-  // Bits: MVMs vectors * (rows * 8 + cols * 32) = 2*(1024+256) + 2*(256+256)
-  //   + 2*(64+512) + 2*(64+128) = 5120; DPU instructions (operands + result)
-  //   * 32 = (40 + 32 + 100) * 32 = 5504. 10624 bits.
+  // Bits: MVM outputs vectors * cols * 32 = 2*256 + 2*256 + 2*512 + 2*128 =
+  //   2304; MVM inputs, each value once, vectors * rows * 8 = 2*1024 + 2*256
+  //   (fc1's two row blocks) + 2*64 (fc2's input, shared by its two column
+  //   blocks) = 2688; DPU instructions (operands + result) * 32 = (40 + 32 +
+  //   100) * 32 = 5504. 10496 bits, less fc1's 16 partial sums that meet at
+  //   the arrays' adders and never reach the buffer (16 * 32 = 512): 9984.
   const cost::Energy &e = r.total.cost.energy;
   EXPECT_DOUBLE_EQ(e.write, 11520.0);
   EXPECT_NEAR(e.adc, 5250.0, 1e-9);
@@ -220,11 +223,20 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   EXPECT_NEAR(e.dac, 481.25, 1e-9);
   EXPECT_NEAR(e.array, 147.5712, 1e-9);
   EXPECT_NEAR(e.dpu, 64.8, 1e-9);
-  EXPECT_NEAR(e.buffer, 10624 * 0.1001550415714235, 1e-9);
-  EXPECT_NEAR(e.total(), 17595.2852 + 10624 * 0.1001550415714235, 1e-8);
+  EXPECT_NEAR(e.buffer, 9984 * 0.1001550415714235, 1e-9);
+  // Interconnect: the MVMs' 2304 + 2688 bits over the H-tree, less the 512
+  // of the partial sums.
+  const cost::Model model(sim->target());
+  EXPECT_NEAR(e.interconnect, 4480 * model.interconnectPJPerBit(), 1e-9);
+  // Leakage: 64 arrays x 0.10 uW + 64 KiB x 0.57 uW / 16 Kbit + 64 lanes x
+  // 2 x 32 bits x 0.134 nW = 25.189 uW, for the 7011 ns of an inference.
+  const double leakUW = 6.4 + 65536 * 8 * 0.57 / 16384 + 64 * 64 * 0.134e-3;
+  EXPECT_NEAR(e.leakage, leakUW * 7011 * 1e-3, 1e-9);
+  const double rest = e.interconnect + e.leakage;
+  EXPECT_NEAR(e.total(), 17595.2852 + 9984 * 0.1001550415714235 + rest, 1e-8);
   // Inference energy leaves out the writes of the resident tiles.
   EXPECT_NEAR(r.schedule.inferenceEnergyPJ,
-              17595.2852 + 10624 * 0.1001550415714235 - 11520, 1e-8);
+              17595.2852 + 9984 * 0.1001550415714235 + rest - 11520, 1e-8);
 
   // Per layer, in order of first execution.
   ASSERT_EQ(r.layers.size(), 2u);
@@ -437,8 +449,13 @@ TEST_F(SimulatorMlp, ReportJson) {
   EXPECT_DOUBLE_EQ(t.at("latency_ns").get<double>(), 19811.0);
   EXPECT_DOUBLE_EQ(t.at("serial_latency_ns").get<double>(), 27411.0);
   EXPECT_DOUBLE_EQ(t.at("inference_latency_ns").get<double>(), 7011.0);
+  EXPECT_NEAR(t.at("energy_pj").get<double>(), r.total.cost.energy.total(),
+              1e-8);
   EXPECT_NEAR(t.at("energy_pj").get<double>(),
-              17595.2852 + 10624 * 0.1001550415714235, 1e-8);
+              17595.2852 + 9984 * 0.1001550415714235 +
+                  r.total.cost.energy.interconnect +
+                  r.total.cost.energy.leakage,
+              1e-8);
   // 2880 MACs = 5760 operations in 7011 ns.
   EXPECT_NEAR(t.at("tops").get<double>(), 5760.0 / 7011.0 / 1000.0, 1e-15);
   EXPECT_EQ(t.at("analog_mac_ratio"), 1.0);
@@ -479,9 +496,10 @@ TEST_F(SimulatorMlp, ReportJson) {
                "energy_breakdown_pj"});
   const nlohmann::json &e = t.at("energy_breakdown_pj");
   for (const char *k :
-       {"dac", "array", "adc", "shift_add", "buffer", "write", "dpu"})
+       {"dac", "array", "adc", "shift_add", "buffer", "write", "dpu",
+        "interconnect", "leakage"})
     EXPECT_TRUE(e.contains(k)) << k;
-  EXPECT_EQ(e.size(), 7u);
+  EXPECT_EQ(e.size(), 9u);
   EXPECT_DOUBLE_EQ(e.at("write").get<double>(), 11520.0);
   ASSERT_TRUE(j.at("layers").is_array());
   ASSERT_EQ(j.at("layers").size(), 2u);

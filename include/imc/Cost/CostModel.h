@@ -26,9 +26,10 @@ namespace imc::cost {
 /// Energy by component, in picojoules.
 struct Energy {
   double dac = 0, array = 0, adc = 0, shiftAdd = 0, buffer = 0, write = 0,
-         dpu = 0;
+         dpu = 0, interconnect = 0, leakage = 0;
   double total() const {
-    return dac + array + adc + shiftAdd + buffer + write + dpu;
+    return dac + array + adc + shiftAdd + buffer + write + dpu +
+           interconnect + leakage;
   }
   Energy &operator+=(const Energy &o);
 };
@@ -46,9 +47,10 @@ struct Cost {
 /// Chip area by component, in mm^2 (all zero for a target without a
 /// technology section).
 struct Area {
-  double arrays = 0, adcs = 0, dacs = 0, shiftAdd = 0, dpu = 0, buffers = 0;
+  double arrays = 0, adcs = 0, dacs = 0, shiftAdd = 0, dpu = 0, buffers = 0,
+         interconnect = 0;
   double total() const {
-    return arrays + adcs + dacs + shiftAdd + dpu + buffers;
+    return arrays + adcs + dacs + shiftAdd + dpu + buffers + interconnect;
   }
 };
 
@@ -80,6 +82,12 @@ public:
   const hw::LatencyParams &latency() const { return l; }
   /// Buffer access energy per bit (0 without a technology section).
   double bufferPJPerBit() const { return bufBit; }
+  /// Moving one bit between the buffer and an array over the H-tree (pJ;
+  /// 0 without a technology section; docs/cost-model.md#interconnect).
+  double interconnectPJPerBit() const { return wireBit; }
+  /// Static power of the chip (uW; 0 without a technology section;
+  /// docs/cost-model.md#leakage).
+  double leakageUW() const { return leakUW; }
   /// Bits of one DPU operand (its precision).
   int64_t dpuBits() const { return dpuPrecBits; }
   /// Every resolved constant with its origin, for the report.
@@ -135,8 +143,13 @@ public:
   /// xbar.accumulate) with the shift-and-add units of the `partials` arrays
   /// that produced them: (partials - 1) adds an element at `shift_add`
   /// energy, spread over partials x adcs_per_array units, one add per DPU
-  /// clock cycle each (docs/cost-model.md, "Accumulation").
+  /// clock cycle each (docs/cost-model.md, "Accumulation"). The partial
+  /// results stay next to the arrays: the buffer and interconnect energy
+  /// crossbarMvm charged for all but one of them is taken back (negative).
   Cost accumulate(int64_t elements, int64_t partials) const;
+  /// Sending `bits` of MVM inputs from the buffer over the interconnect to
+  /// the arrays (each input once, broadcast to every tile that needs it).
+  Cost inputTraffic(int64_t bits) const;
   /// Reading and writing `elements` DPU operands from and to the on-chip
   /// buffer (energy only; the accesses overlap with the DPU's cycles).
   Cost bufferTraffic(int64_t elements) const;
@@ -145,7 +158,7 @@ private:
   hw::Target t;
   hw::EnergyParams e;
   hw::LatencyParams l;
-  double bufBit = 0;
+  double bufBit = 0, wireBit = 0, leakUW = 0;
   /// A driven cell in one input cycle: at level 0, and the extra energy at
   /// the top level (g_on - g_off); 0 when the target gives cell_read.
   double cellOffPJ = 0, cellSpanPJ = 0;

@@ -65,8 +65,10 @@ struct LayerWork {
   std::vector<TileWork> tiles;
   std::vector<DpuStep> dpu;
   std::vector<AccumulateStep> accumulates;
-  int64_t bufferElements =
-      0;                   ///< DPU operands read from / written to the buffer
+  int64_t bufferElements = 0; ///< DPU operands read from / written to the buffer
+  /// Bits of MVM inputs sent from the buffer to the arrays: each input
+  /// value once, however many tiles multiply it (a broadcast).
+  int64_t inputBits = 0;
   int64_t digitalMacs = 0; ///< MACs among the DPU steps (matmuls, contractions)
 };
 
@@ -109,11 +111,13 @@ public:
   /// `count` tiles of `rows` x `cols` at `prec` written one after another
   /// (numbered like `count` xbar.program calls), each then multiplying
   /// `vectors` vectors of value `input`: their results are value `result`.
-  /// `levels`: the levels programmed into the `count` tiles in all. The
-  /// profile evaluator's fast form of program + mvm per tile.
+  /// `levels`: the levels programmed into the `count` tiles in all;
+  /// `inputBits`: the bits of `input` this run sends to the arrays (the
+  /// caller sends each input once). The profile evaluator's fast form of
+  /// program + mvm per tile.
   void tileRun(uint32_t layer, uint32_t input, uint32_t result, int64_t rows,
                int64_t cols, const hw::XbarPrecision &prec, int64_t vectors,
-               int64_t count, int64_t levels);
+               int64_t count, int64_t levels, int64_t inputBits);
   /// An xbar.accumulate of `partials` tensors of `elements` each, without
   /// an Instr; `operands` (`n` values) carry its data dependencies.
   void accumulate(uint32_t layer, const uint32_t *operands, size_t n,
@@ -134,6 +138,7 @@ private:
   Workload w;
   std::vector<int32_t> dep;     ///< per value: latest MVM stage it needs
   std::vector<int32_t> tileOf;  ///< per value: its tile number, or -1
+  std::vector<char> sent;       ///< per value: an MVM input already sent
   std::vector<int64_t> current; ///< per layer name: its latest stage
   /// A tile of program(), until its first MVM places it.
   struct Tile {
