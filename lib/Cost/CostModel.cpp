@@ -321,10 +321,9 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   const double tiles = double(t.numTiles);
   ar.arrays = tiles * double(t.rows * t.cols) * y.cellAreaF2 * f * f;
   // A SAR ADC's area follows its energy: the target's, when it gives one.
-  const double adcUm2 =
-      t.adcKind == "sar"
-          ? sarAreaUm2(1e9 / adc.ns, y.nodeNm, e.adcPerConvPJ)
-          : adc.um2;
+  const double adcUm2 = t.adcKind == "sar"
+                            ? sarAreaUm2(1e9 / adc.ns, y.nodeNm, e.adcPerConvPJ)
+                            : adc.um2;
   ar.adcs = tiles * double(t.adcsPerArray) * adcUm2 * 1e-6;
   const double fromIsaacArea = areaScale(kIsaacNm, y.nodeNm);
   ar.dacs = tiles * double(t.rows) * kIsaacDacAreaMm2 * dacRes * fromIsaacArea;
@@ -343,8 +342,8 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
                    "H-tree root to leaf (the chip's side) x NeuroSim's "
                    "repeated wire, scaled"});
   const double busBits = double(t.rows * t.dacBits);
-  ar.interconnect = 1.5 * side * std::sqrt(tiles) * busBits *
-                    kWirePitchF * y.nodeNm * 1e-6;
+  ar.interconnect =
+      1.5 * side * std::sqrt(tiles) * busBits * kWirePitchF * y.nodeNm * 1e-6;
   // Leakage (docs/cost-model.md#leakage), uW.
   leakUW = tiles * kArrayLeakUW * double(t.cols) / 128.0 +
            y.bufferKiB * 8192.0 * kBufferLeakUWPerBit +

@@ -86,12 +86,12 @@ static nlohmann::ordered_json statsToJson(const LayerStats &s) {
   j["start_ns"] = s.startNs;
   j["end_ns"] = s.endNs;
   j["energy_pj"] = e.total();
-  j["energy_breakdown_pj"] = {{"dac", e.dac},       {"array", e.array},
-                              {"adc", e.adc},       {"shift_add", e.shiftAdd},
-                              {"buffer", e.buffer}, {"write", e.write},
-                              {"dpu", e.dpu},
-                              {"interconnect", e.interconnect},
-                              {"leakage", e.leakage}};
+  j["energy_breakdown_pj"] = {
+      {"dac", e.dac},        {"array", e.array},
+      {"adc", e.adc},        {"shift_add", e.shiftAdd},
+      {"buffer", e.buffer},  {"write", e.write},
+      {"dpu", e.dpu},        {"interconnect", e.interconnect},
+      {"leakage", e.leakage}};
   return j;
 }
 
@@ -133,11 +133,13 @@ std::string Report::toJson() const {
   if (area.total() > 0) {
     tot["area_mm2"] = area.total();
     tot["tops_per_mm2"] = m.topsPerMm2;
-    tot["area_breakdown_mm2"] = {
-        {"arrays", area.arrays}, {"adcs", area.adcs},
-        {"dacs", area.dacs},     {"shift_add", area.shiftAdd},
-        {"dpu", area.dpu},       {"buffers", area.buffers},
-        {"interconnect", area.interconnect}};
+    tot["area_breakdown_mm2"] = {{"arrays", area.arrays},
+                                 {"adcs", area.adcs},
+                                 {"dacs", area.dacs},
+                                 {"shift_add", area.shiftAdd},
+                                 {"dpu", area.dpu},
+                                 {"buffers", area.buffers},
+                                 {"interconnect", area.interconnect}};
   }
   tot["max_writes_per_cell"] = schedule.maxProgramsPerArray;
   if (m.runsToWearOut > 0)
@@ -167,13 +169,13 @@ std::string Report::toCsv() const {
     std::string name = l.name;
     for (size_t i = 0; (i = name.find('"', i)) != std::string::npos; i += 2)
       name.insert(i, "\"");
-    out += fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
-                       "{},{},{},{},{},{}\n",
-                       name, engine, l.tiles, l.mvms, l.analogMacs,
-                       l.digitalMacs, l.dpuOps, l.cost.adcConversions,
-                       l.cost.cellWrites, latency, start, end, e.total(), e.dac,
-                       e.array, e.adc, e.shiftAdd, e.buffer, e.write, e.dpu,
-                       e.interconnect, e.leakage);
+    out +=
+        fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
+                    "{},{},{},{},{},{}\n",
+                    name, engine, l.tiles, l.mvms, l.analogMacs, l.digitalMacs,
+                    l.dpuOps, l.cost.adcConversions, l.cost.cellWrites, latency,
+                    start, end, e.total(), e.dac, e.array, e.adc, e.shiftAdd,
+                    e.buffer, e.write, e.dpu, e.interconnect, e.leakage);
   };
   for (const LayerStats &l : layers)
     row(l, l.engine(), l.cost.latencyNs, l.startNs, l.endNs);

@@ -419,8 +419,7 @@ TEST(CostTechnology, AreaByHand) {
   const double rest =
       a.arrays + a.adcs + a.dacs + a.shiftAdd + a.dpu + a.buffers;
   EXPECT_NEAR(a.interconnect,
-              1.5 * std::sqrt(rest) * std::sqrt(8.0) * 128 * 4 * 45e-6,
-              1e-15);
+              1.5 * std::sqrt(rest) * std::sqrt(8.0) * 128 * 4 * 45e-6, 1e-15);
   EXPECT_NEAR(a.total(), rest + a.interconnect, 1e-15);
   // No technology, no area.
   EXPECT_EQ(cost::Model(roundTarget()).area().total(), 0.0);
@@ -443,8 +442,7 @@ TEST(CostTechnology, InterconnectAndLeakage) {
               320 * m.interconnectPJPerBit(), 1e-12);
   EXPECT_NEAR(m.inputTraffic(80).energy.interconnect,
               80 * m.interconnectPJPerBit(), 1e-12);
-  EXPECT_NEAR(m.inputTraffic(80).energy.buffer, 80 * m.bufferPJPerBit(),
-              1e-12);
+  EXPECT_NEAR(m.inputTraffic(80).energy.buffer, 80 * m.bufferPJPerBit(), 1e-12);
   // Leakage: 8 arrays x 0.10 uW x 64/128 columns + 1 KiB x 0.57 uW / 16 Kbit
   // + 8 lanes x (adder + multiplier) x 32 bits x 0.134 nW.
   EXPECT_NEAR(m.leakageUW(),

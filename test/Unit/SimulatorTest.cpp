@@ -495,9 +495,8 @@ TEST_F(SimulatorMlp, ReportJson) {
                "analog_macs", "digital_macs", "latency_ns", "energy_pj",
                "energy_breakdown_pj"});
   const nlohmann::json &e = t.at("energy_breakdown_pj");
-  for (const char *k :
-       {"dac", "array", "adc", "shift_add", "buffer", "write", "dpu",
-        "interconnect", "leakage"})
+  for (const char *k : {"dac", "array", "adc", "shift_add", "buffer", "write",
+                        "dpu", "interconnect", "leakage"})
     EXPECT_TRUE(e.contains(k)) << k;
   EXPECT_EQ(e.size(), 9u);
   EXPECT_DOUBLE_EQ(e.at("write").get<double>(), 11520.0);

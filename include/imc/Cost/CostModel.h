@@ -28,8 +28,8 @@ struct Energy {
   double dac = 0, array = 0, adc = 0, shiftAdd = 0, buffer = 0, write = 0,
          dpu = 0, interconnect = 0, leakage = 0;
   double total() const {
-    return dac + array + adc + shiftAdd + buffer + write + dpu +
-           interconnect + leakage;
+    return dac + array + adc + shiftAdd + buffer + write + dpu + interconnect +
+           leakage;
   }
   Energy &operator+=(const Energy &o);
 };

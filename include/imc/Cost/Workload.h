@@ -65,7 +65,8 @@ struct LayerWork {
   std::vector<TileWork> tiles;
   std::vector<DpuStep> dpu;
   std::vector<AccumulateStep> accumulates;
-  int64_t bufferElements = 0; ///< DPU operands read from / written to the buffer
+  int64_t bufferElements =
+      0; ///< DPU operands read from / written to the buffer
   /// Bits of MVM inputs sent from the buffer to the arrays: each input
   /// value once, however many tiles multiply it (a broadcast).
   int64_t inputBits = 0;
