@@ -430,7 +430,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
   double maxArrayWork = 0;
   std::vector<int64_t> touched;
   double fullNs = 0, resNs = 0, dpuTotalNs = 0, slowestLayer = 0;
-  Energy residentWrites;
+  double residentWritePJ = 0; // writes of tiles that share an array
   r.layers.clear();
   r.layers.reserve(w.layers.size());
   std::map<std::string, size_t> byName;
@@ -476,6 +476,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
         maxArrayWork = std::max(maxArrayWork, mvm.latencyNs);
         continue;
       }
+      int64_t rewritten = 0;
       for (int64_t n = tw.index; n < tw.index + c; ++n) {
         const int64_t a = n % arrays;
         if (endFull[a] < 0) {
@@ -491,11 +492,10 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
         else
           endFull[a] += prog.latencyNs + mvm.latencyNs;
         busyRes[a] += (shared ? prog.latencyNs : 0.0) + mvm.latencyNs;
-        if (shared) {
-          ++s.reprograms;
-          residentWrites += prog.energy;
-        }
+        rewritten += shared;
       }
+      s.reprograms += rewritten;
+      residentWritePJ += prog.energy.write * double(rewritten);
     }
     for (int64_t a : touched) {
       xbarEndFull = std::max(xbarEndFull, endFull[a]);
@@ -555,7 +555,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
   // A deployed chip spends everything but the writes, plus the writes of
   // the tiles that share an array.
   s.inferenceEnergyPJ = r.total.cost.energy.total() -
-                        r.total.cost.energy.write + residentWrites.write;
+                        r.total.cost.energy.write + residentWritePJ;
   // In a stream of inputs each layer works on a different one: the slowest
   // layer, the DPU (shared by all layers) or a shared array sets the pace.
   s.pipelineIntervalNs = std::max({slowestLayer, dpuTotalNs, maxArrayWork});
