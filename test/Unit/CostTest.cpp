@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
@@ -509,6 +510,39 @@ TEST(CellLevels, ByHand) {
   // Zeros and an all-zero column program nothing.
   const float z[] = {0.0f, 0.0f, 0.0f, 0.0f};
   EXPECT_EQ(hw::levelSum(z, 2, 2, 2, 8, 2), 0);
+}
+
+TEST(CellLevels, TiesNaNsAndInfinitiesCountAsTheSimulatorCodesThem) {
+  // 4-bit weights (Lw = 7): a column whose max is 7 has scale 1, so x.5
+  // values are exact ties (round half to even: 0.5 -> 0, 1.5 -> 2, 2.5 ->
+  // 2, 3.5 -> 4); NaN codes 0; a column holding an infinity has an
+  // infinite scale (finite values code 0, the infinity NaN -> 0); an
+  // all-zero column codes 0.
+  const float inf = std::numeric_limits<float>::infinity();
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float w[] = {7.0f,  inf,  0.0f, -0.5f, 3.0f,  0.0f,
+                     1.5f,  1.0f, 0.0f, -2.5f, nan,   0.0f,
+                     3.5f,  -2.0f, 0.0f, 6.5f, -6.5f, 0.0f};
+  // The table's vectorized kernel must agree with the simulator's own
+  // quantize() (levelSum) at every precision and height.
+  for (int64_t tileRows : {1, 2, 3}) {
+    const hw::LevelTable t = hw::levelSums(w, 3, 6, tileRows);
+    for (int64_t wb = 2; wb <= 16; ++wb)
+      for (int64_t cb = 1; cb <= 8; ++cb) {
+        int64_t sum = 0;
+        for (int64_t r0 = 0; r0 < 3; r0 += tileRows)
+          sum += hw::levelSum(&w[r0 * 6], std::min<int64_t>(tileRows, 3 - r0),
+                              6, 6, wb, cb);
+        ASSERT_EQ(t[hw::levelIndex(wb, cb)], sum)
+            << wb << " " << cb << " " << tileRows;
+      }
+  }
+  // By hand at 4 bits, 3-bit cells (the magnitude itself), one block:
+  // column 0 (max 7, scale 1): 7, 1.5 -> 2, 3.5 -> 4 = 13; column 1 (inf):
+  // 0 + 0 + NaN -> 0 = 0; column 2: 0; column 3 (max 6.5, scale 6.5/7):
+  // 0.5 * 7/6.5 = 0.54 -> 1, 2.5 * 7/6.5 = 2.69 -> 3, 7 = 11; column 4 (max
+  // 6.5): 3 * 7/6.5 = 3.23 -> 3, NaN -> 0, 7 = 10; column 5: 0.
+  EXPECT_EQ(hw::levelSum(w, 3, 6, 6, 4, 3), 13 + 0 + 0 + 11 + 10 + 0);
 }
 
 TEST(CellLevels, TablesMatchTheCodesOfEveryBlock) {
