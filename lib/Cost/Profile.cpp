@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Cost/Profile.h"
+#include "imc/Cost/Replicate.h"
 #include "imc/Support/MapPolicy.h"
 #include "imc/Support/Overrides.h"
 #include "imc/Support/Text.h"
@@ -28,6 +29,7 @@
 #include <map>
 #include <numeric>
 #include <thread>
+#include <tuple>
 #include <utility>
 
 namespace imc::cost {
@@ -485,11 +487,6 @@ int64_t blockNonZeros(const ProfileWeight &w, int64_t r0, int64_t nr,
 std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                                    const MapOptions &o, std::string &error) {
   const Program &prog = p.program;
-  if (o.replicate != "1") {
-    error = "the profile evaluator does not replicate weights (replicate=" +
-            o.replicate + "): compile for the target instead";
-    return std::nullopt;
-  }
   if (o.policy != "analog" && o.policy != "digital" && o.policy != "budget") {
     error = "unknown policy '" + o.policy +
             "' (expected 'analog', 'digital' or 'budget')";
@@ -581,6 +578,46 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     }
   } // digital: none
 
+  // imc-tile's replication (cost::chooseReplicas), over every crossbar
+  // product in program order as the pass sees them (all-zero and dead ones
+  // too: they become constants or are dropped only afterwards).
+  std::vector<int64_t> replicasOf(products.size(), 1);
+  if (o.replicate != "1") {
+    std::vector<ReplicaCandidate> cands;
+    std::vector<size_t> which;
+    for (size_t i = 0; i < products.size(); ++i) {
+      const Product &pr = products[i];
+      if (!pr.xbar)
+        continue;
+      const Instr &in = prog.code[pr.instr];
+      cands.push_back({pr.tiles, prog.values[in.operands[0]].shape[0],
+                       std::min(pr.w->rows, tileRows),
+                       std::min(pr.w->cols, tileCols)});
+      which.push_back(i);
+    }
+    if (std::string why = chooseReplicas(cands, o.replicate, Model(t));
+        !why.empty()) {
+      error = why;
+      return std::nullopt;
+    }
+    int64_t all = 0; // weight blocks after replication, as imc-tile counts
+    for (size_t c = 0; c < cands.size(); ++c) {
+      const ProfileWeight &w = *products[which[c]].w;
+      const int64_t nb = ((w.rows + tileRows - 1) / tileRows) *
+                         ((w.cols + tileCols - 1) / tileCols);
+      replicasOf[which[c]] = cands[c].replicas;
+      if (cands[c].replicas > (kMaxBlocks - all) / std::max<int64_t>(nb, 1)) {
+        error =
+            fmt::format("layer {}: more than {} weight blocks of the "
+                        "target's array with replicas, more than imc "
+                        "compiles",
+                        quoteForMessage(products[which[c]].layer), kMaxBlocks);
+        return std::nullopt;
+      }
+      all += nb * cands[c].replicas;
+    }
+  }
+
   // An analog product whose weights are all zero becomes a constant (no
   // tile): what only fed it is dead and dropped by the compiler's
   // canonicalizer, so it is not costed here either.
@@ -606,6 +643,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   uint32_t fresh = uint32_t(prog.values.size());
   const hw::XbarPrecision prec = t.precision();
   std::vector<char> sent(prog.values.size(), 0); // inputs sent to the arrays
+  std::map<std::tuple<uint32_t, int64_t, int64_t>, uint32_t> chunkOf;
   for (size_t i = 0; i < prog.code.size(); ++i) {
     const Instr &in = prog.code[i];
     if (!live[i])
@@ -625,8 +663,10 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     // convert-imc-to-xbar (tiles numbered in that order). Slices of the
     // input and inserts into the result are free views; each column block
     // of several row blocks accumulates its partial sums.
-    const uint32_t x = in.operands[0];
-    const int64_t m = prog.values[x].shape[0];
+    const uint32_t x0 = in.operands[0];
+    const int64_t rowsIn = prog.values[x0].shape[0];
+    const int64_t replicas = replicasOf[size_t(productOf[i])];
+    const int64_t chunk = replicaChunk(rowsIn, replicas);
     const int64_t nr = (w.rows + tileRows - 1) / tileRows,
                   nc = (w.cols + tileCols - 1) / tileCols;
     const int64_t lastRows = w.rows - (nr - 1) * tileRows;
@@ -641,39 +681,56 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                           quoteForMessage(pr.layer), tileRows);
       return std::nullopt;
     }
-    int64_t levels = lv->sums[hw::levelIndex(prec.weightBits, prec.cellBits)];
-    auto take = [&] { return std::exchange(levels, 0); };
-    // The input goes to the arrays once (with its first tiles), however
-    // many products and tiles multiply it.
-    int64_t inputBits = 0;
-    if (!sent[x]) {
-      sent[x] = 1;
-      inputBits = m * w.rows * prec.inputBits;
-    }
-    auto send = [&] { return std::exchange(inputBits, 0); };
-    for (int64_t j = 0; j < nc; ++j) {
-      const int64_t c0 = j * tileCols, ncol = std::min(tileCols, w.cols - c0);
-      int64_t partials = 0;
-      if (w.groups == 1 && w.nonZeros > 0) { // dense: every block a tile
-        if (nr > 1)
-          b.tileRun(in.layer, x, result, tileRows, ncol, prec, m, nr - 1,
-                    take(), send());
-        b.tileRun(in.layer, x, result, lastRows, ncol, prec, m, 1, take(),
-                  send());
-        partials = nr;
-      } else {
-        for (int64_t r = 0; r < nr; ++r) {
-          const int64_t r0 = r * tileRows,
-                        nrow = std::min(tileRows, w.rows - r0);
-          if (blockNonZeros(w, r0, nrow, c0, ncol) == 0)
-            continue;
-          b.tileRun(in.layer, x, result, nrow, ncol, prec, m, 1, take(),
-                    send());
-          ++partials;
-        }
+    // Replicas (imc-tile's replicateMvm): consecutive row chunks of the
+    // input, each through its own copy of the tiles; a chunk is a value of
+    // its own (alike chunks of one input are one value, as the compiler's
+    // CSE makes them).
+    for (int64_t m0 = 0; m0 < rowsIn; m0 += chunk) {
+      const int64_t m = std::min(chunk, rowsIn - m0);
+      uint32_t x = x0;
+      if (replicas > 1) {
+        auto [it, inserted] =
+            chunkOf.try_emplace(std::make_tuple(x0, m0, m), fresh);
+        if (inserted)
+          b.view(&x0, 1, fresh++);
+        x = it->second;
+        if (x >= sent.size())
+          sent.resize(x + 1, 0);
       }
-      if (partials > 1)
-        b.accumulate(in.layer, &result, 1, partials, fresh++, m * ncol);
+      int64_t levels = lv->sums[hw::levelIndex(prec.weightBits, prec.cellBits)];
+      auto take = [&] { return std::exchange(levels, 0); };
+      // The input goes to the arrays once (with its first tiles), however
+      // many products and tiles multiply it.
+      int64_t inputBits = 0;
+      if (!sent[x]) {
+        sent[x] = 1;
+        inputBits = m * w.rows * prec.inputBits;
+      }
+      auto send = [&] { return std::exchange(inputBits, 0); };
+      for (int64_t j = 0; j < nc; ++j) {
+        const int64_t c0 = j * tileCols, ncol = std::min(tileCols, w.cols - c0);
+        int64_t partials = 0;
+        if (w.groups == 1 && w.nonZeros > 0) { // dense: every block a tile
+          if (nr > 1)
+            b.tileRun(in.layer, x, result, tileRows, ncol, prec, m, nr - 1,
+                      take(), send());
+          b.tileRun(in.layer, x, result, lastRows, ncol, prec, m, 1, take(),
+                    send());
+          partials = nr;
+        } else {
+          for (int64_t r = 0; r < nr; ++r) {
+            const int64_t r0 = r * tileRows,
+                          nrow = std::min(tileRows, w.rows - r0);
+            if (blockNonZeros(w, r0, nrow, c0, ncol) == 0)
+              continue;
+            b.tileRun(in.layer, x, result, nrow, ncol, prec, m, 1, take(),
+                      send());
+            ++partials;
+          }
+        }
+        if (partials > 1)
+          b.accumulate(in.layer, &result, 1, partials, fresh++, m * ncol);
+      }
     }
     b.view(&result, 1, in.result);
   }

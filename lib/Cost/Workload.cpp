@@ -554,8 +554,8 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
   s.inferenceLatencyNs = resNs;
   // A deployed chip spends everything but the writes, plus the writes of
   // the tiles that share an array.
-  s.inferenceEnergyPJ = r.total.cost.energy.total() -
-                        r.total.cost.energy.write + residentWritePJ;
+  s.inferenceEnergyPJ =
+      r.total.cost.energy.total() - r.total.cost.energy.write + residentWritePJ;
   // In a stream of inputs each layer works on a different one: the slowest
   // layer, the DPU (shared by all layers) or a shared array sets the pace.
   s.pipelineIntervalNs = std::max({slowestLayer, dpuTotalNs, maxArrayWork});

@@ -343,10 +343,11 @@ def load_profile(path):
 
 
 def evaluate(prof, target="default", policy="analog", max_analog_ratio=None,
-             min_utilization=None, overrides=None):
+             min_utilization=None, overrides=None, replicate=1):
     """Costs a profile on a target without compiling: for one workload the
     :class:`SimResult` :func:`estimate` gives on the program compiled with
-    the same options (equal to 1e-9), for several a dict name -> result."""
+    the same options (those of :func:`compile`, ``replicate`` included;
+    equal to 1e-9), for several a dict name -> result."""
     if not isinstance(prof, Profile):
         raise ImcError("evaluate takes an imc.Profile, got %s"
                        % type(prof).__name__)
@@ -356,7 +357,8 @@ def evaluate(prof, target="default", policy="analog", max_analog_ratio=None,
                                                   min_utilization),
         1.0 if max_analog_ratio is None else _real("max_analog_ratio",
                                                    max_analog_ratio),
-        ",".join("%s=%s" % (k, v) for k, v in (overrides or {}).items()))
+        ",".join("%s=%s" % (k, v) for k, v in (overrides or {}).items()),
+        str(replicate))
     out = {name: SimResult([], json.loads(report), summary, csv)
            for name, report, csv, summary in results}
     return next(iter(out.values())) if len(results) == 1 else out

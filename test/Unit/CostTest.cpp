@@ -520,9 +520,8 @@ TEST(CellLevels, TiesNaNsAndInfinitiesCountAsTheSimulatorCodesThem) {
   // all-zero column codes 0.
   const float inf = std::numeric_limits<float>::infinity();
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  const float w[] = {7.0f,  inf,  0.0f, -0.5f, 3.0f,  0.0f,
-                     1.5f,  1.0f, 0.0f, -2.5f, nan,   0.0f,
-                     3.5f,  -2.0f, 0.0f, 6.5f, -6.5f, 0.0f};
+  const float w[] = {7.0f,  inf, 0.0f, -0.5f, 3.0f,  0.0f, 1.5f, 1.0f,  0.0f,
+                     -2.5f, nan, 0.0f, 3.5f,  -2.0f, 0.0f, 6.5f, -6.5f, 0.0f};
   // The table's vectorized kernel must agree with the simulator's own
   // quantize() (levelSum) at every precision and height.
   for (int64_t tileRows : {1, 2, 3}) {

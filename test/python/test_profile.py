@@ -56,7 +56,8 @@ def test_evaluate_equals_estimate(cnn, target):
 def test_mapping_options_follow_the_compiler(cnn):
     prof = imc.profile(cnn, "cnn")
     for kw in [dict(policy="digital"), dict(min_utilization=0.1),
-               dict(policy="budget", max_analog_ratio=0.5)]:
+               dict(policy="budget", max_analog_ratio=0.5),
+               dict(replicate=4), dict(replicate="auto")]:
         got = imc.evaluate(prof, "rram-22nm", **kw).report
         want = imc.estimate(imc.compile(cnn, target="rram-22nm",
                                         **kw)).report
@@ -77,9 +78,8 @@ def test_profiles_combine_and_round_trip(cnn, tmp_path):
 
 def test_bad_profiles_and_options_are_errors(cnn):
     prof = imc.profile(cnn, "cnn")
-    with pytest.raises(imc.ImcError, match="does not replicate"):
-        imc._imc.evaluate(prof.json, imc.target_path("default"), "analog",
-                          0.0, 1.0, "", "auto")
+    with pytest.raises(imc.ImcError, match="replicate must be a count >= 1 or 'auto'"):
+        imc.evaluate(prof, "default", replicate="many")
     with pytest.raises(imc.ImcError, match="unknown policy"):
         imc.evaluate(prof, "default", policy="greedy")
     with pytest.raises(imc.ImcError, match="override names layer 'nope'"):

@@ -73,8 +73,8 @@ mlir::OwningOpRef<mlir::ModuleOp> mlp(mlir::MLIRContext &ctx) {
   Importer im(ctx);
   Weights w(1);
   auto x = im.input({4, 300});
-  auto h = im.linear(x, w.constant(im, {200, 300}), w.constant(im, {200}),
-                     "fc1");
+  auto h =
+      im.linear(x, w.constant(im, {200, 300}), w.constant(im, {200}), "fc1");
   h = im.unary(U::Relu, h, "relu1");
   h = im.linear(h, w.constant(im, {100, 200}), w.constant(im, {100}), "fc2");
   h = im.unary(U::Relu, h, "relu2");
@@ -105,8 +105,8 @@ mlir::OwningOpRef<mlir::ModuleOp> cnn(mlir::MLIRContext &ctx) {
                      {1, 1}, {1, 1}, 32, "depthwise");
   auto s = im.conv2d(p, w.constant(im, {32, 16, 1, 1}), std::nullopt, {1, 1},
                      {0, 0}, {1, 1}, 1, "shortcut");
-  auto r = im.unary(U::Relu, im.binary(Importer::Binary::Add, d, s, "add"),
-                    "relu2");
+  auto r =
+      im.unary(U::Relu, im.binary(Importer::Binary::Add, d, s, "add"), "relu2");
   auto gp = im.globalAvgPool(r, "gap");
   auto f = im.reshape(gp, {1, 32}, "flatten");
   f = im.linear(f, w.constant(im, {10, 32}), w.constant(im, {10}), "fc");
@@ -121,8 +121,8 @@ mlir::OwningOpRef<mlir::ModuleOp> vgg(mlir::MLIRContext &ctx) {
   auto h = im.conv2d(x, w.constant(im, {64, 3, 3, 3}), w.constant(im, {64}),
                      {1, 1}, {1, 1}, {1, 1}, 1, "conv1");
   h = im.unary(U::Relu, h, "relu1");
-  h = im.conv2d(h, w.constant(im, {96, 64, 3, 3}), w.constant(im, {96}),
-                {2, 2}, {1, 1}, {1, 1}, 1, "conv2");
+  h = im.conv2d(h, w.constant(im, {96, 64, 3, 3}), w.constant(im, {96}), {2, 2},
+                {1, 1}, {1, 1}, 1, "conv2");
   h = im.unary(U::Relu, h, "relu2");
   h = im.conv2d(h, w.constant(im, {128, 96, 3, 3}), std::nullopt, {1, 1},
                 {2, 2}, {2, 2}, 1, "conv3");
@@ -152,10 +152,10 @@ mlir::OwningOpRef<mlir::ModuleOp> transformer(mlir::MLIRContext &ctx) {
   auto o = im.linear(a, w.constant(im, {d, d}), std::nullopt, "out");
   auto h = im.layerNorm(im.binary(Importer::Binary::Add, x, o, "res1"),
                         w.constant(im, {d}), w.constant(im, {d}), 1e-5, "ln1");
-  auto f = im.unary(U::Gelu,
-                    im.linear(h, w.constant(im, {4 * d, d}),
-                              w.constant(im, {4 * d}), "ff1"),
-                    "gelu");
+  auto f = im.unary(
+      U::Gelu,
+      im.linear(h, w.constant(im, {4 * d, d}), w.constant(im, {4 * d}), "ff1"),
+      "gelu");
   f = im.linear(f, w.constant(im, {d, 4 * d}), w.constant(im, {d}), "ff2");
   return im.finish({im.binary(Importer::Binary::Add, h, f, "res2")});
 }
@@ -169,8 +169,8 @@ mlir::OwningOpRef<mlir::ModuleOp> branches(mlir::MLIRContext &ctx) {
   auto a = im.linear(x, w.constant(im, {70, 130}), std::nullopt, "a");
   auto b = im.linear(x, w.constant(im, {90, 130}), w.constant(im, {90}), "b");
   auto c = im.concat({a, b}, 1, "cat");
-  auto y = im.linear(im.unary(U::Sigmoid, c, "sig"),
-                     w.constant(im, {600, 160}), std::nullopt, "wide");
+  auto y = im.linear(im.unary(U::Sigmoid, c, "sig"), w.constant(im, {600, 160}),
+                     std::nullopt, "wide");
   return im.finish({y});
 }
 
@@ -184,8 +184,9 @@ mlir::OwningOpRef<mlir::ModuleOp> deadBranch(mlir::MLIRContext &ctx) {
   auto a = im.unary(U::Relu,
                     im.linear(x, w.constant(im, {32, 64}), std::nullopt, "a"),
                     "relu_a");
-  auto zero = im.linear(a, im.constant({64, 32}, std::vector<float>(64 * 32, 0)),
-                        std::nullopt, "zero");
+  auto zero =
+      im.linear(a, im.constant({64, 32}, std::vector<float>(64 * 32, 0)),
+                std::nullopt, "zero");
   auto y = im.linear(x, w.constant(im, {64, 64}), std::nullopt, "b");
   return im.finish({im.binary(Importer::Binary::Add, y, zero, "sum")});
 }
@@ -200,6 +201,7 @@ const Net kNets[] = {{"deadbranch", deadBranch},
 struct Options {
   const char *policy;
   double minUtilization, maxAnalogRatio;
+  const char *replicate = "1";
 };
 
 class ProfileVsEstimate : public ::testing::Test {
@@ -220,6 +222,7 @@ protected:
     opts.policy = o.policy;
     opts.minUtilization = o.minUtilization;
     opts.maxAnalogRatio = o.maxAnalogRatio;
+    opts.replicate = o.replicate;
     buildImcPipeline(pm, opts);
     EXPECT_TRUE(mlir::succeeded(pm.run(*m)));
     mlir::FailureOr<format::Program> p = buildSimProgram(*m);
@@ -267,10 +270,10 @@ void expectSameReport(const cost::Report &got, const cost::Report &want,
 
 TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
   const char *targets[] = {"default", "rram-22nm", "sram-22nm", "pcm-22nm"};
-  const Options options[] = {{"analog", 0.0, 1.0},
-                             {"analog", 0.2, 1.0},
-                             {"budget", 0.0, 0.6},
-                             {"digital", 0.0, 1.0}};
+  const Options options[] = {
+      {"analog", 0.0, 1.0},      {"analog", 0.2, 1.0},
+      {"budget", 0.0, 0.6},      {"digital", 0.0, 1.0},
+      {"analog", 0.0, 1.0, "3"}, {"analog", 0.0, 1.0, "auto"}};
   int compared = 0;
   for (const Net &net : kNets) {
     mlir::OwningOpRef<mlir::ModuleOp> module = net.build(*ctx);
@@ -287,7 +290,8 @@ TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
       ASSERT_TRUE(t) << error;
       for (const Options &o : options) {
         const std::string where = std::string(net.name) + " on " + tname +
-                                  " (" + o.policy + ")";
+                                  " (" + o.policy +
+                                  ", replicate=" + o.replicate + ")";
         SCOPED_TRACE(where);
         const format::Program p = compile(*module, targetPath(tname), o);
         cost::Report want, got;
@@ -296,14 +300,14 @@ TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
         mo.policy = o.policy;
         mo.minUtilization = o.minUtilization;
         mo.maxAnalogRatio = o.maxAnalogRatio;
-        ASSERT_TRUE(cost::evaluate(read->front(), *t, mo, got, error))
-            << error;
+        mo.replicate = o.replicate;
+        ASSERT_TRUE(cost::evaluate(read->front(), *t, mo, got, error)) << error;
         expectSameReport(got, want, where);
         ++compared;
       }
     }
   }
-  EXPECT_EQ(compared, 6 * 4 * 4);
+  EXPECT_EQ(compared, 6 * 4 * 6);
 }
 
 TEST_F(ProfileVsEstimate, SharedArraysAndOtherTilings) {
@@ -392,9 +396,10 @@ TEST_F(ProfileVsEstimate, WhatItCannotReproduceIsAnError) {
   ASSERT_TRUE(t) << error;
   cost::Report r;
   cost::MapOptions o;
-  o.replicate = "auto";
+  o.replicate = "many";
   EXPECT_FALSE(cost::evaluate(*profile, *t, o, r, error));
-  EXPECT_THAT(error, HasSubstr("does not replicate"));
+  EXPECT_THAT(
+      error, HasSubstr("replicate must be a count >= 1 or 'auto', got 'many'"));
   o = {};
   o.policy = "greedy";
   EXPECT_FALSE(cost::evaluate(*profile, *t, o, r, error));

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Cost/CostModel.h"
+#include "imc/Cost/Replicate.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
@@ -151,68 +152,6 @@ void replicateMvm(MvmOp op, int64_t replicas) {
   op.erase();
 }
 
-/// One crossbar-mapped op as the replication policy sees it: its tiles per
-/// replica, its input vectors (rows), and its largest tile's weight block.
-struct Candidate {
-  MvmOp op;
-  int64_t tiles, rows, tileRows, tileCols;
-  int64_t replicas = 1;
-  /// The serial MVM time of one replica on its largest tile, from the cost
-  /// model (the time the schedule charges; docs/cost-model.md).
-  double work(const cost::Model &m) const {
-    return m.crossbarMvm((rows + replicas - 1) / replicas, tileRows, tileCols)
-        .latencyNs;
-  }
-};
-
-/// Replicas per op: `spec` is a count N (min(N, rows) each) or "auto"
-/// (docs in Passes.td).
-LogicalResult chooseReplicas(MutableArrayRef<Candidate> ops, StringRef spec,
-                             const cost::Model &model, ModuleOp module) {
-  const int64_t numArrays = model.target().numTiles;
-  if (spec != "auto") {
-    int64_t n = 0;
-    if (spec.getAsInteger(10, n) || n < 1)
-      return module.emitError("imc-tile: replicate must be a count >= 1 or "
-                              "'auto', got '")
-             << spec << "'";
-    for (Candidate &c : ops) {
-      // As many as asked (at most one per row), rounded down to a count that
-      // splits the rows into equal chunks (the last shorter).
-      const int64_t chunk =
-          (c.rows + std::min(n, c.rows) - 1) / std::min(n, c.rows);
-      c.replicas = (c.rows + chunk - 1) / chunk;
-    }
-    return success();
-  }
-  int64_t spare = numArrays;
-  for (const Candidate &c : ops)
-    spare -= c.tiles;
-  std::vector<bool> open(ops.size(), true);
-  while (spare > 0) {
-    // The op with the most serial work per replica that can still grow.
-    int64_t best = -1;
-    for (size_t i = 0; i < ops.size(); ++i)
-      if (open[i] &&
-          (best < 0 || ops[i].work(model) > ops[size_t(best)].work(model)))
-        best = int64_t(i);
-    if (best < 0)
-      break;
-    // Its next useful replica count: one row fewer per replica.
-    Candidate &c = ops[best];
-    const int64_t chunk = (c.rows + c.replicas - 1) / c.replicas;
-    const int64_t next = chunk > 1 ? (c.rows + chunk - 2) / (chunk - 1) : 0;
-    const int64_t cost = (next - c.replicas) * c.tiles;
-    if (chunk <= 1 || cost > spare) {
-      open[best] = false; // it cannot grow; the others may
-      continue;
-    }
-    c.replicas = next;
-    spare -= cost;
-  }
-  return success();
-}
-
 struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
   IMC_PASS_OPTIONS_LIST_VALID
 
@@ -226,7 +165,10 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
                   tileCols = target->weightColsPerArray();
 
     if (replicate != "1") {
-      SmallVector<Candidate> ops;
+      // The policy is cost::chooseReplicas, shared with the profile
+      // evaluator.
+      SmallVector<MvmOp> mvms;
+      std::vector<cost::ReplicaCandidate> ops;
       getOperation().walk([&](MvmOp op) {
         if (!op.getEngine() || *op.getEngine() != Engine::xbar)
           return;
@@ -234,16 +176,21 @@ struct ImcTilePass : imc::impl::ImcTileBase<ImcTilePass> {
         matchPattern(op.getWeight(), m_Constant(&weights));
         const int64_t k = op.getInput().getType().getDimSize(1);
         const int64_t n = op.getType().getDimSize(1);
-        ops.push_back({op, planTiles(weights, tileRows, tileCols).numTiles(),
+        mvms.push_back(op);
+        ops.push_back({planTiles(weights, tileRows, tileCols).numTiles(),
                        op.getInput().getType().getDimSize(0),
                        std::min(k, tileRows), std::min(n, tileCols)});
       });
       const cost::Model model(*target);
-      if (failed(chooseReplicas(ops, replicate, model, getOperation())))
+      if (std::string why =
+              cost::chooseReplicas(ops, replicate.getValue(), model);
+          !why.empty()) {
+        getOperation().emitError("imc-tile: ") << why;
         return signalPassFailure();
-      for (Candidate &c : ops)
-        if (c.replicas > 1)
-          replicateMvm(c.op, c.replicas);
+      }
+      for (size_t i = 0; i < ops.size(); ++i)
+        if (ops[i].replicas > 1)
+          replicateMvm(mvms[i], ops[i].replicas);
     }
 
     SmallVector<MvmOp> toTile;
