@@ -24,11 +24,9 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <map>
 #include <numeric>
-#include <thread>
 #include <tuple>
 #include <utility>
 
@@ -102,9 +100,11 @@ const ProfileWeight::Levels *ProfileWeight::levelsFor(int64_t tileRows) const {
 }
 
 /// The level tables of a weight: every power-of-two array height below its
-/// rows, then its rows.
-static std::vector<ProfileWeight::Levels> levelTables(const format::Constant &c,
-                                                      int64_t k, int64_t n) {
+/// rows, then its rows (the heights are independent: each table is computed
+/// whole by one call of `parallel`'s body).
+static std::vector<ProfileWeight::Levels>
+levelTables(const format::Constant &c, int64_t k, int64_t n,
+            const ParallelFor &parallel) {
   std::vector<float> dense;
   const float *w = c.data.data();
   if (c.isSplat(k * n)) {
@@ -115,26 +115,19 @@ static std::vector<ProfileWeight::Levels> levelTables(const format::Constant &c,
   for (int64_t r = 1; r < k; r *= 2)
     out.push_back({r, {}});
   out.push_back({k, {}});
-  // The heights are independent: spread them over the cores (each table is
-  // computed whole by one thread, so the result does not depend on how
-  // many).
-  const size_t threads =
-      std::clamp<size_t>(std::thread::hardware_concurrency(), 1, out.size());
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    for (size_t i; (i = next++) < out.size();)
-      out[i].sums = hw::levelSums(w, k, n, out[i].rows);
+  auto body = [&](size_t i) {
+    out[i].sums = hw::levelSums(w, k, n, out[i].rows);
   };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < threads; ++t)
-    pool.emplace_back(work);
-  work();
-  for (std::thread &t : pool)
-    t.join();
+  if (parallel)
+    parallel(out.size(), body);
+  else
+    for (size_t i = 0; i < out.size(); ++i)
+      body(i);
   return out;
 }
 
-Profile profileOf(const Program &allDigital, std::string name) {
+Profile profileOf(const Program &allDigital, std::string name,
+                  const ParallelFor &parallel) {
   Profile p;
   p.name = std::move(name);
   p.program = allDigital;
@@ -154,7 +147,7 @@ Profile profileOf(const Program &allDigital, std::string name) {
     ProfileWeight w = structureOf(it->second->data, shape[0], shape[1],
                                   it->second->isSplat(elements));
     w.value = in.operands[1];
-    w.levels = levelTables(*it->second, shape[0], shape[1]);
+    w.levels = levelTables(*it->second, shape[0], shape[1], parallel);
     p.weights.push_back(w);
   }
   // The values are not needed: every constant becomes a splat zero.

@@ -5,17 +5,18 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Pipeline/Profile.h"
+#include "imc/Conversion/Passes.h"
 #include "imc/Dialect/Imc/IR/ImcDialect.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
+#include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Xbar/IR/XbarOps.h"
 #include "imc/Pipeline/Pipeline.h"
-#include "imc/Conversion/Passes.h"
-#include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Target/SimBinary.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/Threading.h"
 #include "mlir/Transforms/Passes.h"
 
 #include <set>
@@ -90,8 +91,8 @@ FailureOr<imc::cost::Profile> imc::buildProfile(ModuleOp module,
       ++products;
       DenseElementsAttr w;
       matchPattern(op.getWeight(), m_Constant(&w));
-      if (!seen.insert({op.getInput().getAsOpaquePointer(),
-                        w.getAsOpaquePointer()})
+      if (!seen.insert(
+                   {op.getInput().getAsOpaquePointer(), w.getAsOpaquePointer()})
                .second &&
           !twice)
         twice = op.getLoc();
@@ -116,8 +117,7 @@ FailureOr<imc::cost::Profile> imc::buildProfile(ModuleOp module,
     for (const format::Constant &c : program->constants)
       constant[c.value] = 1;
     for (const format::Instr &in : program->code)
-      matmuls += in.op == format::Opcode::DpuMatmul &&
-                 constant[in.operands[1]];
+      matmuls += in.op == format::Opcode::DpuMatmul && constant[in.operands[1]];
   }
   if (matmuls > products)
     return module.emitError(
@@ -135,12 +135,16 @@ FailureOr<imc::cost::Profile> imc::buildProfile(ModuleOp module,
          "instead)";
     return failure();
   }
-  return cost::profileOf(*program, name.str());
+  // The weights' level tables, on the context's threads.
+  return cost::profileOf(
+      *program, name.str(),
+      [&](size_t n, const std::function<void(size_t)> &body) {
+        mlir::parallelFor(module.getContext(), 0, n, body);
+      });
 }
 
 namespace {
-struct ImcProfilePass
-    : PassWrapper<ImcProfilePass, OperationPass<ModuleOp>> {
+struct ImcProfilePass : PassWrapper<ImcProfilePass, OperationPass<ModuleOp>> {
   MLIR_DEFINE_EXPLICIT_INTERNAL_INLINE_TYPE_ID(ImcProfilePass)
 
   ImcProfilePass() = default;
@@ -185,8 +189,8 @@ struct ImcProfilePass
     file->keep();
   }
 
-  std::unique_ptr<llvm::ToolOutputFile>
-  openOutputFile(StringRef path, std::string *error) {
+  std::unique_ptr<llvm::ToolOutputFile> openOutputFile(StringRef path,
+                                                       std::string *error) {
     std::error_code ec;
     auto f = std::make_unique<llvm::ToolOutputFile>(path, ec,
                                                     llvm::sys::fs::OF_Text);

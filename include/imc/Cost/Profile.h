@@ -26,6 +26,7 @@
 #include "imc/Hardware/Codes.h"
 #include "imc/Hardware/Target.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,7 +67,13 @@ struct Profile {
 /// The profile of an all-digital program (imc.profile and imc-opt
 /// --imc-profile make it; see lib/Pipeline): the weight structure is read
 /// from the constants, which the profile then drops.
-Profile profileOf(const format::Program &allDigital, std::string name);
+/// `parallel(n, body)` runs body(0) ... body(n - 1), on several threads if
+/// it likes (lib/Cost has none of its own); by default in order. The result
+/// does not depend on it.
+using ParallelFor =
+    std::function<void(size_t, const std::function<void(size_t)> &)>;
+Profile profileOf(const format::Program &allDigital, std::string name,
+                  const ParallelFor &parallel = {});
 
 /// Profiles as JSON (docs/cost-model.md, "Profiles"): one profile, or a
 /// list of them (a multi-workload profile).
