@@ -289,14 +289,20 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   // V^2 G t of a driven cell at level 0 (g_off); a level adds its share of
   // g_on - g_off (arrayReadPJ).
   const double v2t = y.readVoltage * y.readVoltage * y.readPulseNs * 1e-3;
+  const bool charge = y.cellCapFF > 0; // a charge-domain cell
   if (std::isnan(e.cellReadPJ)) {
-    cellSpanPJ = v2t * (y.gOnUS - y.gOffUS);
-    table.push_back({"cell_read_span_pj", cellSpanPJ,
-                     "V_read^2 x (g_on - g_off) x read pulse (level l of a "
-                     "c-bit cell adds l / (2^c - 1) of it)"});
+    cellSpanPJ = charge ? y.cellCapFF * y.readVoltage * y.readVoltage * 1e-3
+                        : v2t * (y.gOnUS - y.gOffUS);
+    table.push_back(
+        {"cell_read_span_pj", cellSpanPJ,
+         charge ? "cell_cap_ff x V_read^2 (level l of a c-bit cell moves l / "
+                  "(2^c - 1) of it)"
+                : "V_read^2 x (g_on - g_off) x read pulse (level l of a "
+                  "c-bit cell adds l / (2^c - 1) of it)"});
   }
-  resolve("energy_pj.cell_read", e.cellReadPJ, v2t * y.gOffUS,
-          "V_read^2 x g_off x read pulse (a driven cell at level 0)");
+  resolve("energy_pj.cell_read", e.cellReadPJ, charge ? 0.0 : v2t * y.gOffUS,
+          charge ? "charge domain: a cell at level 0 moves no charge"
+                 : "V_read^2 x g_off x read pulse (a driven cell at level 0)");
   cellOffPJ = e.cellReadPJ;
   resolve("energy_pj.adc_per_conversion", e.adcPerConvPJ, adc.pJ,
           adc.energyOrigin);

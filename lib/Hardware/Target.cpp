@@ -229,6 +229,8 @@ Target readTarget(const json &root) {
     y.endurance = x.number("endurance", 1, 1e20);
     y.adcSarClockGHz = x.number("adc_sar_clock_ghz", 1e-6, 1000);
     y.bufferKiB = x.number("buffer_kib", 0, 1 << 20);
+    if (x.has("cell_cap_ff"))
+      y.cellCapFF = x.number("cell_cap_ff", 0, 1e3, /*openLo=*/true);
     x.finish();
     if (y.gOffUS > y.gOnUS)
       throw FieldError{fmt::format(
@@ -463,6 +465,8 @@ std::string targetToJson(const Target &t) {
                        {"endurance", y->endurance},
                        {"adc_sar_clock_ghz", y->adcSarClockGHz},
                        {"buffer_kib", y->bufferKiB}};
+  if (t.technology && t.technology->cellCapFF > 0)
+    j["technology"]["cell_cap_ff"] = t.technology->cellCapFF;
   if (t.device.specified) { // the default device stays implicit
     j["device"] = {{"model", t.device.model},
                    {"gmax_us", t.device.gmaxUS},

@@ -426,6 +426,17 @@ TEST(CostTechnology, AreaByHand) {
   EXPECT_EQ(cost::Model(roundTarget()).area().total(), 0.0);
 }
 
+TEST(CostTechnology, ChargeDomainCells) {
+  // A 2 fF cell read at 0.5 V: a level-0 cell moves nothing, the top level
+  // 2 fF x 0.25 V^2 = 0.5 fJ; 96 levels of 3 in 1 vector x 2 cycles x 0.5
+  // driven: 96 / 3 * 0.0005 pJ = 0.016 pJ a cycle -> 0.016 pJ.
+  hw::Target t = techTarget();
+  t.technology->cellCapFF = 2;
+  const cost::Model m(t);
+  EXPECT_EQ(m.energy().cellReadPJ, 0.0);
+  EXPECT_NEAR(m.arrayReadPJ(1, 16, 10, t.precision(), 96), 0.016, 1e-15);
+}
+
 TEST(CostTechnology, InterconnectAndLeakage) {
   const hw::Target t = techTarget();
   const cost::Model m(t);

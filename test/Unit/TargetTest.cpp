@@ -830,6 +830,22 @@ TEST(Target, TechnologyMakesConstantsOptional) {
   EXPECT_EQ(json::parse(targetToJson(*back)), json::parse(targetToJson(*t)));
 }
 
+TEST(Target, ChargeDomainCellCapacitance) {
+  json j = techJson("sram-22nm");
+  EXPECT_EQ(parseOk(j)->technology->cellCapFF, 0.0); // resistive by default
+  j["technology"]["cell_cap_ff"] = 1.5;
+  std::optional<Target> t = parseOk(j);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->technology->cellCapFF, 1.5);
+  EXPECT_EQ(json::parse(targetToJson(*t))["technology"]["cell_cap_ff"], 1.5);
+  for (double bad : {0.0, 1e4}) {
+    j["technology"]["cell_cap_ff"] = bad;
+    EXPECT_THAT(parseError(j),
+                HasSubstr("field 'technology.cell_cap_ff' must be a number "
+                          "in (0, 1000]"));
+  }
+}
+
 TEST(Target, TechnologyRejections) {
   json j = techJson("rram-22nm");
   j["technology"]["cell"] = "mram";

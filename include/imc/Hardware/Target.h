@@ -78,6 +78,9 @@ struct Technology {
   /// (sampling, then one per bit), so its rate is clock / (adcBits + 1).
   double adcSarClockGHz = 0;
   double bufferKiB = 0; ///< on-chip SRAM buffer for activations
+  /// Optional: a charge-domain cell's capacitance (fF); 0 = a resistive
+  /// cell read through its conductance (docs/cost-model.md#cell-reads).
+  double cellCapFF = 0;
 };
 
 struct Target {
