@@ -10,12 +10,18 @@
 
 namespace imc::hw {
 
-std::vector<double> weightScales(const float *w, int64_t rows, int64_t cols,
-                                 int64_t ld, int64_t weightBits) {
+std::vector<double> columnAbsMax(const float *w, int64_t rows, int64_t cols,
+                                 int64_t ld) {
   std::vector<double> s(size_t(cols), 0.0);
   for (int64_t r = 0; r < rows; ++r)
     for (int64_t c = 0; c < cols; ++c)
       s[size_t(c)] = std::max(s[size_t(c)], std::fabs(double(w[r * ld + c])));
+  return s;
+}
+
+std::vector<double> weightScales(const float *w, int64_t rows, int64_t cols,
+                                 int64_t ld, int64_t weightBits) {
+  std::vector<double> s = columnAbsMax(w, rows, cols, ld);
   const double lw = double(weightMaxCode(weightBits));
   for (double &v : s)
     v /= lw;
@@ -91,10 +97,9 @@ LevelTable levelSums(const float *w, int64_t rows, int64_t cols,
   for (int64_t r0 = 0; r0 < rows; r0 += tileRows) {
     const int64_t nr = std::min(tileRows, rows - r0);
     const float *blk = w + r0 * cols;
-    const std::vector<double> mx = weightScales(blk, nr, cols, cols, 2);
+    const std::vector<double> mx = columnAbsMax(blk, nr, cols, cols);
     for (int64_t b = 0; b < kLevelWeightBits; ++b) {
       const int64_t lw = weightMaxCode(lo + b);
-      // weightScales at 2 bits divided by Lw(2) = 1: the maxima.
       for (int64_t c = 0; c < cols; ++c) {
         const double s = mx[size_t(c)] / double(lw);
         scale[size_t(c)] = s == 0.0 ? 1.0 : s;

@@ -63,8 +63,13 @@ inline int64_t weightMaxCode(int64_t weightBits) {
   return (int64_t(1) << (weightBits - 1)) - 1;
 }
 
-/// The per-column weight scales of a tile holding the `rows` x `cols` block
-/// at `w` (row stride `ld`): s_w[n] = max_k |W[k,n]| / Lw.
+/// max_k |W[k,n]| per column of the `rows` x `cols` block at `w` (row
+/// stride `ld`); NaNs are skipped.
+std::vector<double> columnAbsMax(const float *w, int64_t rows, int64_t cols,
+                                 int64_t ld);
+
+/// The per-column weight scales of a tile holding that block:
+/// s_w[n] = columnAbsMax[n] / Lw.
 std::vector<double> weightScales(const float *w, int64_t rows, int64_t cols,
                                  int64_t ld, int64_t weightBits);
 
