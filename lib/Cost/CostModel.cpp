@@ -184,6 +184,9 @@ double nominalVdd(double nodeNm) {
 }
 
 namespace {
+// NeuroSim V1.4 as run here (bench/neurosim): 22 nm LSTP at 0.85 V, the
+// technology of every constant measured on it below.
+constexpr double kNeuroSimNm = 22, kNeuroSimVdd = 0.85;
 // Interconnect and leakage at 22 nm LSTP, measured on NeuroSim V1.4 run here
 // (bench/neurosim/MODEL_NOTES.md): a repeated wire moves a bit 0.097 fJ per
 // um; an idle 128 x 128 subarray with its 16 ADCs leaks 0.10 uW, a buffer
@@ -203,8 +206,7 @@ constexpr double kFlashNm = 7, kFlashVdd = 0.8, kFlashCmpPJ = 0.186 / 15;
 // 70.8 fJ per 5-bit conversion = 2.28 fJ per sense amplifier, with the
 // column and reference currents during sensing; 612 um^2 of sense
 // amplifiers for 16 ADCs of 31: 1.23 um^2 each.
-constexpr double kSenseNm = 22, kSenseVdd = 0.85, kSenseAmpPJ = 0.0708 / 31,
-                 kSenseAmpUm2 = 612.0 / (16 * 31);
+constexpr double kSenseAmpPJ = 0.0708 / 31, kSenseAmpUm2 = 612.0 / (16 * 31);
 
 /// One ADC of the target's kind at `bits`: energy per conversion (pJ),
 /// conversion time (ns), area (um^2), and where they come from.
@@ -219,15 +221,15 @@ AdcModel adcModel(const hw::Target &t, const hw::Technology &y, int64_t bits) {
     return {comparators * kFlashCmpPJ *
                 energyScale(kFlashNm, kFlashVdd, y.nodeNm, y.vdd),
             1.0 / y.adcSarClockGHz,
-            comparators * kSenseAmpUm2 * areaScale(kSenseNm, y.nodeNm),
+            comparators * kSenseAmpUm2 * areaScale(kNeuroSimNm, y.nodeNm),
             "flash: (2^adc_bits - 1) comparators, Sinangil JSSC'21, scaled",
             "flash: one cycle of technology.adc_sar_clock_ghz"};
   if (t.adcKind == "sense_amp")
     // Plus one reference (dummy) column of the array per ADC.
     return {comparators * kSenseAmpPJ *
-                energyScale(kSenseNm, kSenseVdd, y.nodeNm, y.vdd),
+                energyScale(kNeuroSimNm, kNeuroSimVdd, y.nodeNm, y.vdd),
             y.readPulseNs,
-            comparators * kSenseAmpUm2 * areaScale(kSenseNm, y.nodeNm) +
+            comparators * kSenseAmpUm2 * areaScale(kNeuroSimNm, y.nodeNm) +
                 double(t.rows) * y.cellAreaF2 * f * f,
             "sense_amp: (2^adc_bits - 1) sense amplifiers, NeuroSim V1.4 "
             "run here, scaled",
@@ -342,7 +344,8 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   // Interconnect: an H-tree from the buffer at the chip's centre to the
   // arrays (docs/cost-model.md#interconnect).
   const double side = std::sqrt(ar.total()); // mm, before the wires
-  const double fromNeuroSim = energyScale(kSenseNm, kSenseVdd, y.nodeNm, y.vdd);
+  const double fromNeuroSim =
+      energyScale(kNeuroSimNm, kNeuroSimVdd, y.nodeNm, y.vdd);
   wireBit = kWirePJPerBitMm * fromNeuroSim * side;
   table.push_back({"interconnect_pj_per_bit", wireBit,
                    "H-tree root to leaf (the chip's side) x NeuroSim's "
