@@ -405,6 +405,20 @@ TEST_F(ProfileVsEstimate, WhatItCannotReproduceIsAnError) {
   EXPECT_FALSE(cost::evaluate(*profile, *t, o, r, error));
   EXPECT_THAT(error, HasSubstr("unknown policy 'greedy'"));
   o = {};
+  {
+    // Arrays of 100 rows: fc1's 300 rows need level tables for that
+    // height, which the profile (powers of two) does not hold; 512 rows
+    // cover every weight whole.
+    hw::Target odd = *t;
+    odd.rows = 100;
+    odd.parallelRows = std::min<int64_t>(odd.parallelRows, 100);
+    EXPECT_FALSE(cost::evaluate(*profile, odd, o, r, error));
+    EXPECT_THAT(error, HasSubstr("the profile holds no cell levels for "
+                                 "arrays of 100 rows"));
+    odd.rows = 512;
+    EXPECT_TRUE(cost::evaluate(*profile, odd, o, r, error)) << error;
+  }
+  o = {};
   o.overrides = "nosuch=dpu";
   EXPECT_FALSE(cost::evaluate(*profile, *t, o, r, error));
   EXPECT_THAT(error, HasSubstr("override names layer 'nosuch'"));
