@@ -388,11 +388,13 @@ Model::Converters Model::converters(const hw::XbarPrecision &p) const {
 
 double Model::arrayReadPJ(int64_t vectors, int64_t rows, int64_t weightCols,
                           const hw::XbarPrecision &p, int64_t levels) const {
-  const int64_t cells = rows * p.cellsPerWeight() * weightCols;
+  const int64_t cells =
+      rows * (p.cellsPerWeight() * weightCols + p.referenceColumns());
   const double top = double((int64_t(1) << p.cellBits) - 1);
-  const double lv = levels == kUnknownLevels
-                        ? double(rows * p.slices() * weightCols) * top / 2
-                        : double(levels);
+  const double lv = (levels == kUnknownLevels
+                         ? double(rows * p.slices() * weightCols) * top / 2
+                         : double(levels)) +
+                    double(rows * p.referenceColumns() * p.referenceLevel());
   const double perCycle = double(cells) * cellOffPJ + lv / top * cellSpanPJ;
   return double(vectors * p.cycles()) * t.inputBitDensity * perCycle;
 }
@@ -403,9 +405,9 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
   const int64_t cycles = p.cycles();
   const int64_t slices = p.slices();
   const int64_t groups = ceilDiv(rows, p.parallelRows);
-  // One conversion per differential column pair, per slice, per row group,
-  // per input cycle.
-  const int64_t convPerGroup = slices * weightCols;
+  // One conversion per slice of each weight column (a differential pair
+  // is one), and per reference column, per row group, per input cycle.
+  const int64_t convPerGroup = slices * weightCols + p.referenceColumns();
   const int64_t conversions = vectors * cycles * groups * convPerGroup;
 
   Cost c;
@@ -437,7 +439,8 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
 Cost Model::crossbarProgram(int64_t rows, int64_t weightCols,
                             const hw::XbarPrecision &p) const {
   Cost c;
-  c.cellWrites = rows * p.cellsPerWeight() * weightCols;
+  c.cellWrites =
+      rows * (p.cellsPerWeight() * weightCols + p.referenceColumns());
   c.energy.write = double(c.cellWrites) * e.cellWritePJ;
   c.latencyNs = double(rows) * l.rowWriteNs; // row-parallel writes
   return c;

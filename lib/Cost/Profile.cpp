@@ -38,7 +38,8 @@ using format::Program;
 using json = nlohmann::json;
 
 /// Version 2 added the weights' cell levels.
-constexpr int64_t kProfileVersion = 2;
+/// 3: level tables per weight mapping (2: differential only; 1: none).
+constexpr int64_t kProfileVersion = 3;
 
 //===----------------------------------------------------------------------===//
 // Building a profile
@@ -317,8 +318,8 @@ Profile readProfile(const json &j) {
     throw ProfileError{"'format' must be \"imc-profile\""};
   if (integer(j, "version", 1, kProfileVersion) != kProfileVersion)
     throw ProfileError{fmt::format(
-        "version {} profiles carry no cell levels: make the profile again "
-        "(version {})",
+        "version {} profiles lack the cell levels of every weight mapping: "
+        "make the profile again (version {})",
         j["version"].get<int64_t>(), kProfileVersion)};
   Profile p;
   if (!j.contains("name") || !j["name"].is_string())
@@ -634,7 +635,11 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   WorkloadBuilder b(prog.strings,
                     prog.values.size() + 2 * size_t(blocks) + products.size());
   uint32_t fresh = uint32_t(prog.values.size());
-  const hw::XbarPrecision prec = t.precision();
+  // Unsigned input codes where the target allows them and the input is
+  // non-negative, as convert-imc-to-xbar decides.
+  std::vector<char> nonNegative;
+  if (t.unsignedActivations)
+    nonNegative = format::nonNegativeValues(prog);
   std::vector<char> sent(prog.values.size(), 0); // inputs sent to the arrays
   std::map<std::tuple<uint32_t, int64_t, int64_t>, uint32_t> chunkOf;
   for (size_t i = 0; i < prog.code.size(); ++i) {
@@ -657,6 +662,8 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     // input and inserts into the result are free views; each column block
     // of several row blocks accumulates its partial sums.
     const uint32_t x0 = in.operands[0];
+    hw::XbarPrecision prec = t.precision();
+    prec.unsignedInput = t.unsignedActivations && nonNegative[x0];
     const int64_t rowsIn = prog.values[x0].shape[0];
     const int64_t replicas = replicasOf[size_t(productOf[i])];
     const int64_t chunk = replicaChunk(rowsIn, replicas);
@@ -690,7 +697,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
         if (x >= sent.size())
           sent.resize(x + 1, 0);
       }
-      int64_t levels = lv->sums[hw::levelIndex(prec.weightBits, prec.cellBits)];
+      int64_t levels = lv->sums[hw::levelIndex(prec)];
       auto take = [&] { return std::exchange(levels, 0); };
       // The input goes to the arrays once (with its first tiles), however
       // many products and tiles multiply it.

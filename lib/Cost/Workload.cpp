@@ -360,10 +360,9 @@ Workload workloadOf(const Program &p, const hw::Target &t) {
         if (c->isSplat(s[0] * s[1])) {
           const float v = c->data[0];
           levels = s[0] * s[1] *
-                   hw::levelSum(&v, 1, 1, 1, tp.weightBits, tp.cellBits);
+                   hw::levelSum(&v, 1, 1, 1, tp);
         } else {
-          levels = hw::levelSum(c->data.data(), s[0], s[1], s[1], tp.weightBits,
-                                tp.cellBits);
+          levels = hw::levelSum(c->data.data(), s[0], s[1], s[1], tp);
         }
       }
       b.program(in.layer, in.result, s[0], s[1], tp, levels);

@@ -19,9 +19,10 @@ static const OpcodeInfo kOpcodes[] = {
     {Opcode::Empty, "empty", 0, 0, ""},
     {Opcode::ExtractSlice, "extract_slice", 1, -1, "offsets"},
     {Opcode::InsertSlice, "insert_slice", 2, -1, "offsets"},
-    {Opcode::XbarProgram, "xbar.program", 1, 3, "tile,weight_bits,cell_bits"},
+    {Opcode::XbarProgram, "xbar.program", 1, 3,
+     "tile,weight_bits,cell_bits,weight_mapping", 1},
     {Opcode::XbarMvm, "xbar.mvm", 2, 4,
-     "input_bits,dac_bits,adc_bits,parallel_rows"},
+     "input_bits,dac_bits,adc_bits,parallel_rows,unsigned_input", 1},
     {Opcode::XbarAccumulate, "xbar.accumulate", -1, 0, ""},
     {Opcode::DpuAdd, "dpu.add", 2, 0, ""},
     {Opcode::DpuSub, "dpu.sub", 2, 0, ""},
@@ -241,6 +242,14 @@ const char *sectionName(uint32_t kind) {
 
 } // namespace
 
+uint16_t minorVersionNeeded(const Program &p) {
+  for (const Instr &in : p.code)
+    if ((in.op == Opcode::XbarProgram && in.attrs.size() > 3) ||
+        (in.op == Opcode::XbarMvm && in.attrs.size() > 4))
+      return 2;
+  return 1;
+}
+
 std::vector<uint8_t> serialize(const Program &p) {
   const size_t numSections = std::size(kSectionOrder);
   std::vector<std::vector<uint8_t>> payloads;
@@ -262,7 +271,7 @@ std::vector<uint8_t> serialize(const Program &p) {
 
   out.bytes.insert(out.bytes.end(), kMagic, kMagic + 4);
   out.put<uint16_t>(kVersionMajor);
-  out.put<uint16_t>(kVersionMinor);
+  out.put<uint16_t>(minorVersionNeeded(p));
   out.put<uint32_t>(uint32_t(numSections));
   out.put<uint32_t>(0); // flags
   out.put<uint64_t>(fileSize);

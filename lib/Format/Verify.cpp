@@ -16,6 +16,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace imc::format {
 
 static std::string shapeToString(const std::vector<int64_t> &shape) {
@@ -44,9 +46,15 @@ public:
     if (info.operands < 0 && in.operands.size() < minOperands)
       return err(fmt::format("expects at least {} operands", minOperands));
     const size_t attrs = info.attrs == -1 ? rank : size_t(info.attrs);
-    if (info.attrs != -2 && in.attrs.size() != attrs)
-      return err(
-          fmt::format("expects {} attributes, has {}", attrs, in.attrs.size()));
+    if (info.attrs != -2 &&
+        (in.attrs.size() < attrs ||
+         in.attrs.size() > attrs + size_t(info.optionalAttrs)))
+      return err(info.optionalAttrs
+                     ? fmt::format("expects {} to {} attributes, has {}", attrs,
+                                   attrs + size_t(info.optionalAttrs),
+                                   in.attrs.size())
+                     : fmt::format("expects {} attributes, has {}", attrs,
+                                   in.attrs.size()));
     // Operand kinds by position: xbar.mvm reads (tile, tensor); every other
     // operand of every opcode is a tensor.
     for (size_t i = 0; i < in.operands.size(); ++i) {
@@ -97,14 +105,24 @@ public:
       prec.cellBits = in.attrs[2];
       if (std::string why = prec.validate(); !why.empty())
         return err(why);
+      if (in.attrs.size() > 3) {
+        if (in.attrs[3] < 0 || in.attrs[3] > 2)
+          return err(fmt::format("weight mapping must be 0 (differential), 1 "
+                                 "(offset) or 2 (two's complement), got {}",
+                                 in.attrs[3]));
+        prec.mapping = hw::WeightMapping(in.attrs[3]);
+      } else {
+        prec.mapping = hw::WeightMapping::Differential;
+      }
       // The block must fit the target's array at the tile's own precision.
-      const int64_t cols = t.cols / prec.cellsPerWeight();
+      const int64_t cols = prec.weightColsIn(t.cols);
       if (res[0] > t.rows || res[1] > cols)
         return err(fmt::format("weight block {}x{} exceeds the target's tile "
                                "of {}x{} weights at {}-bit weights on {}-bit "
-                               "cells",
-                               res[0], res[1], t.rows, cols, prec.weightBits,
-                               prec.cellBits));
+                               "cells ({})",
+                               res[0], res[1], t.rows, std::max<int64_t>(cols, 0),
+                               prec.weightBits, prec.cellBits,
+                               hw::weightMappingName(prec.mapping)));
       return {};
     }
     case Opcode::XbarMvm: {
@@ -123,6 +141,9 @@ public:
       if (prec.parallelRows > t.rows)
         return err(fmt::format("parallel_rows {} exceeds the target's {} rows",
                                prec.parallelRows, t.rows));
+      if (in.attrs.size() > 4 && in.attrs[4] != 0 && in.attrs[4] != 1)
+        return err(fmt::format("unsigned input must be 0 or 1, got {}",
+                               in.attrs[4]));
       return {};
     }
     case Opcode::XbarAccumulate:
@@ -330,11 +351,13 @@ std::string verifyProgram(const Program &p, const hw::Target &t) {
     if (in.op != Opcode::XbarMvm)
       continue;
     const hw::XbarPrecision &q = prec[in.operands[0]];
+    const bool unsignedInput = in.attrs.size() > 4 && in.attrs[4] == 1;
     if (in.attrs[0] != q.inputBits || in.attrs[1] != q.dacBits ||
-        in.attrs[2] != q.adcBits || in.attrs[3] != q.parallelRows)
+        in.attrs[2] != q.adcBits || in.attrs[3] != q.parallelRows ||
+        unsignedInput != q.unsignedInput)
       return fmt::format("CODE: instruction {} (xbar.mvm) reads tile %{} at "
-                         "other input/DAC/ADC bits or parallel rows than an "
-                         "earlier xbar.mvm of that tile",
+                         "other input/DAC/ADC bits, parallel rows or input "
+                         "sign than an earlier xbar.mvm of that tile",
                          i, in.operands[0]);
   }
   return {};
@@ -345,20 +368,81 @@ std::vector<hw::XbarPrecision> tilePrecisions(const Program &p,
   std::vector<hw::XbarPrecision> prec(p.values.size(), t.precision());
   std::vector<char> seen(p.values.size(), 0);
   for (const Instr &in : p.code) {
-    if (in.op == Opcode::XbarProgram && in.attrs.size() == 3) {
+    if (in.op == Opcode::XbarProgram &&
+        (in.attrs.size() == 3 || in.attrs.size() == 4) &&
+        in.result < prec.size()) {
       prec[in.result].weightBits = in.attrs[1];
       prec[in.result].cellBits = in.attrs[2];
-    } else if (in.op == Opcode::XbarMvm && in.attrs.size() == 4 &&
-               !in.operands.empty() && !seen[in.operands[0]]) {
+      const int64_t m = in.attrs.size() == 4 ? in.attrs[3] : 0;
+      prec[in.result].mapping =
+          m >= 0 && m <= 2 ? hw::WeightMapping(m)
+                           : hw::WeightMapping::Differential;
+    } else if (in.op == Opcode::XbarMvm &&
+               (in.attrs.size() == 4 || in.attrs.size() == 5) &&
+               !in.operands.empty() && in.operands[0] < prec.size() &&
+               !seen[in.operands[0]]) {
       hw::XbarPrecision &q = prec[in.operands[0]];
       seen[in.operands[0]] = 1;
       q.inputBits = in.attrs[0];
       q.dacBits = in.attrs[1];
       q.adcBits = in.attrs[2];
       q.parallelRows = in.attrs[3];
+      q.unsignedInput = in.attrs.size() == 5 && in.attrs[4] == 1;
     }
   }
   return prec;
+}
+
+std::vector<char> nonNegativeValues(const Program &p) {
+  std::vector<char> nn(p.values.size(), 0);
+  auto all = [&](const Instr &in) {
+    return std::all_of(in.operands.begin(), in.operands.end(),
+                       [&](uint32_t o) { return nn[o] != 0; });
+  };
+  for (const Instr &in : p.code) {
+    if (in.result >= nn.size() ||
+        std::any_of(in.operands.begin(), in.operands.end(),
+                    [&](uint32_t o) { return o >= nn.size(); }))
+      continue;
+    bool v = false;
+    switch (in.op) {
+    case Opcode::Empty:
+    case Opcode::DpuRelu:
+      v = true;
+      break;
+    case Opcode::DpuMax:
+      v = nn[in.operands[0]] || nn[in.operands[1]];
+      break;
+    case Opcode::ExtractSlice:
+    case Opcode::InsertSlice:
+    case Opcode::DpuReshape:
+    case Opcode::DpuTranspose:
+    case Opcode::DpuIm2col: // pads with zeros
+    case Opcode::DpuRequantize:
+    case Opcode::DpuReduceSum:
+    case Opcode::DpuAdd:
+    case Opcode::DpuMul:
+    case Opcode::DpuBiasAdd:
+    case Opcode::DpuAffine:
+    case Opcode::DpuMatmul:
+      v = all(in);
+      break;
+    case Opcode::DpuPool: {
+      // Average pools pad with zeros; a max pool's window reaches into the
+      // input only if each padding is below the kernel (else it may be
+      // all padding, -inf).
+      const std::vector<int64_t> &a = in.attrs;
+      v = all(in) &&
+          (a.size() == 9 && (a[0] == 1 || (a[5] < a[1] && a[7] < a[1] &&
+                                           a[6] < a[2] && a[8] < a[2])));
+      break;
+    }
+    default: // crossbar results (noise, quantization), dpu.generic
+      break;
+    }
+    nn[in.result] = v;
+  }
+  return nn;
 }
 
 } // namespace imc::format

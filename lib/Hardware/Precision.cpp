@@ -10,6 +10,29 @@
 
 namespace imc::hw {
 
+const char *weightMappingName(WeightMapping m) {
+  switch (m) {
+  case WeightMapping::Offset:
+    return "offset";
+  case WeightMapping::TwosComplement:
+    return "twos_complement";
+  case WeightMapping::Differential:
+    break;
+  }
+  return "differential";
+}
+
+bool parseWeightMapping(const std::string &name, WeightMapping &m) {
+  for (WeightMapping v :
+       {WeightMapping::Differential, WeightMapping::Offset,
+        WeightMapping::TwosComplement})
+    if (name == weightMappingName(v)) {
+      m = v;
+      return true;
+    }
+  return false;
+}
+
 std::string XbarPrecision::validate() const {
   struct Field {
     const char *name;

@@ -94,6 +94,15 @@ public:
     return v.get<std::string>();
   }
 
+  /// true or false.
+  bool boolean(const char *key) {
+    const json &v = field(key);
+    if (!v.is_boolean())
+      throw FieldError{
+          fmt::format("field '{}' must be true or false", name(key))};
+    return v.get<bool>();
+  }
+
   /// An optional number: kDerived when absent.
   double optNumber(const char *key, double lo, double hi) {
     if (!obj.contains(key)) {
@@ -184,11 +193,21 @@ Target readTarget(const json &root) {
   }
   if (xbar.has("bm_max_iterations"))
     t.bmMaxIterations = xbar.integer("bm_max_iterations", 1, 16);
+  if (xbar.has("weight_mapping")) {
+    const std::string m = xbar.string("weight_mapping");
+    if (!parseWeightMapping(m, t.weightMapping))
+      throw FieldError{fmt::format("field 'crossbar.weight_mapping' must be "
+                                   "one of differential, offset, "
+                                   "twos_complement, got {}",
+                                   quoteForMessage(m))};
+  }
   xbar.finish();
 
   ObjectReader prec = top.object("precision");
   t.weightBits = prec.integer("weight_bits", XbarPrecision::kWeightBits);
   t.activationBits = prec.integer("activation_bits", XbarPrecision::kInputBits);
+  if (prec.has("unsigned_activations"))
+    t.unsignedActivations = prec.boolean("unsigned_activations");
   prec.finish();
 
   ObjectReader dpu = top.object("dpu");
@@ -302,12 +321,17 @@ Target readTarget(const json &root) {
         "field 'crossbar.parallel_rows' must be at most crossbar.rows ({}), "
         "got {}",
         t.rows, t.parallelRows)};
-  if (t.cols < t.cellsPerWeight())
+  if (t.weightColsPerArray() < 1) {
+    const XbarPrecision p = t.precision();
     throw FieldError{fmt::format(
-        "field 'crossbar.cols' must be at least {} (a differential pair of {} "
-        "slices of {}-bit cells holds one {}-bit weight), got {}",
-        t.cellsPerWeight(), t.weightSlices(), t.cellBits, t.weightBits,
-        t.cols)};
+        "field 'crossbar.cols' must be at least {} ({} {} of {}-bit cells "
+        "hold one {}-bit weight{}), got {}",
+        p.cellsPerWeight() + p.referenceColumns(), p.slices(),
+        p.mapping == WeightMapping::Differential ? "differential pairs"
+                                                 : "columns",
+        t.cellBits, t.weightBits,
+        p.referenceColumns() ? ", with a reference column" : "", t.cols)};
+  }
   // The fields were read within the ranges XbarPrecision defines; this
   // cannot fail unless the two drift apart.
   if (std::string why = t.precision().validate(); !why.empty())
@@ -431,8 +455,12 @@ std::string targetToJson(const Target &t) {
     j["crossbar"]["bound_management"] = t.boundManagement;
   if (t.bmMaxIterations != 3)
     j["crossbar"]["bm_max_iterations"] = t.bmMaxIterations;
+  if (t.weightMapping != WeightMapping::Differential)
+    j["crossbar"]["weight_mapping"] = weightMappingName(t.weightMapping);
   j["precision"] = {{"weight_bits", t.weightBits},
                     {"activation_bits", t.activationBits}};
+  if (t.unsignedActivations)
+    j["precision"]["unsigned_activations"] = true;
   j["dpu"] = {{"lanes", t.dpuLanes}, {"clock_mhz", t.dpuClockMHz}};
   if (t.dpuPrecisionSpecified)
     j["dpu"]["precision"] = t.dpuPrecision;

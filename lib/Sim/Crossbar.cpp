@@ -77,13 +77,13 @@ namespace {
 /// instruction set gives the same sums.
 template <typename T>
 inline void groupSums(const int16_t *slice, const int32_t *drive, int64_t g0,
-                      int64_t g1, int64_t n, T *sum) {
+                      int64_t g1, int64_t n, int64_t ld, T *sum) {
   std::fill(sum, sum + n, T(0));
   for (int64_t r = g0; r < g1; ++r) {
     const int32_t dr = drive[r];
     if (!dr)
       continue;
-    const int16_t *d = slice + r * n;
+    const int16_t *d = slice + r * ld;
     if (dr == 1) {
       for (int64_t c = 0; c < n; ++c)
         sum[c] = T(sum[c] + d[c]);
@@ -107,32 +107,32 @@ inline void groupSums(const int16_t *slice, const int32_t *drive, int64_t g0,
 
 IMC_KERNEL_CLONES void groupSums16(const int16_t *slice, const int32_t *drive,
                                    int64_t g0, int64_t g1, int64_t n,
-                                   int16_t *sum) {
-  groupSums(slice, drive, g0, g1, n, sum);
+                                   int64_t ld, int16_t *sum) {
+  groupSums(slice, drive, g0, g1, n, ld, sum);
 }
 
 IMC_KERNEL_CLONES void groupSums32(const int16_t *slice, const int32_t *drive,
                                    int64_t g0, int64_t g1, int64_t n,
-                                   int32_t *sum) {
-  groupSums(slice, drive, g0, g1, n, sum);
+                                   int64_t ld, int32_t *sum) {
+  groupSums(slice, drive, g0, g1, n, ld, sum);
 }
 
 void groupSums64(const int16_t *slice, const int32_t *drive, int64_t g0,
-                 int64_t g1, int64_t n, int64_t *sum) {
-  groupSums(slice, drive, g0, g1, n, sum);
+                 int64_t g1, int64_t n, int64_t ld, int64_t *sum) {
+  groupSums(slice, drive, g0, g1, n, ld, sum);
 }
 
 /// Real-valued column sums of noisy levels (row-major k x n floats), in
 /// double, rows in order: the same bits with or without AVX2 (no FMA).
 IMC_KERNEL_CLONES void noisyGroupSums(const float *slice, const int64_t *drive,
                                       int64_t g0, int64_t g1, int64_t n,
-                                      double *sum) {
+                                      int64_t ld, double *sum) {
   std::fill(sum, sum + n, 0.0);
   for (int64_t r = g0; r < g1; ++r) {
     if (!drive[r])
       continue;
     const double dr = double(drive[r]);
-    const float *d = slice + r * n;
+    const float *d = slice + r * ld;
     for (int64_t c = 0; c < n; ++c)
       sum[c] += dr * double(d[c]);
   }
@@ -205,11 +205,11 @@ double XbarConfig::adcStep() const {
 }
 
 int64_t adcConvert(int64_t v, const XbarConfig &cfg) {
-  const int64_t l = cfg.adcMaxCode();
+  const int64_t l = cfg.adcMaxCode(), lo = cfg.adcMinCode();
   const double step = cfg.adcStep();
   if (step == 1.0)
-    return std::clamp(v, -l, l);
-  return quantize(double(v), step, l);
+    return std::clamp(v, lo, l);
+  return std::max(lo, quantize(double(v), step, l));
 }
 
 CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
@@ -222,25 +222,28 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   }
   const int64_t lw = (int64_t(1) << (cfg.weightBits - 1)) - 1;
   const int64_t s = cfg.slices(), mask = (int64_t(1) << cfg.cellBits) - 1;
+  // The offset mapping's reference column is column n of the slice that
+  // holds bit wb-1 (its other slices hold nothing there and are not read).
+  ld = n + cfg.referenceColumns();
+  refSlice = cfg.referenceColumns() ? cfg.referenceSlice() : -1;
   scaleW = hw::weightScales(w, k, n, n, cfg.weightBits);
-  sliceDiff.assign(s * k * n, 0);
+  sliceDiff.assign(s * k * ld, 0);
   // A conversion can never exceed the ADC's codes: it is exact, and the
   // bit-serial sum collapses to one dot product of codes (mvmQuantized).
   const bool exact = !noise && cfg.adcFullScale() <= cfg.adcMaxCode();
   if (exact)
     codes.assign(k * n, 0);
-  for (int64_t r = 0; r < k; ++r)
+  for (int64_t r = 0; r < k; ++r) {
     for (int64_t c = 0; c < n; ++c) {
       const int64_t q = quantize(double(w[r * n + c]), scaleW[c], lw);
       if (exact)
         codes[r * n + c] = int16_t(q);
-      const int64_t pos = q > 0 ? q : 0, neg = q < 0 ? -q : 0;
-      for (int64_t sl = 0; sl < s; ++sl) {
-        const int64_t shift = sl * cfg.cellBits;
-        sliceDiff[(sl * k + r) * n + c] =
-            int16_t(((pos >> shift) & mask) - ((neg >> shift) & mask));
-      }
+      for (int64_t sl = 0; sl < s; ++sl)
+        sliceDiff[(sl * k + r) * ld + c] = int16_t(cfg.sliceValue(q, sl));
     }
+    if (refSlice >= 0)
+      sliceDiff[(refSlice * k + r) * ld + n] = int16_t(cfg.referenceLevel());
+  }
   if (!noise)
     return;
   seed = noise->seed;
@@ -253,6 +256,7 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   // depend on how many.
   const DeviceModel &dev = *noise->model;
   const double gStep = dev.gmax() / double(mask);
+  const bool pairs = cfg.mapping == hw::WeightMapping::Differential;
   levelDiff.assign(sliceDiff.size(), 0.0f);
   std::vector<double> prog0(sliceDiff.size()), progT(sliceDiff.size());
   const ReadTime readAt = dev.readTime(noise->driftTime);
@@ -262,10 +266,20 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
   auto programRows = [&](int64_t r0, int64_t r1) {
     for (int64_t r = r0; r < r1; ++r) {
       Rng rng(mixSeed(noise->seed ^ mixSeed(uint64_t(r) + 1)));
-      for (int64_t c = 0; c < n; ++c) {
+      for (int64_t c = 0; c < ld; ++c) {
         for (int64_t sl = 0; sl < s; ++sl) {
+          if (c == n && sl != refSlice)
+            continue; // the reference column has cells in one slice only
+          const int64_t at = (sl * k + r) * ld + c, d = sliceDiff[at];
+          if (!pairs) { // one cell per slice, at its level
+            const Cell cell = dev.program(levels[d], rng);
+            const double g = dev.read(cell, readAt, rng);
+            levelDiff[at] = float(g / gStep);
+            prog0[at] = cell.gProg / gStep;
+            progT[at] = g / gStep;
+            continue;
+          }
           // One side of each pair holds the slice's level, the other 0.
-          const int64_t at = (sl * k + r) * n + c, d = sliceDiff[at];
           const Cell cp = dev.program(levels[d > 0 ? d : 0], rng);
           const Cell cn = dev.program(levels[d < 0 ? -d : 0], rng);
           const double gp = dev.read(cp, readAt, rng);
@@ -278,13 +292,15 @@ CrossbarTile::CrossbarTile(const float *w, int64_t rows, int64_t cols,
     }
   };
   parallelRanges(k, k * n * s < 4096 ? 1 : simThreads(), programRows);
-  // The drift-compensation probe, summed in a fixed order.
+  // The drift-compensation probe of the weight columns, summed in a fixed
+  // order.
   std::vector<double> probe0(n, 0.0), probeT(n, 0.0);
   for (int64_t r = 0; r < k; ++r)
     for (int64_t c = 0; c < n; ++c)
       for (int64_t sl = 0; sl < s; ++sl) {
-        const double weight = double(int64_t(1) << (sl * cfg.cellBits));
-        const int64_t at = (sl * k + r) * n + c;
+        const double weight =
+            double(cfg.sliceSign(sl) * (int64_t(1) << cfg.sliceShift(sl)));
+        const int64_t at = (sl * k + r) * ld + c;
         probe0[c] += weight * prog0[at];
         probeT[c] += weight * progT[at];
       }
@@ -338,14 +354,15 @@ void CrossbarTile::mvmIdeal(const float *x, float *y) const {
 }
 
 void CrossbarTile::irDropSums(const int64_t *drive, int64_t g0, int64_t g1,
-                              int64_t s, double *sums,
+                              int64_t s, int64_t cols, double *sums,
                               std::vector<double> &scratch) const {
   // Each pair is two bit lines; a cell's level sits on the side its sign
-  // names. Along a bit line, with the sense amplifier next to row g0, the
-  // wire segment p (between rows g0+p-1 and g0+p) carries J_p = sum_{q >= p}
+  // names (single-ended columns: every level is on the positive side).
+  // Along a bit line, with the sense amplifier next to row g0, the wire
+  // segment p (between rows g0+p-1 and g0+p) carries J_p = sum_{q >= p}
   // i_q, the node of row p drops by r U_p with U_p = sum_{s <= p} J_s, and
   // to first order row p loses G_p r U_p of its current i_p = drive_p G_p.
-  const int64_t rowsInGroup = g1 - g0;
+  const int64_t rowsInGroup = g1 - g0, n = cols;
   const double p = double(cfg.parallelRows);
   const double lambda =
       irDrop / (double((int64_t(1) << cfg.cellBits) - 1) * p * (p + 1) / 2);
@@ -353,7 +370,7 @@ void CrossbarTile::irDropSums(const int64_t *drive, int64_t g0, int64_t g1,
   double *jPos = scratch.data(), *jNeg = jPos + n; // running J
   double *rowsJ = scratch.data() + 2 * n;          // J per row
   for (int64_t r = g1 - 1; r >= g0; --r) {
-    const float *d = levelDiff.data() + (s * k + r) * n;
+    const float *d = levelDiff.data() + (s * k + r) * ld;
     const double dr = double(drive[r]);
     double *row = rowsJ + 2 * (r - g0) * n;
     for (int64_t c = 0; c < n; ++c) {
@@ -370,7 +387,7 @@ void CrossbarTile::irDropSums(const int64_t *drive, int64_t g0, int64_t g1,
   std::fill(jPos, jPos + 2 * n, 0.0);
   std::fill(sums, sums + n, 0.0);
   for (int64_t r = g0; r < g1; ++r) {
-    const float *d = levelDiff.data() + (s * k + r) * n;
+    const float *d = levelDiff.data() + (s * k + r) * ld;
     const double dr = double(drive[r]);
     const double *row = rowsJ + 2 * (r - g0) * n;
     for (int64_t c = 0; c < n; ++c) {
@@ -389,61 +406,72 @@ void CrossbarTile::irDropSums(const int64_t *drive, int64_t g0, int64_t g1,
 // mvmQuantized worse (measured with callgrind on the e2e CNN).
 [[gnu::noinline]] bool
 CrossbarTile::noisyConversion(const int64_t *drive, int64_t g0, int64_t g1,
-                              int64_t s, int shift, bool last, Rng *outRng,
-                              int64_t *acc, std::vector<double> &sums,
+                              int64_t s, int64_t cols, int shift, int64_t sign,
+                              bool last, Rng *outRng, int64_t *acc,
+                              std::vector<double> &sums,
                               std::vector<double> &scratch) const {
   // Real-valued column sums (level units), then the same ADC.
   double *sum = sums.data();
   if (irDrop > 0) {
-    irDropSums(drive, g0, g1, s, sum, scratch);
+    irDropSums(drive, g0, g1, s, cols, sum, scratch);
   } else {
-    noisyGroupSums(levelDiff.data() + s * k * n, drive, g0, g1, n, sum);
+    noisyGroupSums(levelDiff.data() + s * k * ld, drive, g0, g1, cols, ld,
+                   sum);
   }
   if (outRng) {
     const double sigma =
         outputNoise * cfg.adcRange * double(cfg.adcFullScale());
-    for (int64_t c = 0; c < n; ++c)
+    for (int64_t c = 0; c < cols; ++c)
       sum[c] += sigma * gaussian(*outRng);
   }
-  const double l = double(cfg.adcMaxCode());
+  const double l = double(cfg.adcMaxCode()), lo = double(cfg.adcMinCode());
   const double step = cfg.adcStep();
-  const int64_t weight = int64_t(1) << shift;
+  const int64_t weight = sign * (int64_t(1) << shift);
   if (last) {          // nothing will be redone: no need to know about clipping
     if (step == 1.0) { // x / 1 == x: skip the division
-      for (int64_t c = 0; c < n; ++c)
-        acc[c] += clampCode(roundHalfEven(sum[c]), l) * weight;
+      for (int64_t c = 0; c < cols; ++c)
+        acc[c] += clampCode(roundHalfEven(sum[c]), lo, l) * weight;
     } else {
-      for (int64_t c = 0; c < n; ++c)
-        acc[c] += clampCode(roundHalfEven(sum[c] / step), l) * weight;
+      for (int64_t c = 0; c < cols; ++c)
+        acc[c] += clampCode(roundHalfEven(sum[c] / step), lo, l) * weight;
     }
     return false;
   }
   bool clipped = false;
-  for (int64_t c = 0; c < n; ++c) {
+  for (int64_t c = 0; c < cols; ++c) {
     const double q = roundHalfEven(sum[c] / step);
     clipped |= std::fabs(q) > l;
-    acc[c] += clampCode(q, l) * weight;
+    acc[c] += clampCode(q, lo, l) * weight;
   }
   return clipped;
 }
 
 int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
                                    Rng *outRng) const {
-  const int64_t la = (int64_t(1) << (cfg.inputBits - 1)) - 1;
+  const int64_t la = cfg.inputMaxCode();
   double absMax = 0.0;
   for (int64_t r = 0; r < k; ++r)
     absMax = std::max(absMax, std::fabs(double(x[r])));
   // inputBound * absMax is exact for the default bound 1.
   const double scaleX = (cfg.inputBound * absMax) / double(la);
+  // Unsigned inputs: a negative value (which the compiler proved cannot
+  // occur) would drive nothing.
+  auto codesOf = [&](double scale, int32_t *q) {
+    quantizeRow(x, k, scale, la, q);
+    if (cfg.unsignedInput)
+      for (int64_t r = 0; r < k; ++r)
+        q[r] = q[r] < 0 ? 0 : q[r];
+  };
 
   if (!codes.empty()) {
     // Every conversion is exact (|v| <= FS <= L: code = v, step 1), so
-    // acc = sum_{j,g,s} v 2^(dj + cs) = sum_k qx_k q_k (the chunks and
-    // slices recombine to the codes): the same integer as the bit-serial
-    // loop below, computed as one dot product. Nothing can clip, so bound
+    // acc = sum_{j,g,s} +-v 2^(dj + shift_s) (- the reference column's) =
+    // sum_k qx_k q_k (the chunks and slices recombine to the codes, for
+    // every weight mapping): the same integer as the bit-serial loop
+    // below, computed as one dot product. Nothing can clip, so bound
     // management never retries.
     std::vector<int32_t> q32(k);
-    quantizeRow(x, k, scaleX, la, q32.data());
+    codesOf(scaleX, q32.data());
     std::vector<int64_t> acc(n, 0);
     const int64_t lw = (int64_t(1) << (cfg.weightBits - 1)) - 1;
     if (double(k) * double(la) * double(lw) < 2147483647.0) {
@@ -462,18 +490,20 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
 
   const int64_t cycles = cfg.cycles(), slices = cfg.slices();
   const int64_t dmask = (int64_t(1) << cfg.dacBits) - 1;
-  const int64_t l = cfg.adcMaxCode();
+  const int64_t l = cfg.adcMaxCode(), lo = cfg.adcMinCode();
   const double step = cfg.adcStep();
   const bool lossless = step == 1.0;
   const bool noisy = !levelDiff.empty();
-  std::vector<int64_t> qx(k), acc(n), colSum(n), drive(k);
-  std::vector<double> noisySum(n), scratch;
+  // Columns ld = n + the reference column; acc[n] gathers the reference's
+  // conversions, subtracted from every column's at the end.
+  std::vector<int64_t> qx(k), acc(ld), colSum(ld), drive(k);
+  std::vector<double> noisySum(ld), scratch;
   // The integer path sums in the narrowest type that holds FS.
   const int64_t fs = cfg.adcFullScale();
   const int width = fs <= INT16_MAX ? 16 : fs <= INT32_MAX ? 32 : 64;
   std::vector<int32_t> drive32(noisy ? 0 : k), drive32q(k);
-  std::vector<int16_t> sum16(width == 16 ? n : 0);
-  std::vector<int32_t> sum32(width == 32 ? n : 0);
+  std::vector<int16_t> sum16(width == 16 ? ld : 0);
+  std::vector<int32_t> sum32(width == 32 ? ld : 0);
 
   // Bound management: while a try clips, redo the vector with its input
   // halved (the scale doubled); the last try keeps its clipped codes.
@@ -481,8 +511,8 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
   int64_t retries = 0;
   for (;;) {
     const bool last = retries == cfg.bmMaxIterations || scale == 0.0;
-    // Signed input codes; chunk j of row r is sign * ((|q| >> d j) & dmask).
-    quantizeRow(x, k, scale, la, drive32q.data());
+    // Input codes; chunk j of row r is sign * ((|q| >> d j) & dmask).
+    codesOf(scale, drive32q.data());
     std::copy(drive32q.begin(), drive32q.end(), qx.begin());
     std::fill(acc.begin(), acc.end(), 0);
     bool clipped = false, redo = false;
@@ -504,32 +534,40 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
                                    [](int64_t d) { return d == 0; }))
           continue;
         for (int64_t s = 0; s < slices && !redo; ++s) {
-          const int shift = int(j * cfg.dacBits + s * cfg.cellBits);
+          const int shift = int(j * cfg.dacBits + cfg.sliceShift(s));
+          const int64_t sign = cfg.sliceSign(s);
+          // The reference column is read with its slice only.
+          const int64_t cols = s == refSlice ? ld : n;
           if (noisy) {
-            clipped |= noisyConversion(drive.data(), g0, g1, s, shift, last,
-                                       outRng, acc.data(), noisySum, scratch);
+            clipped |= noisyConversion(drive.data(), g0, g1, s, cols, shift,
+                                       sign, last, outRng, acc.data(),
+                                       noisySum, scratch);
           } else {
-            const int16_t *slice = sliceDiff.data() + s * k * n;
+            const int16_t *slice = sliceDiff.data() + s * k * ld;
             if (width == 16) {
-              groupSums16(slice, drive32.data(), g0, g1, n, sum16.data());
-              std::copy(sum16.begin(), sum16.end(), colSum.begin());
+              groupSums16(slice, drive32.data(), g0, g1, cols, ld,
+                          sum16.data());
+              std::copy(sum16.begin(), sum16.begin() + cols, colSum.begin());
             } else if (width == 32) {
-              groupSums32(slice, drive32.data(), g0, g1, n, sum32.data());
-              std::copy(sum32.begin(), sum32.end(), colSum.begin());
+              groupSums32(slice, drive32.data(), g0, g1, cols, ld,
+                          sum32.data());
+              std::copy(sum32.begin(), sum32.begin() + cols, colSum.begin());
             } else {
-              groupSums64(slice, drive32.data(), g0, g1, n, colSum.data());
+              groupSums64(slice, drive32.data(), g0, g1, cols, ld,
+                          colSum.data());
             }
+            const int64_t weight = sign * (int64_t(1) << shift);
             // Only a try that may be redone needs to know about clipping.
             if (lossless && last) {
-              for (int64_t c = 0; c < n; ++c)
-                acc[c] += std::clamp(colSum[c], -l, l) * (int64_t(1) << shift);
+              for (int64_t c = 0; c < cols; ++c)
+                acc[c] += std::clamp(colSum[c], lo, l) * weight;
             } else {
-              for (int64_t c = 0; c < n; ++c) {
+              for (int64_t c = 0; c < cols; ++c) {
                 int64_t code = colSum[c];
                 if (!lossless)
                   code = int64_t(roundHalfEven(double(code) / step));
                 clipped |= code > l || code < -l;
-                acc[c] += std::clamp(code, -l, l) * (int64_t(1) << shift);
+                acc[c] += std::clamp(code, lo, l) * weight;
               }
             }
           }
@@ -542,8 +580,9 @@ int64_t CrossbarTile::mvmQuantized(const float *x, float *y,
     ++retries;
     scale *= 2.0;
   }
+  const int64_t ref = refSlice >= 0 ? acc[n] : 0;
   for (int64_t c = 0; c < n; ++c)
-    y[c] = float((((double(acc[c]) * step) * scale) * scaleW[c]) * gdc);
+    y[c] = float((((double(acc[c] - ref) * step) * scale) * scaleW[c]) * gdc);
   return retries;
 }
 

@@ -503,6 +503,20 @@ TEST(CostTechnology, OneMvmWithBufferTraffic) {
 //===----------------------------------------------------------------------===//
 
 namespace {
+hw::XbarPrecision cellPrecision(
+    int64_t wb, int64_t cb,
+    hw::WeightMapping m = hw::WeightMapping::Differential) {
+  hw::XbarPrecision p;
+  p.weightBits = wb;
+  p.cellBits = cb;
+  p.mapping = m;
+  return p;
+}
+
+constexpr hw::WeightMapping kMappings[] = {hw::WeightMapping::Differential,
+                                           hw::WeightMapping::Offset,
+                                           hw::WeightMapping::TwosComplement};
+
 TEST(CellLevels, ByHand) {
   // A 2 x 2 block, 4-bit weights (Lw = 7), column scales 1/7 and 2/7:
   //   column 0: 1.0 -> 7, -0.5 -> -3.5 -> -4 (half to even)
@@ -510,17 +524,34 @@ TEST(CellLevels, ByHand) {
   // 1-bit cells: digit sums 3 + 1 + 1 + 3 = 8; 2-bit cells (digits of 7 =
   // 13_4: 1 + 3; of 4 = 10_4: 1; of 1: 1): 4 + 1 + 1 + 4 = 10.
   const float w[] = {1.0f, 0.3f, -0.5f, 2.0f};
-  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, 4, 1), 8);
-  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, 4, 2), 10);
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, cellPrecision(4, 1)), 8);
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, cellPrecision(4, 2)), 10);
   // 3-bit cells: one slice, the magnitudes 7 + 4 + 1 + 7 = 19.
-  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, 4, 3), 19);
-  // Row blocks of 1: every column's one weight is its own max -> 7 each.
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, cellPrecision(4, 3)), 19);
+  // Offset: u = q + 8 = 15, 4, 9, 15; 1-bit cells 4 + 1 + 2 + 4 = 11;
+  // 2-bit cells (15 = 33_4, 4 = 10_4, 9 = 21_4) 6 + 1 + 3 + 6 = 16.
+  const hw::WeightMapping off = hw::WeightMapping::Offset;
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, cellPrecision(4, 1, off)), 11);
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, cellPrecision(4, 2, off)), 16);
+  // Two's complement: the 3 low bits (7 -> 111, -4 -> 100, 1, 7) and the
+  // sign cell of -4: 1-bit cells 3 + (1 + 1) + 1 + 3 = 9; 2-bit cells
+  // (7 = 13_4, 4 = 10_4) 4 + (1 + 1) + 1 + 4 = 11.
+  const hw::WeightMapping twos = hw::WeightMapping::TwosComplement;
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, cellPrecision(4, 1, twos)), 9);
+  EXPECT_EQ(hw::levelSum(w, 2, 2, 2, cellPrecision(4, 2, twos)), 11);
+  // Row blocks of 1: every column's one weight is its own max -> 7 each,
+  // or -7 for -0.5 (u = 1, two's complement 1001).
   const hw::LevelTable t = hw::levelSums(w, 2, 2, 1);
-  EXPECT_EQ(t[hw::levelIndex(4, 3)], 4 * 7);
-  EXPECT_EQ(t[hw::levelIndex(4, 1)], 4 * 3);
-  // Zeros and an all-zero column program nothing.
+  EXPECT_EQ(t[hw::levelIndex(hw::WeightMapping::Differential, 4, 3)], 4 * 7);
+  EXPECT_EQ(t[hw::levelIndex(hw::WeightMapping::Differential, 4, 1)], 4 * 3);
+  EXPECT_EQ(t[hw::levelIndex(off, 4, 1)], 3 * 4 + 1);
+  EXPECT_EQ(t[hw::levelIndex(twos, 4, 1)], 3 * 3 + 2);
+  // Zeros and an all-zero column program nothing (differential, two's
+  // complement), or the offset (2^(wb-1): one level a weight).
   const float z[] = {0.0f, 0.0f, 0.0f, 0.0f};
-  EXPECT_EQ(hw::levelSum(z, 2, 2, 2, 8, 2), 0);
+  EXPECT_EQ(hw::levelSum(z, 2, 2, 2, cellPrecision(8, 2)), 0);
+  EXPECT_EQ(hw::levelSum(z, 2, 2, 2, cellPrecision(8, 2, twos)), 0);
+  EXPECT_EQ(hw::levelSum(z, 2, 2, 2, cellPrecision(8, 3, off)), 4 * 2);
 }
 
 TEST(CellLevels, TiesNaNsAndInfinitiesCountAsTheSimulatorCodesThem) {
@@ -537,22 +568,25 @@ TEST(CellLevels, TiesNaNsAndInfinitiesCountAsTheSimulatorCodesThem) {
   // quantize() (levelSum) at every precision and height.
   for (int64_t tileRows : {1, 2, 3}) {
     const hw::LevelTable t = hw::levelSums(w, 3, 6, tileRows);
-    for (int64_t wb = 2; wb <= 16; ++wb)
-      for (int64_t cb = 1; cb <= 8; ++cb) {
-        int64_t sum = 0;
-        for (int64_t r0 = 0; r0 < 3; r0 += tileRows)
-          sum += hw::levelSum(&w[r0 * 6], std::min<int64_t>(tileRows, 3 - r0),
-                              6, 6, wb, cb);
-        ASSERT_EQ(t[hw::levelIndex(wb, cb)], sum)
-            << wb << " " << cb << " " << tileRows;
-      }
+    for (hw::WeightMapping m : kMappings)
+      for (int64_t wb = 2; wb <= 16; ++wb)
+        for (int64_t cb = 1; cb <= 8; ++cb) {
+          int64_t sum = 0;
+          for (int64_t r0 = 0; r0 < 3; r0 += tileRows)
+            sum += hw::levelSum(&w[r0 * 6],
+                                std::min<int64_t>(tileRows, 3 - r0), 6, 6,
+                                cellPrecision(wb, cb, m));
+          ASSERT_EQ(t[hw::levelIndex(m, wb, cb)], sum)
+              << int(m) << " " << wb << " " << cb << " " << tileRows;
+        }
   }
   // By hand at 4 bits, 3-bit cells (the magnitude itself), one block:
   // column 0 (max 7, scale 1): 7, 1.5 -> 2, 3.5 -> 4 = 13; column 1 (inf):
   // 0 + 0 + NaN -> 0 = 0; column 2: 0; column 3 (max 6.5, scale 6.5/7):
   // 0.5 * 7/6.5 = 0.54 -> 1, 2.5 * 7/6.5 = 2.69 -> 3, 7 = 11; column 4 (max
   // 6.5): 3 * 7/6.5 = 3.23 -> 3, NaN -> 0, 7 = 10; column 5: 0.
-  EXPECT_EQ(hw::levelSum(w, 3, 6, 6, 4, 3), 13 + 0 + 0 + 11 + 10 + 0);
+  EXPECT_EQ(hw::levelSum(w, 3, 6, 6, cellPrecision(4, 3)),
+            13 + 0 + 0 + 11 + 10 + 0);
 }
 
 TEST(CellLevels, TablesMatchTheCodesOfEveryBlock) {
@@ -564,33 +598,45 @@ TEST(CellLevels, TablesMatchTheCodesOfEveryBlock) {
   std::vector<float> w(size_t(k * n));
   for (float &v : w)
     v = dist(rng);
+  auto digits = [](int64_t q, int64_t cb) {
+    int64_t d = 0;
+    for (; q > 0; q >>= cb)
+      d += q & ((int64_t(1) << cb) - 1);
+    return d;
+  };
   for (int64_t tileRows : {1, 8, 16, 37, 64}) {
     const hw::LevelTable t = hw::levelSums(w.data(), k, n, tileRows);
-    for (int64_t wb = 2; wb <= 16; ++wb)
-      for (int64_t cb = 1; cb <= 8; ++cb) {
-        int64_t blocks = 0, ref = 0;
-        for (int64_t r0 = 0; r0 < k; r0 += tileRows) {
-          const int64_t nr = std::min(tileRows, k - r0);
-          blocks += hw::levelSum(&w[size_t(r0 * n)], nr, n, n, wb, cb);
-          const int64_t lw = (int64_t(1) << (wb - 1)) - 1;
-          for (int64_t c = 0; c < n; ++c) {
-            double mx = 0;
-            for (int64_t r = r0; r < r0 + nr; ++r)
-              mx = std::max(mx, std::fabs(double(w[size_t(r * n + c)])));
-            for (int64_t r = r0; r < r0 + nr; ++r) {
-              int64_t q = std::llabs(int64_t(
-                  std::nearbyint(double(w[size_t(r * n + c)]) / (mx / lw))));
-              q = std::min(q, lw);
-              for (; q > 0; q >>= cb)
-                ref += q & ((int64_t(1) << cb) - 1);
+    for (hw::WeightMapping m : kMappings)
+      for (int64_t wb = 2; wb <= 16; ++wb)
+        for (int64_t cb = 1; cb <= 8; ++cb) {
+          int64_t blocks = 0, ref = 0;
+          const int64_t half = int64_t(1) << (wb - 1), lw = half - 1;
+          for (int64_t r0 = 0; r0 < k; r0 += tileRows) {
+            const int64_t nr = std::min(tileRows, k - r0);
+            blocks += hw::levelSum(&w[size_t(r0 * n)], nr, n, n,
+                                   cellPrecision(wb, cb, m));
+            for (int64_t c = 0; c < n; ++c) {
+              double mx = 0;
+              for (int64_t r = r0; r < r0 + nr; ++r)
+                mx = std::max(mx, std::fabs(double(w[size_t(r * n + c)])));
+              for (int64_t r = r0; r < r0 + nr; ++r) {
+                int64_t q = int64_t(
+                    std::nearbyint(double(w[size_t(r * n + c)]) / (mx / lw)));
+                q = std::clamp(q, -lw, lw);
+                if (m == hw::WeightMapping::Differential)
+                  ref += digits(std::llabs(q), cb);
+                else if (m == hw::WeightMapping::Offset)
+                  ref += digits(q + half, cb);
+                else
+                  ref += q < 0 ? digits(q + half, cb) + 1 : digits(q, cb);
+              }
             }
           }
+          ASSERT_EQ(t[hw::levelIndex(m, wb, cb)], blocks)
+              << "rows " << tileRows << " wb " << wb << " cb " << cb;
+          ASSERT_EQ(blocks, ref)
+              << "rows " << tileRows << " wb " << wb << " cb " << cb;
         }
-        ASSERT_EQ(t[hw::levelIndex(wb, cb)], blocks)
-            << "rows " << tileRows << " wb " << wb << " cb " << cb;
-        ASSERT_EQ(blocks, ref)
-            << "rows " << tileRows << " wb " << wb << " cb " << cb;
-      }
   }
 }
 } // namespace

@@ -49,6 +49,14 @@ inline XbarConfig withInputBound(XbarConfig c, double bound) {
   return c;
 }
 
+/// `c` with another weight mapping and input sign.
+inline XbarConfig withMapping(XbarConfig c, hw::WeightMapping m,
+                              bool unsignedInput = false) {
+  c.mapping = m;
+  c.unsignedInput = unsignedInput;
+  return c;
+}
+
 /// Round half to even via the FPU (the default rounding mode).
 inline double refRne(double x) { return std::nearbyint(x); }
 
@@ -72,70 +80,118 @@ inline int64_t ceilDivRef(int64_t a, int64_t b) {
 
 inline int64_t pow2(int64_t e) { return int64_t(1) << e; }
 
-/// W is K x N row-major, x is K; returns y (N).
+/// W is K x N row-major, x is K; returns y (N). The weight mappings and
+/// unsigned inputs as docs/quantization.md words them.
 inline std::vector<float> referenceMvm(const std::vector<float> &w,
                                        int64_t kRows, int64_t nCols,
                                        const float *x, const XbarConfig &c) {
+  using hw::WeightMapping;
+  const bool offset = c.mapping == WeightMapping::Offset;
+  const bool twos = c.mapping == WeightMapping::TwosComplement;
   const int64_t lw = pow2(c.weightBits - 1) - 1;
-  const int64_t la = pow2(c.inputBits - 1) - 1;
-  const int64_t slices = ceilDivRef(c.weightBits - 1, c.cellBits);
-  const int64_t cycles = ceilDivRef(c.inputBits - 1, c.dacBits);
+  const int64_t la = c.unsignedInput ? pow2(c.inputBits) - 1
+                                     : pow2(c.inputBits - 1) - 1;
+  // Weight columns per weight: the magnitude's (differential), u = q +
+  // 2^(wb-1)'s (offset), the low wb-1 bits' and the sign's (two's
+  // complement).
+  const int64_t lowSlices = ceilDivRef(c.weightBits - 1, c.cellBits);
+  const int64_t slices = offset ? ceilDivRef(c.weightBits, c.cellBits)
+                         : twos ? lowSlices + 1
+                                : lowSlices;
+  const int64_t cycles = c.unsignedInput
+                             ? ceilDivRef(c.inputBits, c.dacBits)
+                             : ceilDivRef(c.inputBits - 1, c.dacBits);
   const int64_t fs =
       c.parallelRows * (pow2(c.dacBits) - 1) * (pow2(c.cellBits) - 1);
-  const int64_t l = pow2(c.adcBits - 1) - 1;
+  // Column sums are >= 0 only with unsigned inputs on single-ended columns:
+  // then the ADC's codes are 0 .. 2^b - 1, else -(2^(b-1) - 1) .. that.
+  const bool signedAdc = c.mapping == WeightMapping::Differential ||
+                         !c.unsignedInput;
+  const int64_t l = signedAdc ? pow2(c.adcBits - 1) - 1 : pow2(c.adcBits) - 1;
+  const int64_t lo = signedAdc ? -l : 0;
   // The ADC's range R = adc_range * FS: a step of 1 if it fits in the codes
   // (conversions exact up to the clamp at L), else R / L.
   const double range = c.adcRange * double(fs);
   const bool unitStep = range <= double(l);
   const double step = unitStep ? 1.0 : range / double(l);
+  auto adc = [&](int64_t v) {
+    if (unitStep)
+      return std::max(lo, std::min(l, v));
+    const double q = refRne(double(v) / step);
+    return int64_t(std::max(double(lo), std::min(double(l), q)));
+  };
 
-  // Step 2: input codes.
+  // Step 2: input codes (unsigned: negatives drive nothing).
   double xMax = 0;
   for (int64_t k = 0; k < kRows; ++k)
     xMax = std::max(xMax, std::fabs(double(x[k])));
   const double sx = (c.inputBound * xMax) / double(la);
   std::vector<int64_t> qx(kRows);
-  for (int64_t k = 0; k < kRows; ++k)
+  for (int64_t k = 0; k < kRows; ++k) {
     qx[k] = refQuantize(double(x[k]), sx, la);
+    if (c.unsignedInput && qx[k] < 0)
+      qx[k] = 0;
+  }
+  auto drive = [&](int64_t k, int64_t j) {
+    const int64_t mag = qx[k] < 0 ? -qx[k] : qx[k];
+    const int64_t chunk = (mag >> (c.dacBits * j)) % pow2(c.dacBits);
+    return qx[k] < 0 ? -chunk : chunk;
+  };
 
   std::vector<float> y(nCols);
   for (int64_t n = 0; n < nCols; ++n) {
-    // Step 1: this column's weight codes, as a differential pair.
+    // Step 1: this column's weight codes, and the value of each cell.
     double wMax = 0;
     for (int64_t k = 0; k < kRows; ++k)
       wMax = std::max(wMax, std::fabs(double(w[k * nCols + n])));
     const double sw = wMax / double(lw);
-    std::vector<int64_t> qPos(kRows), qNeg(kRows);
+    // cell[s][k], and the shift-and-add weight of slice s.
+    std::vector<std::vector<int64_t>> cell(slices,
+                                           std::vector<int64_t>(kRows));
+    std::vector<int64_t> sliceWeight(slices);
+    for (int64_t s = 0; s < slices; ++s)
+      sliceWeight[s] = twos && s == slices - 1 ? -pow2(c.weightBits - 1)
+                                               : pow2(c.cellBits * s);
     for (int64_t k = 0; k < kRows; ++k) {
       const int64_t q = refQuantize(double(w[k * nCols + n]), sw, lw);
-      qPos[k] = q > 0 ? q : 0;
-      qNeg[k] = q < 0 ? -q : 0;
+      for (int64_t s = 0; s < slices; ++s) {
+        if (offset) {
+          const int64_t u = q + pow2(c.weightBits - 1);
+          cell[s][k] = (u >> (c.cellBits * s)) % pow2(c.cellBits);
+        } else if (twos) {
+          const int64_t t = q < 0 ? q + pow2(c.weightBits) : q;
+          cell[s][k] = s == slices - 1
+                           ? t >> (c.weightBits - 1)
+                           : ((t % pow2(c.weightBits - 1)) >>
+                              (c.cellBits * s)) %
+                                 pow2(c.cellBits);
+        } else { // a differential pair: the sensed difference
+          const int64_t qPos = q > 0 ? q : 0, qNeg = q < 0 ? -q : 0;
+          cell[s][k] = (qPos >> (c.cellBits * s)) % pow2(c.cellBits) -
+                       (qNeg >> (c.cellBits * s)) % pow2(c.cellBits);
+        }
+      }
     }
-    // Steps 3 and 4.
+    // Steps 3 and 4; offset: the reference column (level 2^((wb-1) mod c)
+    // in every row, weight 2^(c floor((wb-1)/c))) is subtracted.
     int64_t acc = 0;
     for (int64_t j = 0; j < cycles; ++j)
-      for (int64_t g = 0; g < kRows; g += c.parallelRows)
+      for (int64_t g = 0; g < kRows; g += c.parallelRows) {
+        const int64_t g1 = std::min(kRows, g + c.parallelRows);
         for (int64_t s = 0; s < slices; ++s) {
           int64_t v = 0;
-          for (int64_t k = g; k < std::min(kRows, g + c.parallelRows); ++k) {
-            const int64_t mag = qx[k] < 0 ? -qx[k] : qx[k];
-            const int64_t chunk = (mag >> (c.dacBits * j)) % pow2(c.dacBits);
-            const int64_t sign = qx[k] < 0 ? -1 : 1;
-            const int64_t sliceP =
-                (qPos[k] >> (c.cellBits * s)) % pow2(c.cellBits);
-            const int64_t sliceN =
-                (qNeg[k] >> (c.cellBits * s)) % pow2(c.cellBits);
-            v += sign * chunk * (sliceP - sliceN);
-          }
-          int64_t code;
-          if (unitStep) {
-            code = std::max(-l, std::min(l, v));
-          } else {
-            double q = refRne(double(v) / step);
-            code = int64_t(std::max(double(-l), std::min(double(l), q)));
-          }
-          acc += code * pow2(c.dacBits * j + c.cellBits * s);
+          for (int64_t k = g; k < g1; ++k)
+            v += drive(k, j) * cell[s][k];
+          acc += adc(v) * sliceWeight[s] * pow2(c.dacBits * j);
         }
+        if (offset) {
+          int64_t v = 0;
+          for (int64_t k = g; k < g1; ++k)
+            v += drive(k, j) * pow2((c.weightBits - 1) % c.cellBits);
+          acc -= adc(v) * pow2(c.cellBits * ((c.weightBits - 1) / c.cellBits)) *
+                 pow2(c.dacBits * j);
+        }
+      }
     y[n] = float(((double(acc) * step) * sx) * sw);
   }
   return y;

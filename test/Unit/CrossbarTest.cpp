@@ -384,7 +384,19 @@ struct QuantCase {
   int64_t rows, cols, vectors;
   unsigned seed;
   bool zeroVector = false, zeroColumn = false, ties = false;
+  bool nonNegativeInput = false;
 };
+
+using imc::hw::WeightMapping;
+/// A case of the default target at another mapping and input sign
+/// (unsigned inputs are made non-negative unless `keepNegatives`).
+QuantCase mapped(const char *name, XbarConfig cfg, WeightMapping m,
+                 bool unsignedInput, unsigned seed, int64_t rows = 64,
+                 int64_t cols = 16, bool keepNegatives = false) {
+  QuantCase q{name, withMapping(cfg, m, unsignedInput), rows, cols, 3, seed};
+  q.nonNegativeInput = unsignedInput && !keepNegatives;
+  return q;
+}
 
 std::ostream &operator<<(std::ostream &os, const QuantCase &c) {
   return os << c.name;
@@ -403,6 +415,9 @@ TEST_P(QuantizedMvm, MatchesReferenceBitForBit) {
   // A few outliers so that most codes are small and some chunks are zero.
   w[rng() % w.size()] = 4.0f;
   x[rng() % x.size()] = -7.5f;
+  if (c.nonNegativeInput)
+    for (float &f : x)
+      f = std::fabs(f);
   if (c.zeroColumn)
     for (int64_t r = 0; r < c.rows; ++r)
       w[r * c.cols + c.cols / 2] = 0.0f;
@@ -489,7 +504,32 @@ INSTANTIATE_TEST_SUITE_P(
         QuantCase{"Ties", makeConfig(3, 1, 3, 1, 8, 4), 24, 6, 4, 27, false,
                   false, true},
         QuantCase{"TiesLossy", makeConfig(3, 1, 3, 1, 3, 8), 24, 6, 4, 28,
-                  false, false, true}),
+                  false, false, true},
+        // Weight mappings and unsigned inputs (docs/quantization.md): each
+        // lossless (the exact dot product of codes) and lossy (every
+        // conversion through the ADC, the reference column's too).
+        mapped("OffsetLossless", makeConfig(8, 2, 8, 1, 8, 32),
+               WeightMapping::Offset, false, 40),
+        mapped("OffsetLossy", makeConfig(8, 2, 8, 1, 6, 32),
+               WeightMapping::Offset, false, 41),
+        mapped("OffsetUnsignedLossy", makeConfig(8, 2, 8, 1, 6, 32),
+               WeightMapping::Offset, true, 42),
+        mapped("OffsetUnsignedCell1", makeConfig(8, 1, 8, 1, 5, 64),
+               WeightMapping::Offset, true, 43, 128, 16),
+        mapped("OffsetCell3Odd", makeConfig(7, 3, 6, 2, 7, 5),
+               WeightMapping::Offset, true, 44, 37, 11),
+        mapped("TwosLossless", makeConfig(8, 2, 8, 1, 8, 32),
+               WeightMapping::TwosComplement, false, 45),
+        mapped("TwosLossy", makeConfig(8, 2, 8, 1, 5, 32),
+               WeightMapping::TwosComplement, false, 46),
+        mapped("TwosUnsignedLossy", makeConfig(8, 1, 8, 1, 5, 64),
+               WeightMapping::TwosComplement, true, 47, 128, 16),
+        mapped("TwosCell3Odd", makeConfig(9, 3, 7, 3, 6, 7),
+               WeightMapping::TwosComplement, true, 48, 37, 11),
+        mapped("DifferentialUnsigned", makeConfig(8, 2, 8, 1, 6, 32),
+               WeightMapping::Differential, true, 49),
+        mapped("UnsignedNegativesDriveNothing", makeConfig(8, 2, 8, 1, 6, 32),
+               WeightMapping::Offset, true, 50, 64, 16, true)),
     [](const ::testing::TestParamInfo<QuantCase> &info) {
       return std::string(info.param.name);
     });

@@ -152,8 +152,17 @@ TEST_F(Verify, RejectsWrongOperandCount) {
 TEST_F(Verify, RejectsWrongAttributeCount) {
   Program p = mlp();
   p.code[1].attrs = {8, 1, 8};
-  EXPECT_THAT(expectInvalid(p), HasSubstr("(xbar.mvm): expects 4 attributes, "
-                                          "has 3"));
+  EXPECT_THAT(expectInvalid(p), HasSubstr("(xbar.mvm): expects 4 to 5 "
+                                          "attributes, has 3"));
+  p = mlp();
+  p.code[1].attrs = {8, 1, 8, 32, 0, 0};
+  EXPECT_THAT(expectInvalid(p), HasSubstr("(xbar.mvm): expects 4 to 5 "
+                                          "attributes, has 6"));
+  p = mlp();
+  p.code[0].attrs.push_back(0);
+  p.code[0].attrs.push_back(0);
+  EXPECT_THAT(expectInvalid(p), HasSubstr("(xbar.program): expects 3 to 4 "
+                                          "attributes, has 5"));
   p = mlp();
   p.code[3].attrs = {1};
   EXPECT_THAT(expectInvalid(p), HasSubstr("expects 0 attributes, has 1"));
@@ -237,6 +246,46 @@ TEST_F(Verify, XbarProgramBlockLimitedToTile) {
                         "target's tile of 128x9 weights at 8-bit weights on "
                         "1-bit cells"));
 
+  // Offset on 2-bit cells: 4 cells a weight and one reference column,
+  // (128 - 1) / 4 = 31 weight columns; two's complement: 4 + 1 cells,
+  // 128 / 5 = 25.
+  Program offset = p;
+  offset.code[0].attrs = {0, 8, 2, 1};
+  offset.values[1].shape = offset.values[2].shape = {128, 31};
+  offset.constants[0].data.assign(128 * 31, 0.25f);
+  offset.values[3].shape = offset.values[5].shape = offset.values[6].shape = {
+      2, 31};
+  offset.values[4].shape = {31};
+  offset.constants[1].data.assign(31, 1.0f);
+  EXPECT_EQ(verify(offset), "");
+  Program twos = offset;
+  twos.code[0].attrs[3] = 2;
+  EXPECT_THAT(expectInvalid(twos),
+              HasSubstr("(xbar.program): weight block 128x31 exceeds the "
+                        "target's tile of 128x25 weights at 8-bit weights on "
+                        "2-bit cells (twos_complement)"));
+  Program wider = offset; // 32 columns: one too many for offset
+  wider.values[1].shape = wider.values[2].shape = {128, 32};
+  wider.constants[0].data.assign(128 * 32, 0.25f);
+  wider.values[3].shape = wider.values[5].shape = wider.values[6].shape = {2,
+                                                                           32};
+  wider.values[4].shape = {32};
+  wider.constants[1].data.assign(32, 1.0f);
+  EXPECT_THAT(expectInvalid(wider),
+              HasSubstr("(xbar.program): weight block 128x32 exceeds the "
+                        "target's tile of 128x31 weights at 8-bit weights on "
+                        "2-bit cells (offset)"));
+  Program badMapping = offset;
+  badMapping.code[0].attrs[3] = 3;
+  EXPECT_THAT(expectInvalid(badMapping),
+              HasSubstr("(xbar.program): weight mapping must be 0 "
+                        "(differential), 1 (offset) or 2 (two's complement), "
+                        "got 3"));
+  Program badSign = p;
+  badSign.code[1].attrs.push_back(2);
+  EXPECT_THAT(expectInvalid(badSign),
+              HasSubstr("(xbar.mvm): unsigned input must be 0 or 1, got 2"));
+
   Program tall = p; // 129 rows
   tall.values[1].shape = tall.values[2].shape = {129, 16};
   tall.constants[0].data.assign(129 * 16, 0.25f);
@@ -314,9 +363,14 @@ TEST_F(Verify, XbarMvmsOfOneTileAgree) {
   p.code.push_back({Opcode::XbarMvm, 1, {2, 0}, y2, {8, 1, 6, 32}});
   EXPECT_THAT(expectInvalid(p),
               HasSubstr("CODE: instruction 4 (xbar.mvm) reads tile %2 at "
-                        "other input/DAC/ADC bits or parallel rows than an "
-                        "earlier xbar.mvm of that tile"));
+                        "other input/DAC/ADC bits, parallel rows or input "
+                        "sign than an earlier xbar.mvm of that tile"));
   p.code.back().attrs = {8, 1, 8, 32};
+  EXPECT_EQ(verify(p), "");
+  // The input sign is part of the tile's precision too (absent = signed).
+  p.code.back().attrs = {8, 1, 8, 32, 1};
+  EXPECT_THAT(expectInvalid(p), HasSubstr("or input sign than an earlier"));
+  p.code.back().attrs = {8, 1, 8, 32, 0};
   EXPECT_EQ(verify(p), "");
 }
 

@@ -95,14 +95,15 @@ public:
   /// Chip area (docs/cost-model.md#area).
   const Area &area() const { return ar; }
 
-  /// A tile whose programmed levels are not known: each magnitude cell is
-  /// taken at the middle level (2^c - 1) / 2.
+  /// A tile whose programmed levels are not known: one cell per slice of
+  /// each weight is taken at the middle level (2^c - 1) / 2.
   static constexpr int64_t kUnknownLevels = -1;
   /// One crossbar MVM: `vectors` input vectors through a tile that holds a
   /// `rows` x `weightCols` block of weights (rows <= target rows, weightCols
   /// <= the weight columns an array holds at that precision), at precision
   /// `p` (the instruction's; the target's by default), programmed with
-  /// `levels` conductance levels in all (hw::levelSum). Includes the buffer
+  /// `levels` conductance levels in its weight cells (hw::levelSum; the
+  /// offset mapping's reference column is added here). Includes the buffer
   /// traffic of its inputs and outputs.
   Cost crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
                    const hw::XbarPrecision &p,
@@ -116,7 +117,8 @@ public:
   /// (docs/cost-model.md, "Cell reads").
   double arrayReadPJ(int64_t vectors, int64_t rows, int64_t weightCols,
                      const hw::XbarPrecision &p, int64_t levels) const;
-  /// Programming a `rows` x `weightCols` weight block into one tile.
+  /// Programming a `rows` x `weightCols` weight block into one tile (and
+  /// the offset mapping's reference column with it).
   Cost crossbarProgram(int64_t rows, int64_t weightCols,
                        const hw::XbarPrecision &p) const;
   Cost crossbarProgram(int64_t rows, int64_t weightCols) const {

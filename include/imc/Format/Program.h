@@ -31,7 +31,9 @@ namespace imc::format {
 constexpr char kMagic[4] = {'I', 'M', 'C', 'B'};
 constexpr uint16_t kVersionMajor = 1;
 /// 1.1: a constant may hold one element for a value of any size (a splat).
-constexpr uint16_t kVersionMinor = 1;
+/// 1.2: xbar.program may carry a 4th attribute (the weight mapping) and
+/// xbar.mvm a 5th (unsigned input codes).
+constexpr uint16_t kVersionMinor = 2;
 
 /// Most elements a tensor or tile value may have (16 GiB of f32).
 constexpr int64_t kMaxTensorElements = int64_t(1) << 32;
@@ -55,8 +57,9 @@ enum class Opcode : uint16_t {
   InsertSlice = 3,  ///< (src, dest) -> dest'; attrs: offsets (one per dim)
   // Analog crossbar.
   XbarProgram = 16,    ///< (weights KxN) -> tile; attrs: tile, wbits, cbits
+                       ///< [, weight mapping (hw::WeightMapping; 0)]
   XbarMvm = 17,        ///< (tile, x MxK) -> MxN; attrs: abits, dbits, adcbits,
-                       ///< parallel_rows
+                       ///< parallel_rows [, unsigned input (0 | 1; 0)]
   XbarAccumulate = 18, ///< (p0, p1, ...) -> sum
   // Digital processing unit.
   DpuAdd = 32,
@@ -89,6 +92,8 @@ struct OpcodeInfo {
   int operands;
   int attrs; ///< -1: one per dimension of the result; -2: opcode-specific
   const char *attrNames; ///< comma-separated, for listings
+  /// Trailing attributes that may be left out (at their default 0).
+  int optionalAttrs = 0;
 };
 
 /// Returns the info for a raw opcode value, or nullptr if it is unknown.
@@ -129,8 +134,8 @@ struct Program {
   std::vector<Instr> code;
   uint32_t entryName = 0; ///< index into strings
   std::vector<uint32_t> inputs, outputs;
-  /// Set by deserialize (the file's version); serialize always writes
-  /// kVersionMajor.kVersionMinor.
+  /// Set by deserialize (the file's version); serialize writes
+  /// kVersionMajor.minorVersionNeeded().
   uint16_t versionMajor = kVersionMajor, versionMinor = kVersionMinor;
 };
 
@@ -140,6 +145,11 @@ uint32_t crc32(const uint8_t *data, size_t size);
 /// Why `s` may not be a program string (longer than kMaxStringBytes, or not
 /// UTF-8), or an empty string.
 std::string checkString(const std::string &s);
+
+/// The oldest 1.x minor version that can read `p`: 2 when an xbar
+/// instruction carries a 1.2 attribute, else 1 (so that a program that
+/// uses none of 1.2 is byte for byte what 1.1 wrote).
+uint16_t minorVersionNeeded(const Program &p);
 
 /// Encodes a program. The layout is docs/binary-format.md.
 std::vector<uint8_t> serialize(const Program &p);
@@ -164,6 +174,16 @@ std::string verifyProgram(const Program &p, const hw::Target &t);
 /// precision than the next.
 std::vector<hw::XbarPrecision> tilePrecisions(const Program &p,
                                               const hw::Target &t);
+
+/// Which values are non-negative whatever the program's inputs and
+/// constants (docs/quantization.md, "Unsigned inputs"), per value id: the
+/// results of dpu.relu, of dpu.max with such an operand, of empty, and of
+/// the instructions that only move, gather, pool, scale by, add or
+/// multiply such values. Constants count as signed: a profile's program has
+/// no constant data, and the compiler's analysis (ImcToXbar) decides the
+/// same way. The compiler runs an xbar.mvm on unsigned input codes when
+/// the target allows it and its input is one of these.
+std::vector<char> nonNegativeValues(const Program &p);
 
 /// Index of the last instruction that reads each value; kNeverRead for
 /// values no instruction reads. Program results are read at the end, by

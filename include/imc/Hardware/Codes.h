@@ -48,6 +48,13 @@ inline int64_t clampCode(double q, double l) {
   return int64_t(q < -l ? -l : q > l ? l : q);
 }
 
+/// A rounded value clipped to the codes [lo, hi] (an unsigned ADC's: lo =
+/// 0); NaN gives code 0.
+inline int64_t clampCode(double q, double lo, double hi) {
+  q = q == q ? q : 0.0;
+  return int64_t(q < lo ? lo : q > hi ? hi : q);
+}
+
 /// Symmetric quantization of one value to a signed code in [-L, L]; 0 for a
 /// zero scale and for NaN (a NaN input, or inf / inf). Inline: it runs once
 /// per input element of every MVM.
@@ -73,25 +80,34 @@ std::vector<double> columnAbsMax(const float *w, int64_t rows, int64_t cols,
 std::vector<double> weightScales(const float *w, int64_t rows, int64_t cols,
                                  int64_t ld, int64_t weightBits);
 
-/// Sum of the conductance levels a tile holding that block is programmed
-/// with at `weightBits` and `cellBits`: over its weights, the sum of the
-/// base-2^cellBits digits of |q| (the slices of the magnitude side of each
-/// differential pair; the other side is at level 0).
+/// Sum of the conductance levels the weight cells of a tile holding that
+/// block are programmed with at precision `p` (its weight bits, cell bits
+/// and mapping): over its weights, sum_s |p.sliceValue(q, s)| (a
+/// differential pair's other side is at level 0). The offset mapping's
+/// reference column is not included (rows x p.referenceLevel()).
 int64_t levelSum(const float *w, int64_t rows, int64_t cols, int64_t ld,
-                 int64_t weightBits, int64_t cellBits);
+                 const XbarPrecision &p);
 
-/// levelSum for every weight and cell precision at once, summed over the
-/// row blocks [r0, r0 + tileRows) of a `rows` x `cols` matrix (the tiles
-/// imc-tile makes of it: column blocks do not change a column's scale, and
-/// all-zero blocks add nothing). Indexed by levelIndex.
+/// levelSum for every weight mapping, weight and cell precision at once,
+/// summed over the row blocks [r0, r0 + tileRows) of a `rows` x `cols`
+/// matrix (the tiles imc-tile makes of it: column blocks do not change a
+/// column's scale, and all-zero blocks add nothing). Indexed by levelIndex.
+constexpr int64_t kLevelMappings = 3;
 constexpr int64_t kLevelWeightBits =
     XbarPrecision::kWeightBits.hi - XbarPrecision::kWeightBits.lo + 1;
 constexpr int64_t kLevelCellBits =
     XbarPrecision::kCellBits.hi - XbarPrecision::kCellBits.lo + 1;
-using LevelTable = std::array<int64_t, kLevelWeightBits * kLevelCellBits>;
-inline size_t levelIndex(int64_t weightBits, int64_t cellBits) {
-  return size_t((weightBits - XbarPrecision::kWeightBits.lo) * kLevelCellBits +
+using LevelTable =
+    std::array<int64_t, kLevelMappings * kLevelWeightBits * kLevelCellBits>;
+inline size_t levelIndex(WeightMapping m, int64_t weightBits,
+                         int64_t cellBits) {
+  return size_t((int64_t(m) * kLevelWeightBits + weightBits -
+                 XbarPrecision::kWeightBits.lo) *
+                    kLevelCellBits +
                 (cellBits - XbarPrecision::kCellBits.lo));
+}
+inline size_t levelIndex(const XbarPrecision &p) {
+  return levelIndex(p.mapping, p.weightBits, p.cellBits);
 }
 LevelTable levelSums(const float *w, int64_t rows, int64_t cols,
                      int64_t tileRows);

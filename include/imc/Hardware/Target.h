@@ -108,11 +108,17 @@ struct Target {
   /// bit of 1): only driven rows conduct (docs/cost-model.md, "Cell
   /// reads"). A workload property; 0.5 (random bits) unless given.
   double inputBitDensity = 0.5;
+  /// How weights are stored in cells (docs/quantization.md): differential
+  /// pairs, offset + a reference column, or two's complement.
+  WeightMapping weightMapping = WeightMapping::Differential;
   std::string boundManagement = "none"; ///< none | iterative
   int64_t bmMaxIterations = 3;          ///< iterative: retries per vector
   // Precision.
   int64_t weightBits = 0;     ///< signed weight precision
-  int64_t activationBits = 0; ///< signed input precision
+  int64_t activationBits = 0; ///< input precision
+  /// The compiler runs an MVM's inputs as unsigned codes where it proves
+  /// them non-negative (after a ReLU; docs/quantization.md).
+  bool unsignedActivations = false;
   // Digital processing unit.
   int64_t dpuLanes = 0;
   double dpuClockMHz = 0;
@@ -125,9 +131,10 @@ struct Target {
 
   /// The precision of the target's crossbar MVMs (the default of every
   /// xbar instruction the compiler emits for it).
+  /// Signed inputs: unsignedActivations is the compiler's to use per MVM.
   XbarPrecision precision() const {
-    return {weightBits, cellBits, activationBits,
-            dacBits,    adcBits,  parallelRows};
+    return {weightBits, cellBits, activationBits, dacBits,
+            adcBits,    parallelRows, weightMapping, false};
   }
   // The precision rules of XbarPrecision, at the target's precision.
   int64_t weightSlices() const { return precision().slices(); }
@@ -135,8 +142,11 @@ struct Target {
   int64_t cellsPerWeight() const { return precision().cellsPerWeight(); }
   int64_t adcFullScale() const { return precision().adcFullScale(); }
   int64_t adcMaxCode() const { return precision().adcMaxCode(); }
-  /// Weight columns that fit in one array: cols / cellsPerWeight().
-  int64_t weightColsPerArray() const { return cols / cellsPerWeight(); }
+  /// Weight columns that fit in one array: (cols - reference columns) /
+  /// cellsPerWeight().
+  int64_t weightColsPerArray() const {
+    return precision().weightColsIn(cols);
+  }
 };
 
 /// Limits on a target (docs/targets.md): the size of its JSON text, and of

@@ -133,26 +133,32 @@ private:
   void mvmIdeal(const float *x, float *y) const;
   /// Returns the bound-management retries of this vector.
   int64_t mvmQuantized(const float *x, float *y, Rng *outRng) const;
-  /// One conversion of noisy mode (rows [g0, g1), slice s, all columns):
-  /// real-valued sums, output noise from `outRng` if set, ADC, added to
-  /// `acc` at `shift`. Returns whether a code clipped (only when !last).
+  /// One conversion of noisy mode (rows [g0, g1), slice s, the first
+  /// `cols` columns): real-valued sums, output noise from `outRng` if set,
+  /// ADC, added to `acc` times sign * 2^shift. Returns whether a code
+  /// clipped (only when !last).
   bool noisyConversion(const int64_t *drive, int64_t g0, int64_t g1, int64_t s,
-                       int shift, bool last, Rng *outRng, int64_t *acc,
-                       std::vector<double> &sums,
+                       int64_t cols, int shift, int64_t sign, bool last,
+                       Rng *outRng, int64_t *acc, std::vector<double> &sums,
                        std::vector<double> &scratch) const;
-  /// Noisy column sums of one conversion (rows [g0, g1), slice s) with the
-  /// first-order IR drop of docs/noise.md; `scratch` holds 2 (g1-g0+1) n.
+  /// Noisy column sums of one conversion (rows [g0, g1), slice s, the first
+  /// `cols` columns) with the first-order IR drop of docs/noise.md;
+  /// `scratch` holds 2 (g1-g0+1) cols.
   void irDropSums(const int64_t *drive, int64_t g0, int64_t g1, int64_t s,
-                  double *sums, std::vector<double> &scratch) const;
+                  int64_t cols, double *sums,
+                  std::vector<double> &scratch) const;
 
   int64_t k, n;
+  int64_t ld = 0;        // columns per slice row: n + reference columns
+  int64_t refSlice = -1; // offset mapping: the reference column's slice
   XbarConfig cfg;
   bool quantized;
   std::vector<float> weights;     // ideal: k x n floats
   std::vector<double> scaleW;     // quantized: per column
-  std::vector<int16_t> sliceDiff; // quantized: [slice][k][n] of
-                                  // slice_s(q+) - slice_s(q-), which
-                                  // needs 9 bits for 8-bit cells
+  std::vector<int16_t> sliceDiff; // quantized: [slice][k][ld] of the
+                                  // cells' values (sliceValue; the
+                                  // differential slice_s(q+) - slice_s(q-)
+                                  // needs 9 bits for 8-bit cells)
   std::vector<int16_t> codes;     // quantized with an exact ADC: the signed
                                   // weight codes q, [k][n]
   std::vector<float> levelDiff;   // noisy: the same, from read conductances

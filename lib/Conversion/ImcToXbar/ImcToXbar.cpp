@@ -5,13 +5,17 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Conversion/Passes.h"
+#include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Xbar/IR/XbarOps.h"
 #include "imc/Support/PassOptions.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 namespace imc {
 #define GEN_PASS_DEF_CONVERTIMCTOXBAR
@@ -23,9 +27,56 @@ using namespace imc;
 
 namespace {
 
+/// The values that are non-negative whatever the function's arguments and
+/// constants: the rules of format::nonNegativeValues, on the ops that
+/// imc-translate turns into those instructions (a DPU-mapped imc.mvm
+/// becomes a dpu.matmul). Two copies of one rule, kept equal by the
+/// evaluate == estimate tests (the profile evaluator decides on the
+/// program, this pass on the IR).
+llvm::DenseSet<Value> nonNegativeValues(ModuleOp module) {
+  llvm::DenseSet<Value> nn;
+  auto is = [&](Value v) { return nn.contains(v); };
+  auto all = [&](Operation *op) {
+    return llvm::all_of(op->getOperands(), is);
+  };
+  module.walk([&](Operation *op) {
+    if (op->getNumResults() != 1)
+      return;
+    const bool v =
+        llvm::TypeSwitch<Operation *, bool>(op)
+            .Case<tensor::EmptyOp, dpu::ReluOp>([](auto) { return true; })
+            .Case<dpu::MaxOp>([&](dpu::MaxOp m) {
+              return is(m->getOperand(0)) || is(m->getOperand(1));
+            })
+            .Case<tensor::ExtractSliceOp, tensor::InsertSliceOp,
+                  dpu::ReshapeOp, dpu::TransposeOp, dpu::Im2colOp,
+                  dpu::RequantizeOp, dpu::ReduceSumOp, dpu::AddOp,
+                  dpu::MulOp, dpu::BiasAddOp, dpu::AffineOp, dpu::MatmulOp>(
+                [&](Operation *o) { return all(o); })
+            .Case<imc::MvmOp>([&](imc::MvmOp m) {
+              return m.getEngine() == imc::Engine::dpu && all(m);
+            })
+            .Case<dpu::PoolOp>([&](dpu::PoolOp p) {
+              // As the program's rule: a max pool's paddings below its
+              // kernel (padding order top, left, bottom, right).
+              ArrayRef<int64_t> k = p.getKernel(), pad = p.getPadding();
+              return all(p) &&
+                     (p.getKind() != "max" ||
+                      (k.size() == 2 && pad.size() == 4 && pad[0] < k[0] &&
+                       pad[2] < k[0] && pad[1] < k[1] && pad[3] < k[1]));
+            })
+            .Default([](Operation *) { return false; });
+    if (v)
+      nn.insert(op->getResult(0));
+  });
+  return nn;
+}
+
 struct MvmToXbar : OpConversionPattern<imc::MvmOp> {
-  MvmToXbar(MLIRContext *ctx, const hw::Target &target, int64_t &nextTile)
-      : OpConversionPattern(ctx), target(target), nextTile(nextTile) {}
+  MvmToXbar(MLIRContext *ctx, const hw::Target &target, int64_t &nextTile,
+            const llvm::DenseSet<Value> &nonNegative)
+      : OpConversionPattern(ctx), target(target), nextTile(nextTile),
+        nonNegative(nonNegative) {}
 
   LogicalResult
   matchAndRewrite(imc::MvmOp op, OpAdaptor adaptor,
@@ -36,18 +87,26 @@ struct MvmToXbar : OpConversionPattern<imc::MvmOp> {
     auto tileType = xbar::TileType::get(op.getContext(), w.getDimSize(0),
                                         w.getDimSize(1), target.weightSlices());
     Location loc = op.getLoc();
+    StringAttr mapping;
+    if (target.weightMapping != hw::WeightMapping::Differential)
+      mapping = rewriter.getStringAttr(
+          hw::weightMappingName(target.weightMapping));
     Value tile = rewriter.create<xbar::ProgramOp>(
         loc, tileType, adaptor.getWeight(), nextTile++, target.weightBits,
-        target.cellBits);
+        target.cellBits, mapping);
+    hw::XbarPrecision p = target.precision();
+    p.unsignedInput =
+        target.unsignedActivations && nonNegative.contains(op.getInput());
     rewriter.replaceOpWithNewOp<xbar::MvmOp>(
         op, op.getType(), tile, adaptor.getInput(), target.activationBits,
-        target.dacBits, target.inputCycles(), target.adcBits,
-        target.parallelRows);
+        target.dacBits, p.cycles(), target.adcBits, target.parallelRows,
+        p.unsignedInput);
     return success();
   }
 
   const hw::Target &target;
   int64_t &nextTile;
+  const llvm::DenseSet<Value> &nonNegative;
 };
 
 struct AccumulateToXbar : OpConversionPattern<imc::AccumulateOp> {
@@ -104,8 +163,11 @@ struct ConvertImcToXbarPass
     legality.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
 
     int64_t nextTile = 0;
+    llvm::DenseSet<Value> nonNegative;
+    if (target->unsignedActivations)
+      nonNegative = nonNegativeValues(module);
     RewritePatternSet patterns(&getContext());
-    patterns.add<MvmToXbar>(&getContext(), *target, nextTile);
+    patterns.add<MvmToXbar>(&getContext(), *target, nextTile, nonNegative);
     patterns.add<AccumulateToXbar>(&getContext());
     if (failed(applyPartialConversion(module, legality, std::move(patterns))))
       signalPassFailure();

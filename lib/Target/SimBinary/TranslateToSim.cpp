@@ -278,15 +278,22 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
                             {s.getSource(), s.getDest()}, *offsets);
             })
             .Case<xbar::ProgramOp>([&](xbar::ProgramOp x) {
-              return b.emit(op, Opcode::XbarProgram, x.getWeights(),
-                            {int64_t(x.getTile()), int64_t(x.getWeightBits()),
-                             int64_t(x.getCellBits())});
+              // The mapping only when it is not the default (format 1.2).
+              std::vector<int64_t> attrs = {int64_t(x.getTile()),
+                                            int64_t(x.getWeightBits()),
+                                            int64_t(x.getCellBits())};
+              if (x.getMapping() != hw::WeightMapping::Differential)
+                attrs.push_back(int64_t(x.getMapping()));
+              return b.emit(op, Opcode::XbarProgram, x.getWeights(), attrs);
             })
             .Case<xbar::MvmOp>([&](xbar::MvmOp x) {
+              std::vector<int64_t> attrs = {
+                  int64_t(x.getInputBits()), int64_t(x.getDacBits()),
+                  int64_t(x.getAdcBits()), int64_t(x.getParallelRows())};
+              if (x.getUnsignedInput())
+                attrs.push_back(1);
               return b.emit(op, Opcode::XbarMvm, {x.getTile(), x.getInput()},
-                            {int64_t(x.getInputBits()), int64_t(x.getDacBits()),
-                             int64_t(x.getAdcBits()),
-                             int64_t(x.getParallelRows())});
+                            attrs);
             })
             .Case<xbar::AccumulateOp>([&](xbar::AccumulateOp x) {
               return b.emit(op, Opcode::XbarAccumulate, x.getPartials(), {});

@@ -85,7 +85,7 @@ func.func @accumulate_one(%a: tensor<1x4xf32>) -> tensor<1x4xf32> {
 // The slice count follows from the weight and cell bits: 8-bit weights
 // (7 magnitude bits) on 2-bit cells need 4 slices.
 func.func @slices(%w: tensor<4x4xf32>) -> !xbar.tile<4x4, slices = 3> {
-  // expected-error @+1 {{'xbar.program' op expected 4 slices for 8-bit weights on 2-bit cells (sign-magnitude), the tile type has 3}}
+  // expected-error @+1 {{'xbar.program' op expected 4 slices for 8-bit weights on 2-bit cells (differential), the tile type has 3}}
   %t = xbar.program %w {tile = 0 : i64, weight_bits = 8 : i64, cell_bits = 2 : i64} : tensor<4x4xf32> -> !xbar.tile<4x4, slices = 3>
   return %t : !xbar.tile<4x4, slices = 3>
 }
@@ -93,7 +93,7 @@ func.func @slices(%w: tensor<4x4xf32>) -> !xbar.tile<4x4, slices = 3> {
 // -----
 
 func.func @cycles(%t: !xbar.tile<64x16, slices = 4>, %x: tensor<1x64xf32>) -> tensor<1x16xf32> {
-  // expected-error @+1 {{'xbar.mvm' op expected 4 input cycles for 8-bit inputs through a 2-bit DAC, got 7}}
+  // expected-error @+1 {{'xbar.mvm' op expected 4 input cycles for 8-bit signed inputs through a 2-bit DAC, got 7}}
   %y = xbar.mvm %t, %x {input_bits = 8 : i64, dac_bits = 2 : i64, cycles = 7 : i64, adc_bits = 8 : i64, parallel_rows = 32 : i64} : !xbar.tile<64x16, slices = 4>, tensor<1x64xf32> -> tensor<1x16xf32>
   return %y : tensor<1x16xf32>
 }

@@ -80,7 +80,15 @@ static imc::hw::XbarPrecision precisionOf(ProgramOp op) {
   imc::hw::XbarPrecision p;
   p.weightBits = op.getWeightBits();
   p.cellBits = op.getCellBits();
+  p.mapping = op.getMapping();
   return p;
+}
+
+imc::hw::WeightMapping ProgramOp::getMapping() {
+  imc::hw::WeightMapping m = imc::hw::WeightMapping::Differential;
+  if (std::optional<StringRef> name = getWeightMapping())
+    (void)imc::hw::parseWeightMapping(name->str(), m); // verified
+  return m;
 }
 
 static imc::hw::XbarPrecision precisionOf(MvmOp op) {
@@ -91,6 +99,7 @@ static imc::hw::XbarPrecision precisionOf(MvmOp op) {
   p.dacBits = op.getDacBits();
   p.adcBits = op.getAdcBits();
   p.parallelRows = op.getParallelRows();
+  p.unsignedInput = op.getUnsignedInput();
   return p;
 }
 
@@ -104,14 +113,20 @@ LogicalResult ProgramOp::verify() {
            << w.getDimSize(0) << "x" << w.getDimSize(1)
            << " do not match the tile " << tile.getRows() << "x"
            << tile.getCols();
+  imc::hw::WeightMapping mapping;
+  if (std::optional<StringRef> name = getWeightMapping();
+      name && !imc::hw::parseWeightMapping(name->str(), mapping))
+    return emitOpError("weight_mapping must be one of differential, offset, "
+                       "twos_complement, got '")
+           << *name << "'";
   const imc::hw::XbarPrecision p = precisionOf(*this);
   if (std::string why = p.validate(); !why.empty())
     return emitOpError(why);
   if (tile.getSlices() != p.slices())
     return emitOpError("expected ")
            << p.slices() << " slices for " << getWeightBits()
-           << "-bit weights on " << getCellBits()
-           << "-bit cells (sign-magnitude), the tile type has "
+           << "-bit weights on " << getCellBits() << "-bit cells ("
+           << imc::hw::weightMappingName(p.mapping) << "), the tile type has "
            << tile.getSlices();
   return success();
 }
@@ -120,7 +135,9 @@ int64_t ProgramOp::getNumSlices() { return precisionOf(*this).slices(); }
 
 int64_t ProgramOp::getNumCellWrites() {
   TileType tile = getResult().getType();
-  return tile.getRows() * tile.getCols() * 2 * tile.getSlices();
+  const imc::hw::XbarPrecision p = precisionOf(*this);
+  return tile.getRows() *
+         (tile.getCols() * p.cellsPerWeight() + p.referenceColumns());
 }
 
 LogicalResult MvmOp::verify() {
@@ -141,9 +158,9 @@ LogicalResult MvmOp::verify() {
     return emitOpError(why);
   if (getCycles() != p.cycles())
     return emitOpError("expected ")
-           << p.cycles() << " input cycles for " << getInputBits()
-           << "-bit inputs through a " << getDacBits() << "-bit DAC, got "
-           << getCycles();
+           << p.cycles() << " input cycles for " << getInputBits() << "-bit "
+           << (p.unsignedInput ? "unsigned" : "signed") << " inputs through a "
+           << getDacBits() << "-bit DAC, got " << getCycles();
   return success();
 }
 

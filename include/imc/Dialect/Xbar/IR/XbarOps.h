@@ -8,6 +8,7 @@
 #define IMC_DIALECT_XBAR_IR_XBAROPS_H
 
 #include "imc/Dialect/Xbar/IR/XbarDialect.h"
+#include "imc/Hardware/Precision.h"
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/OpDefinition.h"

@@ -19,9 +19,14 @@ def Xbar_ProgramOp : Xbar_Op<"program", [Pure]> {
   let summary = "program a crossbar tile with a block of weights";
   let description = [{
     Writes a `K x N` block of weights into tile number `tile`. Each weight is
-    quantized to `weight_bits` (signed) and stored as a differential pair of
-    magnitudes, each split into `ceil((weight_bits - 1) / cell_bits)` slices
-    of `cell_bits`-bit cells, so the op writes `K * N * 2 * slices` cells.
+    quantized to `weight_bits` (signed) and stored in `cell_bits`-bit cells
+    as `weight_mapping` says (docs/quantization.md, "Weight mappings"):
+    `"differential"` (the default when absent) as a pair of magnitudes, each
+    split into `ceil((weight_bits - 1) / cell_bits)` slices, `"offset"` as
+    `q + 2^(weight_bits-1)` in `ceil(weight_bits / cell_bits)` slices plus
+    one reference column for the tile, `"twos_complement"` as the low
+    `weight_bits - 1` bits in `ceil((weight_bits - 1) / cell_bits)` slices
+    and a sign column.
 
     Example:
 
@@ -33,13 +38,16 @@ def Xbar_ProgramOp : Xbar_Op<"program", [Pure]> {
   }];
   let arguments = (ins StaticShapeTensorOf<[F32]>:$weights,
                        ConfinedAttr<I64Attr, [IntNonNegative]>:$tile,
-                       I64Attr:$weight_bits, I64Attr:$cell_bits);
+                       I64Attr:$weight_bits, I64Attr:$cell_bits,
+                       OptionalAttr<StrAttr>:$weight_mapping);
   let results = (outs Xbar_TileType:$result);
   let assemblyFormat = "$weights attr-dict `:` type($weights) `->` qualified(type($result))";
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// Cell slices per weight magnitude.
+    /// Cell slices per weight (hw::XbarPrecision::slices).
     int64_t getNumSlices();
+    /// The weight mapping (differential when the attribute is absent).
+    ::imc::hw::WeightMapping getMapping();
     /// Cells this op writes.
     int64_t getNumCellWrites();
   }];
@@ -51,7 +59,9 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [Pure]> {
     Multiplies each row of `input` (`M x K`, K = the tile's rows) by the
     tile's weights. Inputs are quantized to `input_bits` and applied through
     `dac_bits`-bit DACs over `cycles = ceil((input_bits - 1) / dac_bits)`
-    cycles; `parallel_rows` rows are summed per conversion of an
+    cycles (signed codes), or `ceil(input_bits / dac_bits)` with
+    `unsigned_input` (the compiler sets it where it proves the input
+    non-negative and the target has `precision.unsigned_activations`); `parallel_rows` rows are summed per conversion of an
     `adc_bits`-bit ADC, per cycle and per weight slice of the tile; the
     cycles x slices partial sums are shifted and added in the tile's
     accumulator (docs/quantization.md).
@@ -68,7 +78,7 @@ def Xbar_MvmOp : Xbar_Op<"mvm", [Pure]> {
   let arguments = (ins Xbar_TileType:$tile, StaticShapeTensorOf<[F32]>:$input,
                        I64Attr:$input_bits, I64Attr:$dac_bits,
                        I64Attr:$cycles, I64Attr:$adc_bits,
-                       I64Attr:$parallel_rows);
+                       I64Attr:$parallel_rows, UnitAttr:$unsigned_input);
   let results = (outs StaticShapeTensorOf<[F32]>:$result);
   let assemblyFormat = [{
     $tile `,` $input attr-dict `:` qualified(type($tile)) `,` type($input) `->`
