@@ -681,6 +681,19 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                           quoteForMessage(pr.layer), tileRows);
       return std::nullopt;
     }
+    // The tables count every weight of the matrix; the all-zero blocks
+    // that get no tile hold no levels, except that the offset mapping
+    // stores a zero as 2^(wb-1): referenceLevel() levels each.
+    int64_t dropped = 0;
+    if (prec.mapping == hw::WeightMapping::Offset &&
+        !(w.groups == 1 && w.nonZeros > 0))
+      for (int64_t c0 = 0; c0 < w.cols; c0 += tileCols)
+        for (int64_t r0 = 0; r0 < w.rows; r0 += tileRows) {
+          const int64_t nrow = std::min(tileRows, w.rows - r0),
+                        ncol = std::min(tileCols, w.cols - c0);
+          if (blockNonZeros(w, r0, nrow, c0, ncol) == 0)
+            dropped += nrow * ncol * prec.referenceLevel();
+        }
     // Replicas (imc-tile's replicateMvm): consecutive row chunks of the
     // input, each through its own copy of the tiles; a chunk is a value of
     // its own (alike chunks of one input are one value, as the compiler's
@@ -697,7 +710,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
         if (x >= sent.size())
           sent.resize(x + 1, 0);
       }
-      int64_t levels = lv->sums[hw::levelIndex(prec)];
+      int64_t levels = lv->sums[hw::levelIndex(prec)] - dropped;
       auto take = [&] { return std::exchange(levels, 0); };
       // The input goes to the arrays once (with its first tiles), however
       // many products and tiles multiply it.

@@ -102,3 +102,29 @@ func.func @cycles(%t: !xbar.tile<64x16, slices = 4>, %x: tensor<1x64xf32>) -> te
 
 // expected-error @+1 {{tile slices must be in [1, 15], got 0}}
 func.func private @no_slices(!xbar.tile<4x4, slices = 0>)
+
+// -----
+
+func.func @mapping_name(%w: tensor<4x4xf32>) -> !xbar.tile<4x4, slices = 4> {
+  // expected-error @+1 {{'xbar.program' op weight_mapping must be one of differential, offset, twos_complement, got 'ones_complement'}}
+  %t = xbar.program %w {tile = 0 : i64, weight_bits = 8 : i64, cell_bits = 2 : i64, weight_mapping = "ones_complement"} : tensor<4x4xf32> -> !xbar.tile<4x4, slices = 4>
+  return %t : !xbar.tile<4x4, slices = 4>
+}
+
+// -----
+
+// Two's complement: the 7 low bits in 4 slices of 2-bit cells, and the sign.
+func.func @twos_slices(%w: tensor<4x4xf32>) -> !xbar.tile<4x4, slices = 4> {
+  // expected-error @+1 {{'xbar.program' op expected 5 slices for 8-bit weights on 2-bit cells (twos_complement), the tile type has 4}}
+  %t = xbar.program %w {tile = 0 : i64, weight_bits = 8 : i64, cell_bits = 2 : i64, weight_mapping = "twos_complement"} : tensor<4x4xf32> -> !xbar.tile<4x4, slices = 4>
+  return %t : !xbar.tile<4x4, slices = 4>
+}
+
+// -----
+
+// Unsigned inputs: all 8 bits are magnitude, 8 cycles of a 1-bit DAC.
+func.func @unsigned_cycles(%t: !xbar.tile<64x16, slices = 4>, %x: tensor<1x64xf32>) -> tensor<1x16xf32> {
+  // expected-error @+1 {{'xbar.mvm' op expected 8 input cycles for 8-bit unsigned inputs through a 1-bit DAC, got 7}}
+  %y = xbar.mvm %t, %x {input_bits = 8 : i64, dac_bits = 1 : i64, cycles = 7 : i64, adc_bits = 8 : i64, parallel_rows = 32 : i64, unsigned_input} : !xbar.tile<64x16, slices = 4>, tensor<1x64xf32> -> tensor<1x16xf32>
+  return %y : tensor<1x16xf32>
+}

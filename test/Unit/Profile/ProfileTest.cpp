@@ -310,6 +310,60 @@ TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
   EXPECT_EQ(compared, 6 * 4 * 6);
 }
 
+TEST_F(ProfileVsEstimate, WeightMappingsAndUnsignedInputs) {
+  // Every network with each weight mapping, and with unsigned inputs where
+  // the compiler proves them non-negative: the profile evaluator decides
+  // on the program (format::nonNegativeValues) what convert-imc-to-xbar
+  // decided on the IR, and reads the level tables of the mapping.
+  struct Variant {
+    const char *base;
+    hw::WeightMapping mapping;
+    bool unsignedInputs;
+  } variants[] = {{"rram-22nm", hw::WeightMapping::Offset, true},
+                  {"rram-22nm", hw::WeightMapping::TwosComplement, true},
+                  {"rram-22nm", hw::WeightMapping::Differential, true},
+                  {"sram-22nm", hw::WeightMapping::Offset, false}};
+  std::string error;
+  int compared = 0, unsignedMvms = 0;
+  for (const Net &net : kNets) {
+    mlir::OwningOpRef<mlir::ModuleOp> module = net.build(*ctx);
+    ASSERT_TRUE(module) << net.name;
+    mlir::FailureOr<cost::Profile> profile = buildProfile(*module, net.name);
+    ASSERT_TRUE(mlir::succeeded(profile)) << net.name;
+    for (const Variant &v : variants) {
+      std::optional<hw::Target> t0 =
+          hw::loadTarget(targetPath(v.base), error);
+      ASSERT_TRUE(t0) << error;
+      hw::Target t = *t0;
+      t.weightMapping = v.mapping;
+      t.unsignedActivations = v.unsignedInputs;
+      t.name = "mapped";
+      const std::string path = ::testing::TempDir() + "/mapped.json";
+      {
+        std::ofstream f(path);
+        f << hw::targetToJson(t);
+      }
+      std::optional<hw::Target> tt = hw::loadTarget(path, error);
+      ASSERT_TRUE(tt) << error;
+      const std::string where = std::string(net.name) + " on " + v.base +
+                                " (" + hw::weightMappingName(v.mapping) +
+                                (v.unsignedInputs ? ", unsigned)" : ")");
+      SCOPED_TRACE(where);
+      const format::Program p = compile(*module, path, {"analog", 0.0, 1.0});
+      for (const format::Instr &in : p.code)
+        unsignedMvms += in.op == format::Opcode::XbarMvm &&
+                        in.attrs.size() == 5 && in.attrs[4] == 1;
+      cost::Report want, got;
+      cost::estimate(p, *tt, want);
+      ASSERT_TRUE(cost::evaluate(*profile, *tt, {}, got, error)) << error;
+      expectSameReport(got, want, where);
+      ++compared;
+    }
+  }
+  EXPECT_EQ(compared, 6 * 4);
+  EXPECT_GT(unsignedMvms, 0); // the analysis found the ReLUs' consumers
+}
+
 TEST_F(ProfileVsEstimate, SharedArraysAndOtherTilings) {
   // Targets that tile the CNN differently and share arrays: 64 x 64 arrays
   // with 8 tiles, 32 x 256 arrays with 4-bit cells, one array.
