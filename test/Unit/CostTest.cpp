@@ -96,6 +96,41 @@ TEST(Cost, CrossbarMvmArrayReadBound) {
   EXPECT_DOUBLE_EQ(c.latencyNs, 180.0);
 }
 
+TEST(Cost, WeightMappingsAndUnsignedInputs) {
+  // The block of CrossbarMvmArrayReadBound (3 vectors, 40 x 10, 5-bit
+  // weights on 2-bit cells, 5-bit inputs through a 2-bit DAC, 16 rows per
+  // conversion, 4 ADCs), offset-mapped with unsigned inputs:
+  //   slices = ceil(5 / 2) = 3, cycles = ceil(5 / 2) = 3, groups = 3
+  //   convPerGroup = 3 * 10 + 1 reference column = 31
+  //   conversions  = 3 * 3 * 3 * 31 = 837
+  //   cells        = 40 * (3 * 10 + 1) = 1240
+  //   dac   = 3 * 3 * 40 * 0.5 * 0.5 = 90
+  //   array = 3 * 3 * 0.5 * 1240 * 0.25 = 1395
+  //   adc   = 837 * 2 = 1674; shift = 837 * 0.125 = 104.625
+  //   latency = 3 * 3 * 3 * max(10, ceil(31 / 4) * 1) = 270 ns
+  hw::XbarPrecision p = roundTarget().precision();
+  p.mapping = hw::WeightMapping::Offset;
+  p.unsignedInput = true;
+  const cost::Model m(roundTarget());
+  Cost c = m.crossbarMvm(3, 40, 10, p);
+  EXPECT_EQ(c.adcConversions, 837);
+  EXPECT_DOUBLE_EQ(c.energy.dac, 90.0);
+  EXPECT_DOUBLE_EQ(c.energy.array, 1395.0);
+  EXPECT_DOUBLE_EQ(c.energy.adc, 1674.0);
+  EXPECT_DOUBLE_EQ(c.energy.shiftAdd, 104.625);
+  EXPECT_DOUBLE_EQ(c.latencyNs, 270.0);
+  // Programming writes the reference column too: 40 * 31 cells.
+  EXPECT_EQ(m.crossbarProgram(40, 10, p).cellWrites, 1240);
+  // Two's complement, signed inputs: 2 low slices + the sign = 3 slices, 3
+  // cells a weight, no reference; cycles ceil(4 / 2) = 2.
+  p.mapping = hw::WeightMapping::TwosComplement;
+  p.unsignedInput = false;
+  c = m.crossbarMvm(3, 40, 10, p);
+  EXPECT_EQ(c.adcConversions, 3 * 2 * 3 * 30);
+  EXPECT_DOUBLE_EQ(c.energy.array, 3 * 2 * 0.5 * (40 * 30) * 0.25);
+  EXPECT_EQ(m.crossbarProgram(40, 10, p).cellWrites, 40 * 30);
+}
+
 TEST(Cost, CrossbarMvmAdcBound) {
   // One ADC per array; 1 vector through a full 16x16 block.
   //   groups = 1, convPerGroup = 2 * 16 = 32, conversions = 1 * 2 * 1 * 32

@@ -586,6 +586,8 @@ void expectSameTarget(const Target &a, const Target &b) {
   EXPECT_EQ(a.latency.arrayReadNs, b.latency.arrayReadNs);
   EXPECT_EQ(a.latency.adcConvNs, b.latency.adcConvNs);
   EXPECT_EQ(a.latency.rowWriteNs, b.latency.rowWriteNs);
+  EXPECT_EQ(a.weightMapping, b.weightMapping);
+  EXPECT_EQ(a.unsignedActivations, b.unsignedActivations);
 }
 
 TEST(Target, ToJsonRoundTripDefault) {
@@ -599,6 +601,69 @@ TEST(Target, ToJsonRoundTripDefault) {
   std::optional<Target> back = parseTarget(text, "round-trip", error);
   ASSERT_TRUE(back) << error;
   expectSameTarget(*back, *t);
+}
+
+TEST(Target, WeightMappingAndUnsignedActivations) {
+  // Absent: differential pairs, signed inputs (the scheme before them).
+  std::optional<Target> t = parseOk(defaultJson());
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->weightMapping, imc::hw::WeightMapping::Differential);
+  EXPECT_FALSE(t->unsignedActivations);
+  // 8-bit weights on 2-bit cells, 128 columns: differential 2 x 4 cells a
+  // weight (16 columns of weights), offset 4 + one reference column
+  // ((128 - 1) / 4 = 31), two's complement 4 + a sign column (25).
+  const struct {
+    const char *name;
+    int64_t slices, cells, weightCols;
+  } cases[] = {{"differential", 4, 8, 16},
+               {"offset", 4, 4, 31},
+               {"twos_complement", 5, 5, 25}};
+  for (const auto &c : cases) {
+    SCOPED_TRACE(c.name);
+    json j = defaultJson();
+    j["crossbar"]["weight_mapping"] = c.name;
+    j["precision"]["unsigned_activations"] = true;
+    t = parseOk(j);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->weightSlices(), c.slices);
+    EXPECT_EQ(t->cellsPerWeight(), c.cells);
+    EXPECT_EQ(t->weightColsPerArray(), c.weightCols);
+    EXPECT_TRUE(t->unsignedActivations);
+    // The target's own precision is signed: the compiler chooses per MVM.
+    EXPECT_FALSE(t->precision().unsignedInput);
+    EXPECT_EQ(t->inputCycles(), 7);
+    std::string error;
+    std::optional<Target> back = parseTarget(targetToJson(*t), "rt", error);
+    ASSERT_TRUE(back) << error;
+    expectSameTarget(*back, *t);
+    // The default mapping stays implicit when written back.
+    if (std::string(c.name) == "differential")
+      j["crossbar"].erase("weight_mapping");
+    EXPECT_EQ(json::parse(targetToJson(*t)), j);
+  }
+  json j = defaultJson();
+  j["crossbar"]["weight_mapping"] = "sign_magnitude";
+  EXPECT_THAT(parseError(j),
+              HasSubstr("field 'crossbar.weight_mapping' must be one of "
+                        "differential, offset, twos_complement, got "
+                        "'sign_magnitude'"));
+  j = defaultJson();
+  j["crossbar"]["weight_mapping"] = 1;
+  EXPECT_THAT(parseError(j), HasSubstr("field 'crossbar.weight_mapping' must "
+                                       "be a non-empty string"));
+  j = defaultJson();
+  j["precision"]["unsigned_activations"] = "yes";
+  EXPECT_THAT(parseError(j), HasSubstr("field 'precision.unsigned_activations' "
+                                       "must be true or false"));
+  // Offset needs its reference column: 4 cells + 1.
+  j = defaultJson();
+  j["crossbar"]["weight_mapping"] = "offset";
+  j["crossbar"]["cols"] = 4;
+  j["crossbar"]["adcs_per_array"] = 4;
+  EXPECT_THAT(parseError(j),
+              HasSubstr("field 'crossbar.cols' must be at least 5 (4 columns "
+                        "of 2-bit cells hold one 8-bit weight, with a "
+                        "reference column), got 4"));
 }
 
 TEST(Target, ToJsonRoundTripAwkwardValues) {

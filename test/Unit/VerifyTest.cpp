@@ -570,3 +570,57 @@ TEST_F(Verify, ReduceSumAndRequantizeAttributes) {
 }
 
 } // namespace
+
+namespace {
+TEST(NonNegative, TheRulesOfUnsignedInputs) {
+  // Values: %0 argument, %1 constant; then one instruction per value.
+  using imc::format::Instr;
+  Program p;
+  p.strings = {"main"};
+  auto v = [&] {
+    p.values.push_back({ValueKind::Tensor, {1, 4, 4, 4}});
+    return uint32_t(p.values.size() - 1);
+  };
+  const uint32_t arg = v(), cst = v();
+  p.constants = {{cst, {1.0f}}};
+  auto add = [&](Opcode op, std::vector<uint32_t> operands,
+                 std::vector<int64_t> attrs = {}) {
+    const uint32_t r = v();
+    p.code.push_back(Instr{op, 0, std::move(operands), r, std::move(attrs)});
+    return r;
+  };
+  const uint32_t relu = add(Opcode::DpuRelu, {arg});
+  const uint32_t maxOne = add(Opcode::DpuMax, {arg, relu});
+  const uint32_t maxNone = add(Opcode::DpuMax, {arg, cst});
+  const uint32_t sum = add(Opcode::DpuAdd, {relu, maxOne});
+  const uint32_t mixed = add(Opcode::DpuAdd, {relu, arg});
+  const uint32_t bias = add(Opcode::DpuBiasAdd, {relu, cst}); // constants
+  const uint32_t cols = add(Opcode::DpuIm2col, {relu}, std::vector<int64_t>(10));
+  const uint32_t slice = add(Opcode::ExtractSlice, {cols}, {0, 0});
+  const uint32_t empty = add(Opcode::Empty, {});
+  const uint32_t ins = add(Opcode::InsertSlice, {slice, empty}, {0, 0});
+  const uint32_t insArg = add(Opcode::InsertSlice, {arg, empty}, {0, 0});
+  // Max pools: padding below the kernel (3x3, pad 1), and a window that may
+  // be all padding (2x2, pad 2); an average pool pads with zeros.
+  const uint32_t maxPool =
+      add(Opcode::DpuPool, {relu}, {0, 3, 3, 1, 1, 1, 1, 1, 1});
+  const uint32_t wide =
+      add(Opcode::DpuPool, {relu}, {0, 2, 2, 1, 1, 2, 0, 0, 0});
+  const uint32_t avgPool =
+      add(Opcode::DpuPool, {relu}, {1, 2, 2, 1, 1, 2, 2, 2, 2});
+  const uint32_t tile = v();
+  p.values[tile].kind = ValueKind::Tile;
+  p.code.push_back(Instr{Opcode::XbarProgram, 0, {cst}, tile, {0, 8, 2}});
+  const uint32_t mvm = add(Opcode::XbarMvm, {tile, relu}, {8, 1, 8, 32});
+  const uint32_t reluOfMvm = add(Opcode::DpuRelu, {mvm});
+  const std::vector<char> nn = imc::format::nonNegativeValues(p);
+  const std::pair<uint32_t, bool> want[] = {
+      {arg, false},   {cst, false},    {relu, true},     {maxOne, true},
+      {maxNone, false}, {sum, true},   {mixed, false},   {bias, false},
+      {cols, true},   {slice, true},   {empty, true},    {ins, true},
+      {insArg, false}, {maxPool, true}, {wide, false},   {avgPool, true},
+      {mvm, false},   {reluOfMvm, true}};
+  for (const auto &[id, expected] : want)
+    EXPECT_EQ(bool(nn[id]), expected) << "value %" << id;
+}
+} // namespace
