@@ -7,22 +7,31 @@
 //
 // The quantized MVM scheme (docs/quantization.md), step by step:
 //  1. weights: per tile column n, s_w[n] = max_k |W[k,n]| / Lw with
-//     Lw = 2^(wb-1) - 1; codes q = clamp(rne(W / s_w), -Lw, Lw); stored as a
-//     differential pair of magnitudes (q+ = max(q,0), q- = max(-q,0)), each
-//     split into S = ceil((wb-1)/c) slices of c bits, least significant first.
+//     Lw = 2^(wb-1) - 1; codes q = clamp(rne(W / s_w), -Lw, Lw); stored
+//     as the weight mapping says (hw::XbarPrecision::sliceValue): a
+//     differential pair of magnitudes (q+ = max(q,0), q- = max(-q,0)) in
+//     S = ceil((wb-1)/c) slices of c bits, least significant first; or
+//     offset binary u = q + 2^(wb-1) in ceil(wb/c) slices plus a reference
+//     column of level 2^((wb-1) mod c) read with slice floor((wb-1)/c); or
+//     the low wb-1 bits of the two's complement in ceil((wb-1)/c) slices and
+//     the sign in one more, weighted -2^(wb-1).
 //  2. inputs: per vector, s_x = input_bound * max_k |x_k| / La, La =
-//     2^(ab-1) - 1 (input_bound in (0, 1], default 1: abs-max noise
-//     management; below 1 the DAC's range is that fraction of the abs-max
-//     and larger inputs clip); codes qx = clamp(rne(x / s_x), -La, La),
-//     s_x computed as (input_bound * max) / La; the magnitude is applied in
-//     C = ceil((ab-1)/d) DAC cycles of d bits, the sign by the DAC polarity.
-//  3. each conversion sums P = parallel_rows rows of one column pair:
-//     v = sum_k sign_k chunk_j(|qx_k|) (slice_s(q+) - slice_s(q-)); the
-//     signed ADC of b bits has full scale FS = P (2^d-1)(2^c-1) and
-//     L = 2^(b-1)-1 codes; its range is R = adc_range * FS (adc_range in
-//     (0, 1], default 1): if R <= L, step = 1 and code = clamp(v, -L, L),
-//     otherwise step = R / L and code = clamp(rne(v / step), -L, L).
-//  4. shift-and-add in integers: acc = sum code * 2^(d j + c s);
+//     2^(ab-1) - 1 (unsigned inputs: 2^ab - 1; input_bound in (0, 1],
+//     default 1: abs-max noise management; below 1 the DAC's range is that
+//     fraction of the abs-max and larger inputs clip); codes qx =
+//     clamp(rne(x / s_x), -La, La) (unsigned: and >= 0), s_x computed as
+//     (input_bound * max) / La; the magnitude is applied in C =
+//     ceil((ab-1)/d) DAC cycles of d bits (unsigned: ceil(ab/d)), the sign
+//     by the DAC polarity.
+//  3. each conversion sums P = parallel_rows rows of one slice column:
+//     v = sum_k sign_k chunk_j(|qx_k|) D_s[k] (the cell values; a pair's
+//     difference); the ADC of b bits has full scale FS = P (2^d-1)(2^c-1),
+//     codes [-L, L] with L = 2^(b-1)-1 when sums can be negative, else
+//     [0, L] with L = 2^b - 1; its range is R = adc_range * FS (adc_range
+//     in (0, 1], default 1): if R <= L, step = 1 and code = clamp(v), else
+//     step = R / L and code = clamp(rne(v / step)).
+//  4. shift-and-add in integers: acc = sum code * sign_s 2^(d j + shift_s),
+//     less the reference column's conversions (offset);
 //     y = f32(((acc * step) * s_x) * s_w[n]) in double.
 //  5. bound management (optional, bmMaxIterations = B > 0): if any
 //     conversion of a vector clips (|rne(v / step)| > L), the vector is
