@@ -64,6 +64,18 @@ def programs():
             return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
     x = torch.randn(1, 2, 8, 8)
     progs.append(imc.compile(imc.export(Cnn().eval(), x), target=SMALL))
+    # Format 1.2: offset and two's-complement tiles, unsigned inputs.
+    import json
+    import tempfile
+    for mapping in ("offset", "twos_complement"):
+        t = json.load(open(SMALL))
+        t["crossbar"]["weight_mapping"] = mapping
+        t["crossbar"]["cols"] = 16
+        t["precision"]["unsigned_activations"] = True
+        with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+            json.dump(t, f)
+        progs.append(imc.compile(imc.export(Cnn().eval(), x), target=f.name))
+        os.unlink(f.name)
     enc = nn.TransformerEncoderLayer(8, 2, 16, batch_first=True, activation="gelu").eval()
     progs.append(imc.compile(imc.export(enc, torch.randn(1, 3, 8)), target=SMALL))
     act = nn.Sequential(nn.Linear(4, 6), nn.Sigmoid(), nn.Linear(6, 6), nn.Tanh(),
