@@ -202,11 +202,28 @@ constexpr double kArrayLeakUW = 0.10, kBufferLeakUWPerBit = 0.57 / 16384,
 // CiMLoop calibrates to that macro): 12.4 fJ per comparator decision.
 constexpr double kFlashNm = 7, kFlashVdd = 0.8, kFlashCmpPJ = 0.186 / 15;
 // Sense amplifiers (NeuroSim's multi-level current-mode sense amplifier):
-// DNN_NeuroSim V1.4 run here (bench/neurosim, run D3: 22 nm LSTP, 0.85 V),
-// 70.8 fJ per 5-bit conversion = 2.28 fJ per sense amplifier, with the
-// column and reference currents during sensing; 612 um^2 of sense
-// amplifiers for 16 ADCs of 31: 1.23 um^2 each.
-constexpr double kSenseAmpPJ = 0.0708 / 31, kSenseAmpUm2 = 612.0 / (16 * 31);
+// DNN_NeuroSim V1.4 run here (bench/neurosim, runs D3 and S19: 22 nm LSTP,
+// 0.85 V). A 5-bit conversion costs 70.8 fJ with current-mode sensing, of
+// which the cell and reference currents are 61%; with voltage-mode sensing
+// (S19, no static current) 27.5 fJ: 0.887 fJ per sense amplifier switching.
+// The cell currents are the array read's (Model::arrayReadPJ), so only the
+// switching is charged here. 612 um^2 of sense amplifiers for 16 ADCs of
+// 31: 1.23 um^2 each.
+constexpr double kSenseAmpPJ = 0.0275 / 31, kSenseAmpUm2 = 612.0 / (16 * 31);
+// Their sensing time: NeuroSim V1.4's clock period (sense amplifier, column
+// mux and encoder, times its 1.4 margin) measured here at 22 nm for 3-8 ADC
+// bits and 16-128 parallel rows (bench/neurosim/MODEL_NOTES.md, 8 runs),
+// fitted as t0 + k 2^bits / sqrt(rows): more levels to resolve, a larger
+// column current to resolve them with (within -11% .. +8% of each run).
+// ASSUMPTION: the same at every node and supply (set by the array's
+// currents and capacitances, not by gate delay).
+constexpr double kSenseT0Ns = 1.224, kSenseKNs = 0.1755;
+
+/// The sensing time of a multi-level sense amplifier (ns).
+double senseAmpNs(int64_t bits, int64_t parallelRows) {
+  return kSenseT0Ns + kSenseKNs * std::ldexp(1.0, int(bits)) /
+                          std::sqrt(double(parallelRows));
+}
 
 /// One ADC of the target's kind at `bits`: energy per conversion (pJ),
 /// conversion time (ns), area (um^2), and where they come from.
@@ -214,7 +231,8 @@ struct AdcModel {
   double pJ, ns, um2;
   const char *energyOrigin, *timeOrigin;
 };
-AdcModel adcModel(const hw::Target &t, const hw::Technology &y, int64_t bits) {
+AdcModel adcModel(const hw::Target &t, const hw::Technology &y, int64_t bits,
+                  int64_t parallelRows) {
   const double comparators = std::ldexp(1.0, int(bits)) - 1;
   const double f = y.nodeNm * 1e-3; // feature size in um
   if (t.adcKind == "flash")
@@ -228,12 +246,13 @@ AdcModel adcModel(const hw::Target &t, const hw::Technology &y, int64_t bits) {
     // Plus one reference (dummy) column of the array per ADC.
     return {comparators * kSenseAmpPJ *
                 energyScale(kNeuroSimNm, kNeuroSimVdd, y.nodeNm, y.vdd),
-            y.readPulseNs,
+            senseAmpNs(bits, parallelRows),
             comparators * kSenseAmpUm2 * areaScale(kNeuroSimNm, y.nodeNm) +
                 double(t.rows) * y.cellAreaF2 * f * f,
             "sense_amp: (2^adc_bits - 1) sense amplifiers, NeuroSim V1.4 "
             "run here, scaled",
-            "sense_amp: the array read (sensing is the read)"};
+            "sense_amp: 1.224 + 0.1755 x 2^adc_bits / sqrt(parallel_rows), "
+            "NeuroSim V1.4's sensing cycle run here (during the read)"};
   const double ns = sarConversionNs(bits, y);
   const double fs = 1e9 / ns;
   const double v = y.vdd / nominalVdd(y.nodeNm);
@@ -281,7 +300,7 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
     return;
   }
   const hw::Technology &y = *tech;
-  const AdcModel adc = adcModel(t, y, t.adcBits);
+  const AdcModel adc = adcModel(t, y, t.adcBits, t.parallelRows);
   const double fromIsaac = energyScale(kIsaacNm, kIsaacVdd, y.nodeNm, y.vdd);
   const double fromHorowitz =
       energyScale(kHorowitzNm, kHorowitzVdd, y.nodeNm, y.vdd);
@@ -373,8 +392,9 @@ Model::Converters Model::converters(const hw::XbarPrecision &p) const {
     return k;
   // The same derivations as the constructor's, at p's resolutions; a
   // constant the target gives stays as given.
-  if (p.adcBits != t.adcBits) {
-    const AdcModel adc = adcModel(t, *tech, p.adcBits);
+  if (p.adcBits != t.adcBits ||
+      (t.adcKind == "sense_amp" && p.parallelRows != t.parallelRows)) {
+    const AdcModel adc = adcModel(t, *tech, p.adcBits, p.parallelRows);
     if (std::isnan(t.energy.adcPerConvPJ))
       k.adcPJ = adc.pJ;
     if (std::isnan(t.latency.adcConvNs))
@@ -395,7 +415,14 @@ double Model::arrayReadPJ(int64_t vectors, int64_t rows, int64_t weightCols,
                          ? double(rows * p.slices() * weightCols) * top / 2
                          : double(levels)) +
                     double(rows * p.referenceColumns() * p.referenceLevel());
-  const double perCycle = double(cells) * cellOffPJ + lv / top * cellSpanPJ;
+  double perCycle = double(cells) * cellOffPJ + lv / top * cellSpanPJ;
+  // Sense amplifiers sense the cell currents while they flow: a resistive
+  // cell conducts for the sensing time when that outlasts the read pulse
+  // (derived constants only; docs/cost-model.md#cell-reads).
+  const std::optional<hw::Technology> &tech = t.technology;
+  if (t.adcKind == "sense_amp" && tech && tech->cellCapFF == 0 &&
+      std::isnan(t.energy.cellReadPJ) && tech->readPulseNs > 0)
+    perCycle *= std::max(1.0, converters(p).adcNs / tech->readPulseNs);
   return double(vectors * p.cycles()) * t.inputBitDensity * perCycle;
 }
 

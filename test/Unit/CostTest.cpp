@@ -344,16 +344,18 @@ TEST(CostTechnology, ComparatorAdcs) {
   // 5 bits: 31 comparators.
   f.adcBits = 5;
   EXPECT_NEAR(cost::Model(f).energy().adcPerConvPJ, 31 * 0.0124 * scale, 1e-4);
-  // Sense amplifiers: 2.28 fJ (NeuroSim, 22 nm, 0.85 V) each; the
-  // conversion is the array read; area adds a reference column per ADC.
+  // Sense amplifiers: 0.887 fJ of switching (NeuroSim, 22 nm, 0.85 V) each
+  // (the cell currents are the array read's); sensing takes 1.224 + 0.1755
+  // x 2^5 / sqrt(16 rows) = 2.628 ns during the read; area adds a
+  // reference column per ADC.
   hw::Target a = techTarget();
   a.adcKind = "sense_amp";
   a.adcBits = 5;
   a.technology->nodeNm = 22;
   a.technology->vdd = 0.85;
   const cost::Model ma(a);
-  EXPECT_NEAR(ma.energy().adcPerConvPJ, 0.0708, 1e-12);
-  EXPECT_EQ(ma.latency().adcConvNs, 10.0);
+  EXPECT_NEAR(ma.energy().adcPerConvPJ, 0.0275, 1e-12);
+  EXPECT_DOUBLE_EQ(ma.latency().adcConvNs, 1.224 + 0.1755 * 32 / 4);
   // 8 arrays x 4 ADCs x (31 x 612/496 um^2 + 64 rows x 4 F^2 of 22 nm).
   EXPECT_NEAR(ma.area().adcs,
               32 * (31 * 612.0 / 496 + 64 * 4 * 0.022 * 0.022) * 1e-6, 1e-12);
@@ -361,6 +363,23 @@ TEST(CostTechnology, ComparatorAdcs) {
   // per group of columns sharing the ADCs: 20 conversions on 4 ADCs = 5
   // reads of 10 ns per row group; 2 cycles, 1 group.
   EXPECT_DOUBLE_EQ(ma.crossbarMvm(1, 16, 10).latencyNs, 2 * 5 * 10.0);
+  // With a 1 ns read the sensing sets each of the 5 reads; at other
+  // parallel rows (4: 1.224 + 0.1755 x 32 / 2) or ADC bits (3: 1.224 +
+  // 0.1755 x 8 / 4) the sensing time follows the instruction's precision.
+  hw::Target fast = a;
+  fast.technology->readPulseNs = 1.0;
+  fast.latency.arrayReadNs = hw::kDerived;
+  const cost::Model mfast(fast);
+  EXPECT_DOUBLE_EQ(mfast.crossbarMvm(1, 16, 10).latencyNs,
+                   2 * 5 * (1.224 + 0.1755 * 32 / 4));
+  hw::XbarPrecision p4 = fast.precision();
+  p4.parallelRows = 4;
+  EXPECT_DOUBLE_EQ(mfast.crossbarMvm(1, 16, 10, p4).latencyNs,
+                   2 * 4 * 5 * (1.224 + 0.1755 * 32 / 2));
+  hw::XbarPrecision p3 = fast.precision();
+  p3.adcBits = 3;
+  EXPECT_DOUBLE_EQ(mfast.crossbarMvm(1, 16, 10, p3).latencyNs,
+                   2 * 5 * (1.224 + 0.1755 * 8 / 4));
   // SAR with the same target: the conversions (5 x 6/9 ns) hide under the
   // 10 ns read.
   hw::Target sar = a;

@@ -41,9 +41,10 @@ def test_every_figure_is_finite_and_positive(rows):
 
 def test_ratios_stay_in_todays_bands(rows):
     for name, tops, ns_tops, tpw, ns_tpw, mm2, ns_mm2, pj, ns_pj in rows.values():
-        assert 0.8 <= tops / ns_tops <= 2.0, (name, tops / ns_tops)
-        assert 0.35 <= tpw / ns_tpw <= 1.0, (name, tpw / ns_tpw)
-        assert 1.0 <= pj / ns_pj <= 3.0, (name, pj / ns_pj)
+        # NeuroSim's figures at the network's work (compare.py).
+        assert 0.3 <= tops / ns_tops <= 0.8, (name, tops / ns_tops)
+        assert 0.55 <= tpw / ns_tpw <= 1.0, (name, tpw / ns_tpw)
+        assert 1.0 <= pj / ns_pj <= 1.8, (name, pj / ns_pj)
 
 
 def test_the_knobs_move_both_tools_the_same_way(rows):
@@ -52,6 +53,9 @@ def test_the_knobs_move_both_tools_the_same_way(rows):
     assert rows["D2"][3] > rows["D1"][3] and rows["D2"][4] > rows["D1"][4]
     # A 4-bit instead of a 5-bit ADC (D3 -> D2, 64 rows): more TOPS/W in both.
     assert rows["D2"][3] > rows["D3"][3] and rows["D2"][4] > rows["D3"][4]
+    # ... and fewer TOPS in both: a 5-bit sense amplifier resolves its 31
+    # levels more slowly (the sensing-time model).
+    assert rows["D3"][1] < rows["D2"][1] and rows["D3"][2] < rows["D2"][2]
     # SRAM arrays are larger than RRAM ones in both (D6 vs D3 area is not
     # comparable: NeuroSim's RRAM area is mostly level shifters).
     assert rows["D6"][5] > rows["D3"][5]
