@@ -100,7 +100,6 @@ double energyFactor(double nm, double vdd) {
 // ISAAC (Shafiee et al., ISCA 2016, Table 6), 32 nm. Its supply voltage is
 // not published; kIsaacVdd is an ASSUMPTION (the 32 nm nominal 0.9 V).
 constexpr double kIsaacNm = 32, kIsaacVdd = 0.9;
-constexpr double kIsaacDacPJ = 4e-3 / 1024 * 100e-9 * 1e12;       // 1-bit DAC
 constexpr double kIsaacDacAreaMm2 = 0.00017 / 1024;               // per DAC
 constexpr double kIsaacShiftAddPJ = 0.2e-3 / 4 / 1.28e9 * 1e12;   // per op
 constexpr double kIsaacShiftAddAreaMm2 = 0.00024 / 4;             // per unit
@@ -219,6 +218,25 @@ constexpr double kSenseAmpPJ = 0.0275 / 31, kSenseAmpUm2 = 612.0 / (16 * 31);
 // currents and capacitances, not by gate delay).
 constexpr double kSenseT0Ns = 1.224, kSenseKNs = 0.1755;
 
+// Row drivers, the 1-bit DAC of a row: NeuroSim V1.4 run here
+// (bench/neurosim/MODEL_NOTES.md, runs D3 and D6, 22 nm LSTP, 0.85 V), per
+// driven row and read: the input driver and word-line switch matrix, 11.1 fJ
+// (RRAM) and 7.7 fJ (SRAM), their mean 9.4 fJ; the word line's charge, 6.88
+// fJ along 128 RRAM cells and 14.3 fJ along 128 SRAM cells, 0.353 and 0.304
+// fJ per um of word line at a cell pitch of sqrt(cell area) (6.93 F and
+// 16.7 F), their mean 0.33 fJ/um. ASSUMPTION: the word line's capacitance
+// per um is the same at every node (its energy scales like logic with the
+// supply).
+constexpr double kRowDriverPJ = 9.4e-3, kWordLinePJPerUm = 0.33e-3;
+
+/// One drive of one row by a 1-bit DAC (pJ), at the technology.
+double rowDrivePJ(const hw::Target &t, const hw::Technology &y) {
+  const double rowUm =
+      double(t.cols) * std::sqrt(y.cellAreaF2) * y.nodeNm * 1e-3;
+  return (kRowDriverPJ + kWordLinePJPerUm * rowUm) *
+         energyScale(kNeuroSimNm, kNeuroSimVdd, y.nodeNm, y.vdd);
+}
+
 /// The sensing time of a multi-level sense amplifier (ns).
 double senseAmpNs(int64_t bits, int64_t parallelRows) {
   return kSenseT0Ns + kSenseKNs * std::ldexp(1.0, int(bits)) /
@@ -305,8 +323,9 @@ Model::Model(const hw::Target &target) : t(target), e(t.energy), l(t.latency) {
   const double fromHorowitz =
       energyScale(kHorowitzNm, kHorowitzVdd, y.nodeNm, y.vdd);
   const double dacRes = dacResolutionFactor(t.dacBits);
-  resolve("energy_pj.dac_per_row", e.dacPerRowPJ,
-          kIsaacDacPJ * dacRes * fromIsaac, "ISAAC 1-bit DAC, scaled");
+  resolve("energy_pj.dac_per_row", e.dacPerRowPJ, rowDrivePJ(t, y) * dacRes,
+          "row driver + word line (NeuroSim V1.4 run here), scaled, x "
+          "2^(dac_bits - 1)");
   // V^2 G t of a driven cell at level 0 (g_off); a level adds its share of
   // g_on - g_off (arrayReadPJ).
   const double v2t = y.readVoltage * y.readVoltage * y.readPulseNs * 1e-3;
@@ -401,8 +420,7 @@ Model::Converters Model::converters(const hw::XbarPrecision &p) const {
       k.adcNs = adc.ns;
   }
   if (p.dacBits != t.dacBits && std::isnan(t.energy.dacPerRowPJ))
-    k.dacPJ = kIsaacDacPJ * dacResolutionFactor(p.dacBits) *
-              energyScale(kIsaacNm, kIsaacVdd, tech->nodeNm, tech->vdd);
+    k.dacPJ = rowDrivePJ(t, *tech) * dacResolutionFactor(p.dacBits);
   return k;
 }
 
@@ -440,8 +458,13 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
   Cost c;
   c.adcConversions = conversions;
   c.macs = vectors * rows * weightCols;
-  // A row's DAC drives it only when its input code is not zero.
-  c.energy.dac = double(vectors * cycles * rows) * t.inputBitDensity * k.dacPJ;
+  // A row's DAC drives it only when its input code is not zero; sense
+  // amplifiers read each group of columns sharing the ADCs in a read of
+  // its own, which drives the rows again.
+  const double steps = double(ceilDiv(convPerGroup, t.adcsPerArray));
+  const double reads = t.adcKind == "sense_amp" ? steps : 1.0;
+  c.energy.dac =
+      double(vectors * cycles * rows) * t.inputBitDensity * reads * k.dacPJ;
   c.energy.array = arrayReadPJ(vectors, rows, weightCols, p, levels);
   c.energy.adc = double(conversions) * k.adcPJ;
   c.energy.shiftAdd = double(conversions) * e.shiftAddPJ;
@@ -455,7 +478,6 @@ Cost Model::crossbarMvm(int64_t vectors, int64_t rows, int64_t weightCols,
   // (the ADCs of an array are pipelined behind the read, as in ISAAC).
   // Sense amplifiers convert while the rows are driven: each group of
   // columns sharing the ADCs is its own read.
-  const double steps = double(ceilDiv(convPerGroup, t.adcsPerArray));
   const double groupNs = t.adcKind == "sense_amp"
                              ? steps * std::max(l.arrayReadNs, k.adcNs)
                              : std::max(l.arrayReadNs, steps * k.adcNs);

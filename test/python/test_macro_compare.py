@@ -17,8 +17,8 @@ compare = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(compare)
 
 # imc / paper TOPS/W today (docs/cost-model.md), +-15%.
-TOPS_PER_W_RATIO = {"sinangil-jssc21": 0.32, "wang-vlsi22": 0.07,
-                    "legallo-ne23": 4.11, "hermes-jssc22": 3.83}
+TOPS_PER_W_RATIO = {"sinangil-jssc21": 0.80, "wang-vlsi22": 0.53,
+                    "legallo-ne23": 5.78, "hermes-jssc22": 5.39}
 
 
 @pytest.fixture(scope="module")
