@@ -537,6 +537,13 @@ Cost Model::accumulate(int64_t elements, int64_t partials) const {
   return c;
 }
 
+Cost Model::arrayElementwise(DpuOpKind kind, int64_t elements,
+                              int64_t arrays) const {
+  Cost c = dpuElementwise(kind, elements);
+  c.latencyNs = dpuNs(t, ceilDiv(elements, arrays * t.adcsPerArray));
+  return c;
+}
+
 Cost Model::inputTraffic(int64_t bits) const {
   Cost c;
   c.energy.buffer = double(bits) * bufBit;

@@ -48,7 +48,7 @@ int64_t Workload::numTiles() const {
 WorkloadBuilder::WorkloadBuilder(const std::vector<std::string> &names,
                                  size_t values)
     : names(names), dep(values, -1), tileOf(values, -1), sent(values, 0),
-      current(names.size(), -1) {}
+      atArrays(values, 0), current(names.size(), -1) {}
 
 void WorkloadBuilder::grow(uint32_t value) {
   if (value >= dep.size()) {
@@ -56,6 +56,7 @@ void WorkloadBuilder::grow(uint32_t value) {
     dep.resize(n, -1);
     tileOf.resize(n, -1);
     sent.resize(n, 0);
+    atArrays.resize(n, 0);
   }
 }
 
@@ -109,6 +110,7 @@ void WorkloadBuilder::mvm(uint32_t layer, uint32_t tile, uint32_t input,
   const size_t st = stage(layer, depOf(ops, 2), /*opensOnDependency=*/true);
   grow(result);
   dep[result] = int32_t(st);
+  atArrays[result] = 1;
   const int32_t n = tileOf[tile];
   if (tiles[size_t(n)].stage < 0)
     place(n, st);
@@ -120,11 +122,23 @@ void WorkloadBuilder::mvm(uint32_t layer, uint32_t tile, uint32_t input,
   }
 }
 
+/// The arrays that hold the operands of a view or a sum.
+int64_t WorkloadBuilder::arraysOf(const uint32_t *operands, size_t n) {
+  int64_t a = 0;
+  for (size_t i = 0; i < n; ++i) {
+    grow(operands[i]);
+    a += atArrays[operands[i]];
+  }
+  return a;
+}
+
 void WorkloadBuilder::view(const uint32_t *operands, size_t n,
                            uint32_t result) {
   const int64_t d = depOf(operands, n);
+  const int64_t a = arraysOf(operands, n);
   grow(result);
   dep[result] = int32_t(d);
+  atArrays[result] = a;
 }
 
 /// An xbar.accumulate of `partials` tensors of `elements` each: summed by
@@ -141,6 +155,7 @@ void WorkloadBuilder::tileRun(uint32_t layer, uint32_t input, uint32_t result,
   const size_t st = stage(layer, depOf(&input, 1), /*opensOnDependency=*/true);
   grow(result);
   dep[result] = int32_t(st);
+  atArrays[result] += count; // the runs of one product share its result
   const int64_t first = numbered;
   numbered += count;
   LayerWork &l = w.layers[st];
@@ -165,9 +180,11 @@ void WorkloadBuilder::accumulate(uint32_t layer, const uint32_t *operands,
                                  size_t n, int64_t partials, uint32_t result,
                                  int64_t elements) {
   const int64_t d = depOf(operands, n);
+  const int64_t a = arraysOf(operands, n);
   const size_t st = stage(layer, d, false);
   grow(result);
   dep[result] = int32_t(d);
+  atArrays[result] = a;
   addAccumulate(w.layers[st], elements, partials);
 }
 
@@ -177,6 +194,7 @@ void WorkloadBuilder::instr(const Instr &in,
   const int64_t d = depOf(in.operands.data(), in.operands.size());
   grow(in.result);
   dep[in.result] = int32_t(d);
+  atArrays[in.result] = 0;
   const auto &res = values[in.result].shape;
   const int64_t e = numElements(res);
   auto shape = [&](size_t i) -> const std::vector<int64_t> & {
@@ -187,7 +205,11 @@ void WorkloadBuilder::instr(const Instr &in,
   case Opcode::ExtractSlice:
   case Opcode::InsertSlice:
   case Opcode::DpuReshape:
-    return; // views and addressing: free, no stage of their own
+    // Views and addressing: free, no stage of their own; a view of array
+    // results stays at those arrays.
+    atArrays[in.result] =
+        arraysOf(in.operands.data(), in.operands.size());
+    return;
   case Opcode::XbarProgram:
     // The tile's precision needs its MVMs (format::tilePrecisions): callers
     // call program() themselves, as workloadOf does.
@@ -208,24 +230,38 @@ void WorkloadBuilder::instr(const Instr &in,
     l.bufferElements += n;
   };
   auto step = [&](DpuOpKind kind, int64_t n) { l.dpu.push_back({kind, n}); };
+  // An elementwise op on array results (a bias, a ReLU, a residual add, a
+  // folded batch norm) runs on those arrays' output units, and its result
+  // stays there; otherwise on the DPU, through the buffer.
+  int64_t local = 0;
+  for (uint32_t o : in.operands)
+    local = std::max(local, atArrays[o]);
+  auto elementwise = [&](DpuOpKind kind, int64_t n) {
+    if (local > 0) {
+      l.dpu.push_back({kind, n, local});
+      atArrays[in.result] = local;
+      return;
+    }
+    step(kind, n);
+    traffic();
+  };
   switch (in.op) {
   case Opcode::XbarAccumulate:
     addAccumulate(l, e, int64_t(in.operands.size()));
+    atArrays[in.result] =
+        arraysOf(in.operands.data(), in.operands.size());
     break;
   case Opcode::DpuAdd:
   case Opcode::DpuSub:
   case Opcode::DpuBiasAdd:
-    step(DpuOpKind::Add, e);
-    traffic();
+    elementwise(DpuOpKind::Add, e);
     break;
   case Opcode::DpuMul:
-    step(DpuOpKind::Mul, e);
-    traffic();
+    elementwise(DpuOpKind::Mul, e);
     break;
   case Opcode::DpuMax:
   case Opcode::DpuRelu:
-    step(DpuOpKind::Max, e);
-    traffic();
+    elementwise(DpuOpKind::Max, e);
     break;
   case Opcode::DpuMatmul: {
     const int64_t mm = shape(0)[0], k = shape(0)[1], n = shape(1)[1];
@@ -248,8 +284,7 @@ void WorkloadBuilder::instr(const Instr &in,
     traffic();
     break;
   case Opcode::DpuAffine:
-    step(DpuOpKind::MulAdd, e);
-    traffic();
+    elementwise(DpuOpKind::MulAdd, e);
     break;
   case Opcode::DpuPool: {
     const bool isMax = in.attrs[0] == 0;
@@ -511,13 +546,19 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
       accNs += c.latencyNs;
     }
     s.serialLatencyNs += accNs;
-    double dpuNs = 0;
+    double dpuNs = 0, localNs = 0;
     for (const DpuStep &st : l.dpu) {
-      const Cost c = m.dpuElementwise(st.kind, st.count);
+      const Cost c = st.arrays > 0
+                         ? m.arrayElementwise(st.kind, st.count, st.arrays)
+                         : m.dpuElementwise(st.kind, st.count);
       ls.cost.energy += c.energy;
       ls.dpuOps += dpuOpsOf(st);
-      dpuNs += c.latencyNs;
+      (st.arrays > 0 ? localNs : dpuNs) += c.latencyNs;
     }
+    // The arrays' output units work after the layer's MVMs, beside the
+    // DPU's share of the layer (not on the shared DPU).
+    accNs += localNs;
+    s.serialLatencyNs += localNs;
     ls.cost.energy += m.bufferTraffic(l.bufferElements).energy;
     ls.cost.energy += m.inputTraffic(l.inputBits).energy;
     ls.cost.macs += l.digitalMacs;

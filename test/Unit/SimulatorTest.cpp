@@ -178,28 +178,30 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   // Conversions = vectors 2 * cycles 7 * groups * slices 4 * cols:
   //   4*8*4 + 1*8*4 + 1*16*4 + 1*4*4 = 128 + 32 + 64 + 16 = 240; * 14 = 3360.
   EXPECT_EQ(r.total.cost.adcConversions, 3360);
-  // DPU: bias 16 + relu 16 + bias 40 = 72 element ops (the accumulate of
-  // 16 partial sums runs on the arrays' shift-and-add units: 1 per array,
-  // 2 arrays -> 8 cycles of 1 ns).
+  // Digital ops: bias 16 + relu 16 + bias 40 = 72 element ops. The
+  // accumulate of 16 partial sums runs on the arrays' shift-and-add units
+  // (1 per array, 2 arrays -> 8 cycles of 1 ns), and so do the biases and
+  // the ReLU, on the results of the arrays that made them (fc1's 2 arrays:
+  // 8 + 8 cycles; fc2's 2 arrays: 40 / 2 = 20 cycles).
   EXPECT_EQ(r.total.dpuOps, 72);
   // Serial latency: programming (128+32+8+8) rows * 100 ns = 17600; MVMs 2
   // * 7 * groups * 100 ns (the read dominates: at most 64 conversions * 0.78
-  // ns = 49.92 ns) = 1400 * (4 + 1 + 1 + 1) = 9800; the accumulate 8 ns; 3
-  // DPU ops of one 1-ns cycle each = 3. Sum 27411 ns.
-  EXPECT_DOUBLE_EQ(r.schedule.serialLatencyNs, 27411.0);
+  // ns = 49.92 ns) = 1400 * (4 + 1 + 1 + 1) = 9800; the accumulate 8 ns; the
+  // activations 8 + 8 + 20 = 36 ns. Sum 27444 ns.
+  EXPECT_DOUBLE_EQ(r.schedule.serialLatencyNs, 27444.0);
   // The layer schedule of a run from an empty chip (each tile on its own
   // array, all arrays written at once from time 0, one DPU):
   //   fc1: t0 written 0-12800, MVMs 12800-18400 (2*7*4*100); t1 written
   //        0-3200, MVMs 3200-4600; then the accumulate 18400-18408, bias
-  //        and relu on the DPU: 18408-18410
-  //   fc2: t2, t3 written 0-800, MVMs 18410-19810; bias 19810-19811.
-  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 19811.0);
-  // With resident weights: fc1 5600 + 8 + 2 = 5610, fc2 1400 + 1 = 1401.
-  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 7011.0);
-  EXPECT_DOUBLE_EQ(r.total.cost.latencyNs, 7011.0); // the layers' sum
-  // Pipelined over a stream: the slowest layer (fc1, 5610 ns; the DPU
-  // works 3 ns per inference, t0's array 5600).
-  EXPECT_DOUBLE_EQ(r.schedule.pipelineIntervalNs, 5610.0);
+  //        and relu at the arrays: 18408-18424
+  //   fc2: t2, t3 written 0-800, MVMs 18424-19824; bias 19824-19844.
+  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 19844.0);
+  // With resident weights: fc1 5600 + 8 + 16 = 5624, fc2 1400 + 20 = 1420.
+  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 7044.0);
+  EXPECT_DOUBLE_EQ(r.total.cost.latencyNs, 7044.0); // the layers' sum
+  // Pipelined over a stream: the slowest layer (fc1, 5624 ns; the DPU
+  // has no work, t0's array 5600).
+  EXPECT_DOUBLE_EQ(r.schedule.pipelineIntervalNs, 5624.0);
   EXPECT_EQ(r.schedule.reprograms, 0);
   EXPECT_EQ(r.schedule.maxProgramsPerArray, 1);
   // Energy: writes 11520 * 1 pJ; ADC 3360 * 1.5625 = 5250; shift-add
@@ -213,9 +215,10 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   // Bits: MVM outputs vectors * cols * 32 = 2*256 + 2*256 + 2*512 + 2*128 =
   //   2304; MVM inputs, each value once, vectors * rows * 8 = 2*1024 + 2*256
   //   (fc1's two row blocks) + 2*64 (fc2's input, shared by its two column
-  //   blocks) = 2688; DPU instructions (operands + result) * 32 = (40 + 32 +
-  //   100) * 32 = 5504. 10496 bits, less fc1's 16 partial sums that meet at
-  //   the arrays' adders and never reach the buffer (16 * 32 = 512): 9984.
+  //   blocks) = 2688; the biases and the ReLU take their operands at the
+  //   arrays, not from the buffer. 4992 bits, less fc1's 16 partial sums
+  //   that meet at the arrays' adders and never reach the buffer (16 * 32 =
+  //   512): 4480.
   const cost::Energy &e = r.total.cost.energy;
   EXPECT_DOUBLE_EQ(e.write, 11520.0);
   EXPECT_NEAR(e.adc, 5250.0, 1e-9);
@@ -223,20 +226,20 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   EXPECT_NEAR(e.dac, 481.25, 1e-9);
   EXPECT_NEAR(e.array, 147.5712, 1e-9);
   EXPECT_NEAR(e.dpu, 64.8, 1e-9);
-  EXPECT_NEAR(e.buffer, 9984 * 0.1001550415714235, 1e-9);
+  EXPECT_NEAR(e.buffer, 4480 * 0.1001550415714235, 1e-9);
   // Interconnect: the MVMs' 2304 + 2688 bits over the H-tree, less the 512
   // of the partial sums.
   const cost::Model model(sim->target());
   EXPECT_NEAR(e.interconnect, 4480 * model.interconnectPJPerBit(), 1e-9);
   // Leakage: 64 arrays x 0.10 uW + 64 KiB x 0.57 uW / 16 Kbit + 64 lanes x
-  // 2 x 32 bits x 0.134 nW = 25.189 uW, for the 7011 ns of an inference.
+  // 2 x 32 bits x 0.134 nW = 25.189 uW, for the 7044 ns of an inference.
   const double leakUW = 6.4 + 65536 * 8 * 0.57 / 16384 + 64 * 64 * 0.134e-3;
-  EXPECT_NEAR(e.leakage, leakUW * 7011 * 1e-3, 1e-9);
+  EXPECT_NEAR(e.leakage, leakUW * 7044 * 1e-3, 1e-9);
   const double rest = e.interconnect + e.leakage;
-  EXPECT_NEAR(e.total(), 17595.2852 + 9984 * 0.1001550415714235 + rest, 1e-8);
+  EXPECT_NEAR(e.total(), 17595.2852 + 4480 * 0.1001550415714235 + rest, 1e-8);
   // Inference energy leaves out the writes of the resident tiles.
   EXPECT_NEAR(r.schedule.inferenceEnergyPJ,
-              17595.2852 + 9984 * 0.1001550415714235 + rest - 11520, 1e-8);
+              17595.2852 + 4480 * 0.1001550415714235 + rest - 11520, 1e-8);
 
   // Per layer, in order of first execution.
   ASSERT_EQ(r.layers.size(), 2u);
@@ -253,12 +256,12 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   EXPECT_EQ(r.layers[0].dpuOps, 32);
   EXPECT_EQ(r.layers[1].dpuOps, 40);
   // Each layer's latency with resident weights, as above.
-  EXPECT_DOUBLE_EQ(r.layers[0].cost.latencyNs, 5610.0);
-  EXPECT_DOUBLE_EQ(r.layers[1].cost.latencyNs, 1401.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].cost.latencyNs, 5624.0);
+  EXPECT_DOUBLE_EQ(r.layers[1].cost.latencyNs, 1420.0);
   EXPECT_DOUBLE_EQ(r.layers[0].startNs, 0.0);
-  EXPECT_DOUBLE_EQ(r.layers[0].endNs, 5610.0);
-  EXPECT_DOUBLE_EQ(r.layers[1].startNs, 5610.0);
-  EXPECT_DOUBLE_EQ(r.layers[1].endNs, 7011.0);
+  EXPECT_DOUBLE_EQ(r.layers[0].endNs, 5624.0);
+  EXPECT_DOUBLE_EQ(r.layers[1].startNs, 5624.0);
+  EXPECT_DOUBLE_EQ(r.layers[1].endNs, 7044.0);
   EXPECT_EQ(r.total.name, "total");
 }
 
@@ -288,10 +291,10 @@ TEST_F(SimulatorMlp, ScheduleOverCapacityReusesArrays) {
   cost::estimate(s2->program(), s2->target(), r);
   // Every array hosts two tiles, so a deployed chip rewrites all four in
   // every inference, as a run from an empty chip does: fc1 18400 + 8
-  // (accumulate) + 2 (t0 and t1 written from time 0), fc2 800 + 1400 after
-  // fc1, + 1.
-  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 20611.0);
-  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 20611.0);
+  // (accumulate) + 16 (bias and ReLU at the arrays; t0 and t1 written from
+  // time 0), fc2 800 + 1400 after fc1, + 20.
+  EXPECT_DOUBLE_EQ(r.schedule.latencyNs, 20644.0);
+  EXPECT_DOUBLE_EQ(r.schedule.inferenceLatencyNs, 20644.0);
   EXPECT_EQ(r.schedule.maxProgramsPerArray, 2);
   EXPECT_EQ(r.schedule.reprograms, 4);
   // Inference energy keeps every write.
@@ -446,18 +449,18 @@ TEST_F(SimulatorMlp, ReportJson) {
   EXPECT_EQ(t.at("adc_conversions"), 3360);
   EXPECT_EQ(t.at("analog_macs"), 2880);
   EXPECT_EQ(t.at("digital_macs"), 0);
-  EXPECT_DOUBLE_EQ(t.at("latency_ns").get<double>(), 19811.0);
-  EXPECT_DOUBLE_EQ(t.at("serial_latency_ns").get<double>(), 27411.0);
-  EXPECT_DOUBLE_EQ(t.at("inference_latency_ns").get<double>(), 7011.0);
+  EXPECT_DOUBLE_EQ(t.at("latency_ns").get<double>(), 19844.0);
+  EXPECT_DOUBLE_EQ(t.at("serial_latency_ns").get<double>(), 27444.0);
+  EXPECT_DOUBLE_EQ(t.at("inference_latency_ns").get<double>(), 7044.0);
   EXPECT_NEAR(t.at("energy_pj").get<double>(), r.total.cost.energy.total(),
               1e-8);
   EXPECT_NEAR(t.at("energy_pj").get<double>(),
-              17595.2852 + 9984 * 0.1001550415714235 +
+              17595.2852 + 4480 * 0.1001550415714235 +
                   r.total.cost.energy.interconnect +
                   r.total.cost.energy.leakage,
               1e-8);
-  // 2880 MACs = 5760 operations in 7011 ns.
-  EXPECT_NEAR(t.at("tops").get<double>(), 5760.0 / 7011.0 / 1000.0, 1e-15);
+  // 2880 MACs = 5760 operations in 7044 ns.
+  EXPECT_NEAR(t.at("tops").get<double>(), 5760.0 / 7044.0 / 1000.0, 1e-15);
   EXPECT_EQ(t.at("analog_mac_ratio"), 1.0);
   EXPECT_EQ(t.at("tiles_programmed"), 4);
   EXPECT_EQ(t.at("tiles_available"), 64);
@@ -717,7 +720,8 @@ TEST(Schedule, DependentMvmsOfOneLayerNameFollowEachOther) {
   // Two MVMs under one layer name, the second reading the first's result
   // through a relu (as a module whose ops all carry one location): two
   // stages, one after the other - not one layer whose MVMs run at once.
-  // Each MVM: 7 cycles x 1 group x 100 ns = 700 ns; the relu 1 ns.
+  // Each MVM: 7 cycles x 1 group x 100 ns = 700 ns; the relu, on the first
+  // MVM's array (1 ADC: 1 element a 1-ns cycle), 4 ns.
   Builder b;
   const uint32_t l = b.layer("same");
   const uint32_t x = b.input({1, 8});
@@ -733,12 +737,12 @@ TEST(Schedule, DependentMvmsOfOneLayerNameFollowEachOther) {
   ASSERT_TRUE(sim) << error;
   Report rep;
   cost::estimate(sim->program(), sim->target(), rep);
-  EXPECT_DOUBLE_EQ(rep.schedule.inferenceLatencyNs, 700.0 + 1.0 + 700.0);
+  EXPECT_DOUBLE_EQ(rep.schedule.inferenceLatencyNs, 700.0 + 4.0 + 700.0);
   // One layer in the report, its stages summed.
   ASSERT_EQ(rep.layers.size(), 1u);
-  EXPECT_DOUBLE_EQ(rep.layers[0].cost.latencyNs, 1401.0);
+  EXPECT_DOUBLE_EQ(rep.layers[0].cost.latencyNs, 1404.0);
   EXPECT_DOUBLE_EQ(rep.layers[0].startNs, 0.0);
-  EXPECT_DOUBLE_EQ(rep.layers[0].endNs, 1401.0);
+  EXPECT_DOUBLE_EQ(rep.layers[0].endNs, 1404.0);
   EXPECT_EQ(rep.layers[0].tiles, 2);
   // Independent MVMs of one name run side by side.
   Builder p;

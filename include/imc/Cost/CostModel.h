@@ -149,6 +149,13 @@ public:
   /// results stay next to the arrays: the buffer and interconnect energy
   /// crossbarMvm charged for all but one of them is taken back (negative).
   Cost accumulate(int64_t elements, int64_t partials) const;
+  /// `elements` operations of one kind (an add, a max: a ReLU or a bias, a
+  /// multiply) on the results of `arrays` arrays, by their output units
+  /// next to them (as ISAAC's and NeuroSim's tiles apply activations):
+  /// the DPU's energy per operation, arrays x adcs_per_array operations a
+  /// DPU clock cycle, no buffer traffic (docs/cost-model.md,
+  /// "Accumulation").
+  Cost arrayElementwise(DpuOpKind kind, int64_t elements, int64_t arrays) const;
   /// Sending `bits` of MVM inputs from the buffer over the interconnect to
   /// the arrays (each input once, broadcast to every tile that needs it).
   Cost inputTraffic(int64_t bits) const;

@@ -35,6 +35,9 @@ namespace imc::cost {
 struct DpuStep {
   DpuOpKind kind = DpuOpKind::Add;
   int64_t count = 0;
+  /// 0: on the DPU; n > 0: on the output units of the n arrays that hold
+  /// the operands (an activation of their results, Model::arrayElementwise).
+  int64_t arrays = 0;
 };
 
 /// `count` alike crossbar tiles, each a `rows` x `cols` weight block at
@@ -131,6 +134,7 @@ public:
 
 private:
   int64_t depOf(const uint32_t *operands, size_t n);
+  int64_t arraysOf(const uint32_t *operands, size_t n);
   size_t stage(uint32_t layer, int64_t inDep, bool opensOnDependency);
   void grow(uint32_t value);
   void place(int32_t tile, size_t stage);
@@ -140,6 +144,9 @@ private:
   std::vector<int32_t> dep;     ///< per value: latest MVM stage it needs
   std::vector<int32_t> tileOf;  ///< per value: its tile number, or -1
   std::vector<char> sent;       ///< per value: an MVM input already sent
+  /// per value: the arrays whose outputs hold it (MVM results, their sums
+  /// and activations, before they reach the buffer), or 0.
+  std::vector<int64_t> atArrays;
   std::vector<int64_t> current; ///< per layer name: its latest stage
   /// A tile of program(), until its first MVM places it.
   struct Tile {
