@@ -15,6 +15,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Cost/Profile.h"
+#include "imc/Cost/Placement.h"
 #include "imc/Cost/Replicate.h"
 #include "imc/Support/MapPolicy.h"
 #include "imc/Support/Overrides.h"
@@ -455,6 +456,7 @@ struct Product {
   int64_t macs;
   int64_t tiles = 0, nonZeroWeights = 0;
   double utilization = 0;
+  ProductEnergy energy; ///< policy energy only
   bool xbar = false;
 };
 
@@ -481,9 +483,10 @@ int64_t blockNonZeros(const ProfileWeight &w, int64_t r0, int64_t nr,
 std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                                    const MapOptions &o, std::string &error) {
   const Program &prog = p.program;
-  if (o.policy != "analog" && o.policy != "digital" && o.policy != "budget") {
+  if (o.policy != "analog" && o.policy != "digital" && o.policy != "budget" &&
+      o.policy != "energy") {
     error = "unknown policy '" + o.policy +
-            "' (expected 'analog', 'digital' or 'budget')";
+            "' (expected 'analog', 'digital', 'budget' or 'energy')";
     return std::nullopt;
   }
   if (!(o.maxAnalogRatio >= 0.0 && o.maxAnalogRatio <= 1.0) ||
@@ -501,6 +504,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     weightOf[w.value] = &w;
 
   // imc-map: every product, its MACs, tiles and utilization.
+  std::optional<Model> model; // policy energy
   std::vector<Product> products;
   std::vector<int64_t> productOf(prog.code.size(), -1);
   int64_t blocks = 0;
@@ -536,6 +540,20 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
       }
     if (w.nonZeros > 0 && w.zerosInBlocks > 0) // one block: all its zeros
       pr.nonZeroWeights = w.nonZeros;
+    if (o.policy == "energy") {
+      // imc-map's energy policy on imc-tile's plan (column-block major).
+      std::vector<WeightBlock> plan;
+      for (int64_t c = 0; c < w.cols; c += tileCols)
+        for (int64_t r = 0; r < w.rows; r += tileRows) {
+          const int64_t nr = std::min(tileRows, w.rows - r),
+                        nc = std::min(tileCols, w.cols - c);
+          plan.push_back({r, nr, c, nc, blockNonZeros(w, r, nr, c, nc) == 0});
+        }
+      if (!model)
+        model.emplace(t);
+      pr.energy = productEnergy(*model, prog.values[in.operands[0]].shape[0],
+                                w.rows, w.cols, w.nonZeros, plan);
+    }
     pr.utilization = pr.tiles ? double(pr.nonZeroWeights) /
                                     double(pr.tiles * tileRows * tileCols)
                               : 0.0;
@@ -563,6 +581,9 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   if (o.policy == "analog") {
     for (Product *pr : open)
       pr->xbar = !(pr->utilization < o.minUtilization);
+  } else if (o.policy == "energy") {
+    for (Product *pr : open)
+      pr->xbar = pr->energy.crossbarsCostLess();
   } else if (o.policy == "budget") {
     std::stable_sort(open.begin(), open.end(), budgetBefore<Product>);
     for (Product *pr : open) {

@@ -138,7 +138,8 @@ def compile(mod, target="default", policy="analog", max_analog_ratio=None,
     """Compiles a linalg-on-tensors module for a target (the
     ``--imc-pipeline`` of imc-opt) and translates it to a simulator program.
 
-    ``policy`` is ``"analog"``, ``"digital"`` or ``"budget"``;
+    ``policy`` is ``"analog"``, ``"digital"``, ``"budget"`` or ``"energy"``
+    (each product where the cost model finds it cheaper, crossbars or DPU);
     ``max_analog_ratio`` (budget) and ``min_utilization`` (analog) tune it;
     ``overrides`` maps layer names to ``"xbar"`` or ``"dpu"``;
     ``replicate`` (a count, or ``"auto"``) copies crossbar weights onto more

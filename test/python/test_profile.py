@@ -57,11 +57,27 @@ def test_mapping_options_follow_the_compiler(cnn):
     prof = imc.profile(cnn, "cnn")
     for kw in [dict(policy="digital"), dict(min_utilization=0.1),
                dict(policy="budget", max_analog_ratio=0.5),
-               dict(replicate=4), dict(replicate="auto")]:
+               dict(replicate=4), dict(replicate="auto"),
+               dict(policy="energy")]:
         got = imc.evaluate(prof, "rram-22nm", **kw).report
         want = imc.estimate(imc.compile(cnn, target="rram-22nm",
                                         **kw)).report
         close(got, want)
+
+
+def test_energy_policy_puts_each_product_where_it_costs_less(cnn):
+    # On the default target the depthwise convolution (one weight in 16 of
+    # its block-diagonal matrix non-zero) costs less on the DPU, the dense
+    # products on the crossbars: the energy per inference is below both the
+    # all-analog and the all-digital mapping.
+    energy = {}
+    for policy in ["analog", "digital", "energy"]:
+        r = imc.estimate(imc.compile(cnn, target="default",
+                                     policy=policy)).report["totals"]
+        energy[policy] = (r["inference_energy_pj"], r["analog_mac_ratio"])
+    assert 0.0 < energy["energy"][1] < 1.0
+    assert energy["energy"][0] < energy["analog"][0]
+    assert energy["energy"][0] < energy["digital"][0]
 
 
 def test_profiles_combine_and_round_trip(cnn, tmp_path):

@@ -86,7 +86,7 @@ std::optional<std::vector<Profile>> parseProfiles(const std::string &json,
 /// The imc-map and imc-tile options the evaluator follows (the defaults of
 /// --imc-pipeline).
 struct MapOptions {
-  std::string policy = "analog"; ///< analog | digital | budget
+  std::string policy = "analog"; ///< analog | digital | budget | energy
   double minUtilization = 0.0;
   double maxAnalogRatio = 1.0;
   std::string overrides; ///< layer=xbar|dpu, comma-separated

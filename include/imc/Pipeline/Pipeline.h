@@ -21,7 +21,7 @@ struct PipelineOptions : public mlir::PassPipelineOptions<PipelineOptions> {
                              llvm::cl::desc("Hardware target JSON file")};
   Option<std::string> policy{
       *this, "policy",
-      llvm::cl::desc("Mapping policy for imc-map: analog | digital | budget"),
+      llvm::cl::desc("Mapping policy for imc-map: analog | digital | budget | energy"),
       llvm::cl::init("analog")};
   Option<double> maxAnalogRatio{
       *this, "max-analog-ratio",

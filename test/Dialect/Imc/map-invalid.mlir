@@ -3,8 +3,9 @@
 // RUN: not imc-opt %s --imc-map="overrides=fc1" 2>&1 | FileCheck %s --check-prefix=FORMAT
 // RUN: not imc-opt %s --imc-map="overrides=fc9=dpu" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // RUN: not imc-opt %s --imc-map="min-utilization=0.5" 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// RUN: not imc-opt %s --imc-map="policy=energy" 2>&1 | FileCheck %s --check-prefix=NOTARGET
 
-// POLICY: error: imc-map: unknown policy 'fastest' (expected 'analog', 'digital' or 'budget')
+// POLICY: error: imc-map: unknown policy 'fastest' (expected 'analog', 'digital', 'budget' or 'energy')
 // RANGE: error: imc-map: max-analog-ratio and min-utilization must be in [0, 1]
 // FORMAT: error: imc-map: override 'fc1' is not layer=xbar or layer=dpu
 // UNKNOWN: error: imc-map: override names layer 'fc9', which has no weight-stationary product

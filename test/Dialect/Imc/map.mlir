@@ -1,6 +1,7 @@
 // RUN: imc-opt %s --imc-map="target=%S/../../Inputs/small.json emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ANALOG
 // RUN: imc-opt %s --imc-map="target=%S/../../Inputs/small.json min-utilization=0.5 emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=UTIL
 // RUN: imc-opt %s --imc-map="target=%S/../../Inputs/small.json policy=budget max-analog-ratio=0.5 emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: imc-opt %s --imc-map="target=%S/../../Inputs/small.json policy=energy emit-remarks=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=ENERGY
 // RUN: imc-opt %s --imc-map="policy=digital" | FileCheck %s --check-prefix=DIGITAL
 // RUN: imc-opt %s --imc-map="overrides=fc2=dpu,dw=xbar" | FileCheck %s --check-prefix=OVERRIDE
 
@@ -22,6 +23,19 @@
 // BUDGET: remark: {{.*}}dw: dpu (64 MACs, 1 tiles, utilization 12.5%; over the analog budget of 50.0%)
 // BUDGET: remark: {{.*}}fc2: xbar (128 MACs, 2 tiles, utilization 100.0%; within the analog budget)
 // BUDGET: remark: analog MAC ratio 128/256 = 0.5000
+
+// Energy per inference from cost::Model (small.json gives every constant):
+// a dense 8x4 tile at batch 2 (4-bit weights on 2-bit cells: 2 slices, 4
+// cells a weight; 4-bit inputs: 3 cycles; 2 row groups of 4):
+//   DAC 2 x 3 x 8 rows x 0.5 driven x 0.5 pJ = 12, array 2 x 3 x 0.5 x 128
+//   cells x 0.25 = 96, ADC 2 x 3 x 2 x 8 conversions x 2 = 192, shift-add
+//   96 x 0.125 = 12: 312 pJ; on the DPU 64 MACs x (4 + 1) pJ = 320 pJ.
+// dw: the same tile, but the DPU skips its zeros: 8 MACs = 40 pJ.
+// fc2: two such tiles and 8 accumulating adds (1 pJ) = 625 pJ; DPU 640 pJ.
+// ENERGY: remark: {{.*}}fc1: xbar ({{.*}}policy energy: 3.120e+02 pJ on the crossbars, 3.200e+02 pJ on the DPU)
+// ENERGY: remark: {{.*}}dw: dpu ({{.*}}policy energy: 3.120e+02 pJ on the crossbars, 4.000e+01 pJ on the DPU)
+// ENERGY: remark: {{.*}}fc2: xbar ({{.*}}policy energy: 6.250e+02 pJ on the crossbars, 6.400e+02 pJ on the DPU)
+// ENERGY: remark: analog MAC ratio 192/256 = 0.7500
 
 // DIGITAL-COUNT-3: {engine = #imc.engine<dpu>}
 

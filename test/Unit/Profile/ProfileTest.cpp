@@ -273,7 +273,8 @@ TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
   const Options options[] = {
       {"analog", 0.0, 1.0},      {"analog", 0.2, 1.0},
       {"budget", 0.0, 0.6},      {"digital", 0.0, 1.0},
-      {"analog", 0.0, 1.0, "3"}, {"analog", 0.0, 1.0, "auto"}};
+      {"analog", 0.0, 1.0, "3"}, {"analog", 0.0, 1.0, "auto"},
+      {"energy", 0.0, 1.0}};
   int compared = 0;
   for (const Net &net : kNets) {
     mlir::OwningOpRef<mlir::ModuleOp> module = net.build(*ctx);
@@ -307,7 +308,7 @@ TEST_F(ProfileVsEstimate, EveryNetworkOnEveryTarget) {
       }
     }
   }
-  EXPECT_EQ(compared, 6 * 4 * 6);
+  EXPECT_EQ(compared, 6 * 4 * 7);
 }
 
 TEST_F(ProfileVsEstimate, WeightMappingsAndUnsignedInputs) {

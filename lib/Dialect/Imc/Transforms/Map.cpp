@@ -4,6 +4,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "imc/Cost/Placement.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
@@ -34,6 +35,7 @@ struct Candidate {
   std::string layer;
   int64_t macs = 0, tiles = 0;
   double utilization = 0;
+  cost::ProductEnergy energy; ///< policy energy only
   std::string reason;
 };
 
@@ -44,9 +46,11 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (policy != "analog" && policy != "digital" && policy != "budget") {
+    if (policy != "analog" && policy != "digital" && policy != "budget" &&
+        policy != "energy") {
       module.emitError() << "imc-map: unknown policy '" << policy
-                         << "' (expected 'analog', 'digital' or 'budget')";
+                         << "' (expected 'analog', 'digital', 'budget' or "
+                            "'energy')";
       return signalPassFailure();
     }
     if (!(maxAnalogRatio >= 0.0 && maxAnalogRatio <= 1.0) ||
@@ -69,6 +73,7 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
 
     // Utilization (and tile counts) need the array size.
     const bool needTarget = minUtilization > 0.0 || policy == "budget" ||
+                            policy == "energy" ||
                             !targetPath.empty() ||
                             module->hasAttr(ImcDialect::kTargetAttrName);
     std::optional<hw::Target> target;
@@ -104,6 +109,15 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
         c.tiles = plan.numTiles();
         c.utilization =
             plan.utilization(target->rows, target->weightColsPerArray());
+        if (policy == "energy") {
+          std::vector<cost::WeightBlock> blocks;
+          for (const TileBlock &b : plan.blocks)
+            blocks.push_back({b.row0, b.rows, b.col0, b.cols, b.allZero});
+          auto in = cast<ShapedType>(op.getInput().getType());
+          c.energy = cost::productEnergy(
+              cost::Model(*target), in.getDimSize(0), wt.getDimSize(0),
+              wt.getDimSize(1), plan.nonZeroWeights, blocks);
+        }
       }
       all.push_back(std::move(c));
       return WalkResult::advance();
@@ -153,6 +167,15 @@ struct ImcMapPass : imc::impl::ImcMapBase<ImcMapPass> {
                                double(minUtilization)));
         else
           assign(c, Engine::xbar, "policy analog");
+      }
+    } else if (policy == "energy") {
+      for (Candidate *c : open) {
+        const bool xbar = c->energy.crossbarsCostLess();
+        assign(c, xbar ? Engine::xbar : Engine::dpu,
+               llvm::formatv("policy energy: {0:e3} pJ on the crossbars, "
+                             "{1:e3} pJ on the DPU",
+                             c->energy.xbarPJ, c->energy.dpuPJ)
+                   .str());
       }
     } else { // budget: best-utilized layers first while the ratio allows
       std::stable_sort(open.begin(), open.end(), budgetBefore<Candidate>);

@@ -55,6 +55,11 @@ def ImcMap : Pass<"imc-map", "::mlir::ModuleOp"> {
       are considered in order of decreasing utilization (ties: more MACs
       first) and each is admitted if it still fits in the remaining budget
       (so a smaller layer after one that did not fit can still be admitted).
+    - `energy`: each product where it costs less energy per inference, both
+      sides from cost::Model (cost::productEnergy, docs/cost-model.md): its
+      tiles' MVMs, accumulation and input traffic at the target's precision
+      against the DPU's MACs (zeros skipped) and buffer traffic. Needs the
+      target.
 
     `overrides` pins layers by name (`fc1=dpu,conv2=xbar`) before the policy
     runs; an `engine` already on an op is kept. With `emit-remarks`, every
@@ -64,7 +69,7 @@ def ImcMap : Pass<"imc-map", "::mlir::ModuleOp"> {
   }];
   let options = [
     Option<"policy", "policy", "std::string", /*default=*/"\"analog\"",
-           "Mapping policy: analog | digital | budget">,
+           "Mapping policy: analog | digital | budget | energy">,
     Option<"maxAnalogRatio", "max-analog-ratio", "double", /*default=*/"1.0",
            "budget policy: the largest allowed analog MAC ratio, in [0, 1]">,
     Option<"minUtilization", "min-utilization", "double", /*default=*/"0.0",
