@@ -408,6 +408,23 @@ TEST(Cost, AccumulateOnTheArraysAdders) {
   EXPECT_NEAR(t.energy.interconnect, -2560 * m.interconnectPJPerBit(), 1e-12);
 }
 
+TEST(Cost, ActivationsOnTheArraysOutputUnits) {
+  // A ReLU (max) of 100 elements on the results of 3 arrays of 4 ADCs:
+  // 100 x 1 pJ (the DPU's add) = 100 pJ of DPU energy, 12 units: ceil(100 /
+  // 12) = 9 cycles of the 500 MHz clock = 18 ns; no buffer traffic. On the
+  // DPU's 8 lanes it would take ceil(100 / 8) = 13 cycles = 26 ns.
+  const cost::Model m(roundTarget());
+  const Cost c = m.arrayElementwise(cost::DpuOpKind::Max, 100, 3);
+  EXPECT_DOUBLE_EQ(c.energy.dpu, 100.0);
+  EXPECT_DOUBLE_EQ(c.energy.total(), 100.0);
+  EXPECT_DOUBLE_EQ(c.latencyNs, 18.0);
+  EXPECT_DOUBLE_EQ(m.dpuElementwise(cost::DpuOpKind::Max, 100).latencyNs,
+                   26.0);
+  // A multiply costs the DPU's multiply: 4 pJ each.
+  EXPECT_DOUBLE_EQ(
+      m.arrayElementwise(cost::DpuOpKind::Mul, 10, 1).energy.total(), 40.0);
+}
+
 TEST(CostTechnology, DerivedConstants) {
   const cost::Model m(techTarget());
   // fp32 DPU: Horowitz 0.9 / 3.7 pJ (scale 1 at 45 nm, 0.9 V).
