@@ -28,4 +28,4 @@ else:
 # Sanitizer reports fail the test (UBSan halts; ASan always does).
 config.environment["UBSAN_OPTIONS"] = "print_stacktrace=1:halt_on_error=1"
 llvm_config.add_tool_substitutions(
-    ["imc-opt", "imc-translate", "imc-sim", "imc-cost-bench"], [config.imc_tools_dir])
+    ["imc-opt", "imc-translate", "imc-sim", "imc-cost-bench", "imc-coopt"], [config.imc_tools_dir])

@@ -32,9 +32,25 @@ _imc.set_bundled_target_dir(_TARGETS)
 __version__ = _imc.__version__
 
 
+_TARGET_FILES = {}  # target dicts written to files, by their JSON text
+
+
 def target_path(target):
-    """Resolves a target: a path to a JSON file, or the name of a bundled
-    target (``"default"`` for ``targets/default.json``)."""
+    """Resolves a target: a path to a JSON file, the name of a bundled
+    target (``"default"`` for ``targets/default.json``), or a target dict
+    (such as :func:`coopt`'s ``chosen_target``; written to a temporary file
+    that lives as long as the process)."""
+    if isinstance(target, dict):
+        import atexit
+        import tempfile
+        text = json.dumps(target, sort_keys=True)
+        if text not in _TARGET_FILES:
+            fd, path = tempfile.mkstemp(prefix="imc-target-", suffix=".json")
+            with os.fdopen(fd, "w") as f:
+                f.write(text)
+            atexit.register(lambda p=path: os.path.exists(p) and os.remove(p))
+            _TARGET_FILES[text] = path
+        return _TARGET_FILES[text]
     if os.path.exists(target):
         return os.path.abspath(target)
     bundled = os.path.join(_TARGETS, target + ".json")
@@ -363,6 +379,28 @@ def evaluate(prof, target="default", policy="analog", max_analog_ratio=None,
     out = {name: SimResult([], json.loads(report), summary, csv)
            for name, report, csv, summary in results}
     return next(iter(out.values())) if len(results) == 1 else out
+
+
+def coopt(prof, space, threads=0, weights=None):
+    """One chip design for the workloads of a profile (docs/coopt.md):
+    every design of ``space`` (a dict or a JSON file's path: a base target,
+    knobs ``"section.field": [values]`` or ``{"min", "max", "step"}``,
+    optional ``constraints`` and ``mapping``) evaluated on every workload.
+    Returns the result as a dict: ``chosen_target`` (a target dict that
+    :func:`compile` takes as ``target``), ``chosen`` and ``pareto`` (each
+    design's knob values, area, per-workload energy, latency, EDAP and
+    regret, its geometric-mean and largest regret), and the statistics.
+    ``weights``: per workload, how often it runs."""
+    if not isinstance(prof, Profile):
+        raise ImcError("coopt takes an imc.Profile, got %s"
+                       % type(prof).__name__)
+    if isinstance(space, dict):
+        text = json.dumps(space)
+    else:
+        with open(space) as f:
+            text = f.read()
+    return json.loads(_imc.coopt(prof.json, text, int(threads),
+                                 [float(w) for w in (weights or [])]))
 
 
 from .export import export  # noqa: E402  (needs Module defined above)

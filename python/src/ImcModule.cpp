@@ -14,6 +14,7 @@
 #include "imc/Hardware/Target.h"
 #include "imc/Import/Importer.h"
 #include "imc/InitAll.h"
+#include "imc/Coopt/Coopt.h"
 #include "imc/Cost/Profile.h"
 #include "imc/Cost/Workload.h"
 #include "imc/Pipeline/Profile.h"
@@ -303,6 +304,31 @@ evaluate(const std::string &json, const std::string &targetPath,
   return out;
 }
 
+/// imc-coopt on profiles and a space (both JSON text): the result JSON.
+std::string coopt(const std::string &profilesJson, const std::string &space,
+                  unsigned threads, std::vector<double> weights) {
+  std::string error;
+  std::optional<std::vector<imc::cost::Profile>> profiles =
+      imc::cost::parseProfiles(profilesJson, error);
+  if (!profiles)
+    throw ImcError("invalid profile: " + error);
+  std::optional<imc::coopt::Space> s =
+      imc::coopt::parseSpace(space, "space", error);
+  if (!s)
+    throw ImcError(error);
+  imc::coopt::Options o;
+  o.threads = threads;
+  o.weights = std::move(weights);
+  std::optional<imc::coopt::Result> r;
+  {
+    py::gil_scoped_release release;
+    r = imc::coopt::searchExhaustive(*s, *profiles, o, error);
+  }
+  if (!r)
+    throw ImcError(error);
+  return imc::coopt::resultToJson(*s, *profiles, *r);
+}
+
 std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
   return loadProgram(program).inputShapes();
 }
@@ -525,6 +551,10 @@ PYBIND11_MODULE(_imc, m) {
         "CSV, summary).");
   m.def("profile", &profile, py::arg("module"), py::arg("name"),
         "The workload profile of a module (JSON text).");
+  m.def("coopt", &coopt, py::arg("profiles"), py::arg("space"),
+        py::arg("threads") = 0, py::arg("weights") = std::vector<double>(),
+        "imc-coopt: every design of a space on every profile; the result "
+        "JSON (docs/coopt.md)");
   m.def("evaluate", &evaluate, py::arg("profile"), py::arg("target"),
         py::arg("policy") = "analog", py::arg("min_utilization") = 0.0,
         py::arg("max_analog_ratio") = 1.0, py::arg("overrides") = "",

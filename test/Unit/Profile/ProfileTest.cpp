@@ -13,6 +13,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "imc/Coopt/Coopt.h"
 #include "imc/Cost/Profile.h"
 #include "imc/Cost/Workload.h"
 #include "imc/Import/Importer.h"
@@ -485,4 +486,79 @@ TEST_F(ProfileVsEstimate, WhatItCannotReproduceIsAnError) {
   EXPECT_THAT(error, HasSubstr("inside their blocks are zero"));
 }
 
+} // namespace
+
+namespace {
+TEST_F(ProfileVsEstimate, CooptChoosesTheBestDesignAndPredictsItsCosts) {
+  // Two workloads on a space of 18 rram-22nm designs (array rows, ADC bits,
+  // weight mapping): every design is evaluated; any thread count gives the
+  // same result; the chosen one has the smallest geometric-mean regret; and
+  // the workloads compiled for the chosen target cost what the search
+  // predicted (the same cost model, to 1e-9).
+  std::vector<cost::Profile> profiles;
+  std::vector<mlir::OwningOpRef<mlir::ModuleOp>> modules;
+  for (auto *build : {mlp, cnn}) {
+    modules.push_back(build(*ctx));
+    mlir::FailureOr<cost::Profile> p = buildProfile(*modules.back(), "w");
+    ASSERT_TRUE(mlir::succeeded(p));
+    profiles.push_back(*p);
+  }
+  profiles[0].name = "mlp";
+  profiles[1].name = "cnn";
+  std::string error;
+  std::optional<coopt::Space> space = coopt::parseSpace(
+      R"({"base": ")" + targetPath("rram-22nm") + R"(",
+          "crossbar.rows": [64, 128, 256],
+          "crossbar.adc_bits": [4, 6, 8],
+          "crossbar.weight_mapping": ["differential", "offset"]})",
+      "space", error);
+  ASSERT_TRUE(space) << error;
+  coopt::Options one;
+  one.threads = 1;
+  std::optional<coopt::Result> a =
+      coopt::searchExhaustive(*space, profiles, one, error);
+  ASSERT_TRUE(a) << error;
+  coopt::Options three;
+  three.threads = 3;
+  std::optional<coopt::Result> b =
+      coopt::searchExhaustive(*space, profiles, three, error);
+  ASSERT_TRUE(b) << error;
+  EXPECT_EQ(a->evaluated, 18u);
+  EXPECT_EQ(a->feasible.size() + a->infeasible, 18u);
+  ASSERT_EQ(a->feasible.size(), b->feasible.size());
+  for (size_t i = 0; i < a->feasible.size(); ++i) {
+    EXPECT_EQ(a->feasible[i].index, b->feasible[i].index);
+    EXPECT_EQ(a->feasible[i].geomeanRegret, b->feasible[i].geomeanRegret);
+  }
+  EXPECT_EQ(a->pareto, b->pareto);
+  EXPECT_EQ(a->chosen, b->chosen);
+  // The smallest geometric-mean regret, by brute force; some regret is 1
+  // for each workload.
+  const coopt::Design &c = a->feasible[a->chosen];
+  for (const coopt::Design &d : a->feasible)
+    EXPECT_LE(c.geomeanRegret, d.geomeanRegret);
+  for (size_t w = 0; w < 2; ++w)
+    EXPECT_TRUE(std::any_of(a->feasible.begin(), a->feasible.end(),
+                            [&](const coopt::Design &d) {
+                              return d.regrets[w] == 1.0;
+                            }));
+  // The chosen target, compiled for each workload and costed by estimate.
+  const std::string path = ::testing::TempDir() + "/chosen.json";
+  {
+    std::ofstream f(path);
+    f << coopt::designTarget(*space, c.index);
+  }
+  std::optional<hw::Target> t = hw::loadTarget(path, error);
+  ASSERT_TRUE(t) << error;
+  for (size_t w = 0; w < 2; ++w) {
+    const format::Program p = compile(*modules[w], path, {"analog", 0.0, 1.0});
+    cost::Report r;
+    cost::estimate(p, *t, r);
+    EXPECT_NEAR(r.schedule.inferenceEnergyPJ, c.workloads[w].energyPJ,
+                1e-9 * c.workloads[w].energyPJ);
+    EXPECT_NEAR(r.schedule.inferenceLatencyNs, c.workloads[w].latencyNs,
+                1e-9 * c.workloads[w].latencyNs);
+    EXPECT_NEAR(r.area.total(), c.areaMm2, 1e-9 * c.areaMm2);
+  }
+}
 } // namespace

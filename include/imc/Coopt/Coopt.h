@@ -1,0 +1,141 @@
+//===- Coopt.h - one chip design for many workloads ---------------*- C++
+//-*-===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+//
+// Multi-workload co-optimization (docs/coopt.md): a search space of target
+// designs (a base target and, per dotted field path, the values to try),
+// workload profiles (cost/Profile.h), and for every design the energy,
+// latency and area of every workload from cost::evaluate. Across workloads
+// a design is judged by its regrets, r_w(h) = EDAP_w(h) / min_h' EDAP_w(h')
+// over the feasible designs: the chosen design minimizes their (weighted)
+// geometric mean, ties broken by the largest regret, then the area, then
+// the order of the space. Exhaustive over the grid (every design evaluated:
+// the optimum is exact), on several threads, the same result for any
+// number of them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef IMC_COOPT_COOPT_H
+#define IMC_COOPT_COOPT_H
+
+#include "imc/Cost/Profile.h"
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace imc::coopt {
+
+/// One knob of the space: a target field (`crossbar.rows`) and the values
+/// it takes, each as JSON text.
+struct Knob {
+  std::string path;
+  std::vector<std::string> values;
+};
+
+/// Limits a design must meet to be feasible.
+struct Constraints {
+  /// Chip area (mm^2, the cost model's); infinity: none.
+  double maxAreaMm2 = std::numeric_limits<double>::infinity();
+  /// Every workload's tiles fit the chip's arrays (no re-programming in an
+  /// inference); otherwise the re-programming is costed.
+  bool weightsFit = false;
+};
+
+struct Space {
+  std::string baseJson; ///< the base target, as validated JSON text
+  std::vector<Knob> knobs;
+  Constraints constraints;
+  cost::MapOptions map; ///< how each workload is mapped on every design
+  /// Designs in the grid: the product of the knobs' sizes (saturating).
+  uint64_t size() const;
+};
+
+/// Most designs a space may hold (the exhaustive search's limit).
+constexpr uint64_t kMaxDesigns = uint64_t(1) << 32;
+
+/// Parses and validates a space file (docs/coopt.md): one-line errors
+/// naming the field. `origin` prefixes them. A base given by name or path is
+/// loaded with hw::loadTarget.
+std::optional<Space> parseSpace(const std::string &json,
+                                const std::string &origin, std::string &error);
+
+/// The values of design `index` (the first knob varies fastest), as JSON
+/// text per knob, and its target JSON text.
+std::vector<std::string> designValues(const Space &s, uint64_t index);
+std::string designTarget(const Space &s, uint64_t index);
+
+/// A workload's figures on a design: inference energy and latency (weights
+/// resident unless the chip is too small), and EDAP = energy x latency x
+/// area (pJ ns mm^2).
+struct Figures {
+  double energyPJ = 0, latencyNs = 0, edap = 0;
+};
+
+struct Design {
+  uint64_t index = 0;
+  double areaMm2 = 0;
+  std::vector<Figures> workloads; ///< in the order of the profiles
+  std::vector<double> regrets;    ///< per workload
+  double geomeanRegret = 0, maxRegret = 0, meanRegret = 0;
+  /// KAUST's objective: max_w E x max_w L x area.
+  double maxProduct = 0;
+};
+
+struct Options {
+  /// Threads (>= 1); 0: the hardware's.
+  unsigned threads = 0;
+  /// Per workload, how often it runs (the geometric mean's weights); empty:
+  /// all 1.
+  std::vector<double> weights;
+  /// Called now and then with (designs done, designs in all), from the
+  /// calling thread.
+  std::function<void(uint64_t, uint64_t)> progress;
+};
+
+struct Result {
+  std::vector<Design> feasible; ///< in the order of the space
+  /// Indexes into `feasible`: the designs no other one beats on geometric
+  /// mean regret, largest regret and area at once, by geometric mean regret.
+  std::vector<size_t> pareto;
+  size_t chosen = 0; ///< index into `feasible`
+  uint64_t evaluated = 0, infeasible = 0;
+  /// Why designs were infeasible, with counts (first reason of each kind).
+  std::vector<std::pair<std::string, uint64_t>> reasons;
+  double seconds = 0;
+};
+
+/// Evaluates every design of `s` on every profile; fails (one line in
+/// `error`) when no design is feasible, the space is too large, or a
+/// profile cannot be evaluated on a design for another reason than the
+/// design itself.
+std::optional<Result> searchExhaustive(const Space &s,
+                                       const std::vector<cost::Profile> &w,
+                                       const Options &o, std::string &error);
+
+/// Regrets and their aggregates of `designs` (in place), from each
+/// workload's smallest EDAP among them; `weights` as in Options.
+void computeRegrets(std::vector<Design> &designs,
+                    const std::vector<double> &weights);
+
+/// The designs no other dominates on (geomean regret, max regret, area),
+/// sorted by geomean regret, then max regret, area and index; equal points
+/// are all kept.
+std::vector<size_t> paretoFront(const std::vector<Design> &designs);
+
+/// The result as JSON (docs/coopt.md): the chosen design, the front, the
+/// statistics; and the front as CSV (one row per design and workload).
+std::string resultToJson(const Space &s, const std::vector<cost::Profile> &w,
+                         const Result &r);
+std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,
+                       const Result &r);
+
+} // namespace imc::coopt
+
+#endif // IMC_COOPT_COOPT_H

@@ -1,0 +1,579 @@
+//===- Coopt.cpp - one chip design for many workloads ---------------------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Coopt/Coopt.h"
+#include "imc/Hardware/Target.h"
+#include "imc/Support/Text.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <thread>
+
+namespace imc::coopt {
+
+using json = nlohmann::ordered_json; // knobs keep the order of the file
+
+namespace {
+struct SpaceError {
+  std::string message;
+};
+
+/// The first line of a library message, at most 200 bytes.
+std::string firstLine(const char *what) {
+  std::string s(what);
+  s = s.substr(0, s.find('\n'));
+  return std::string(truncateUtf8(s, 200));
+}
+
+/// Sets `section.field` of a target object to `value`.
+void setField(json &target, const std::string &path, const json &value) {
+  const size_t dot = path.find('.');
+  target[path.substr(0, dot)][path.substr(dot + 1)] = value;
+}
+
+/// The values of one knob: a non-empty list of scalars, or {min, max, step}.
+std::vector<std::string> knobValues(const std::string &path, const json &v) {
+  constexpr size_t kMaxValues = 1 << 20;
+  std::vector<std::string> out;
+  if (v.is_array()) {
+    if (v.empty())
+      throw SpaceError{fmt::format("knob {} has no values",
+                                   quoteForMessage(path))};
+    if (v.size() > kMaxValues)
+      throw SpaceError{fmt::format("knob {} has more than {} values",
+                                   quoteForMessage(path), kMaxValues)};
+    for (const json &x : v) {
+      if (!x.is_primitive() || x.is_null())
+        throw SpaceError{fmt::format(
+            "knob {}: values must be numbers, strings or booleans",
+            quoteForMessage(path))};
+      out.push_back(x.dump());
+    }
+    return out;
+  }
+  if (!v.is_object())
+    throw SpaceError{fmt::format(
+        "knob {} must be a list of values or {{\"min\", \"max\", \"step\"}}",
+        quoteForMessage(path))};
+  for (auto it = v.begin(); it != v.end(); ++it)
+    if (it.key() != "min" && it.key() != "max" && it.key() != "step")
+      throw SpaceError{fmt::format("knob {}: unknown field {}",
+                                   quoteForMessage(path),
+                                   quoteForMessage(it.key()))};
+  for (const char *k : {"min", "max", "step"})
+    if (!v.contains(k) || !v[k].is_number())
+      throw SpaceError{fmt::format("knob {}: '{}' must be a number",
+                                   quoteForMessage(path), k)};
+  const bool integers = v["min"].is_number_integer() &&
+                        v["max"].is_number_integer() &&
+                        v["step"].is_number_integer();
+  const double lo = v["min"].get<double>(), hi = v["max"].get<double>(),
+               step = v["step"].get<double>();
+  if (!(step > 0) || !(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi))
+    throw SpaceError{fmt::format(
+        "knob {}: needs min <= max and step > 0", quoteForMessage(path))};
+  const double n = std::floor((hi - lo) / step + 1e-9) + 1;
+  if (!(n <= double(kMaxValues)))
+    throw SpaceError{fmt::format("knob {} has more than {} values",
+                                 quoteForMessage(path), kMaxValues)};
+  for (int64_t i = 0; i < int64_t(n); ++i) {
+    if (integers)
+      out.push_back(json(v["min"].get<int64_t>() +
+                         i * v["step"].get<int64_t>())
+                        .dump());
+    else
+      out.push_back(json(lo + double(i) * step).dump());
+  }
+  return out;
+}
+
+double number(const json &obj, const char *key, double lo, double hi,
+              const char *where) {
+  const json &v = obj[key];
+  if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
+    throw SpaceError{fmt::format("'{}.{}' must be a number in [{}, {}]", where,
+                                 key, lo, hi)};
+  return v.get<double>();
+}
+} // namespace
+
+uint64_t Space::size() const {
+  uint64_t n = 1;
+  for (const Knob &k : knobs) {
+    const uint64_t m = k.values.size();
+    if (m && n > std::numeric_limits<uint64_t>::max() / m)
+      return std::numeric_limits<uint64_t>::max();
+    n *= m;
+  }
+  return n;
+}
+
+std::optional<Space> parseSpace(const std::string &text,
+                                const std::string &origin, std::string &error) {
+  auto fail = [&](const std::string &m) {
+    error = origin + ": " + m;
+    return std::nullopt;
+  };
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::exception &e) {
+    return fail(std::string("not valid JSON: ") +
+                firstLine(e.what()));
+  }
+  try {
+    if (!j.is_object())
+      throw SpaceError{"a space must be a JSON object"};
+    Space s;
+    // The base target: a bundled name or a file, or an object.
+    if (!j.contains("base"))
+      throw SpaceError{"missing field 'base' (a target name, file or object)"};
+    json base;
+    std::string why;
+    if (j["base"].is_string()) {
+      std::optional<hw::Target> t =
+          hw::loadTarget(j["base"].get<std::string>(), why);
+      if (!t)
+        throw SpaceError{"base: " + why};
+      base = json::parse(hw::targetToJson(*t));
+    } else if (j["base"].is_object()) {
+      if (!hw::parseTarget(j["base"].dump(), "base", why))
+        throw SpaceError{why};
+      base = j["base"];
+    } else {
+      throw SpaceError{"'base' must be a target name, file or object"};
+    }
+    s.baseJson = base.dump();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      const std::string &key = it.key();
+      if (key == "base")
+        continue;
+      if (key == "constraints") {
+        const json &c = it.value();
+        if (!c.is_object())
+          throw SpaceError{"'constraints' must be an object"};
+        for (auto ci = c.begin(); ci != c.end(); ++ci) {
+          if (ci.key() == "max_area_mm2")
+            s.constraints.maxAreaMm2 =
+                number(c, "max_area_mm2", 1e-9, 1e12, "constraints");
+          else if (ci.key() == "weights_fit") {
+            if (!ci.value().is_boolean())
+              throw SpaceError{
+                  "'constraints.weights_fit' must be true or false"};
+            s.constraints.weightsFit = ci.value().get<bool>();
+          } else
+            throw SpaceError{fmt::format(
+                "unknown field {}", quoteForMessage("constraints." + ci.key()))};
+        }
+        continue;
+      }
+      if (key == "mapping") {
+        const json &m = it.value();
+        if (!m.is_object())
+          throw SpaceError{"'mapping' must be an object"};
+        for (auto mi = m.begin(); mi != m.end(); ++mi) {
+          const std::string &k = mi.key();
+          if (k == "policy" || k == "overrides") {
+            if (!mi.value().is_string())
+              throw SpaceError{fmt::format("'mapping.{}' must be a string", k)};
+            (k == "policy" ? s.map.policy : s.map.overrides) =
+                mi.value().get<std::string>();
+          } else if (k == "replicate") {
+            if (mi.value().is_number_integer())
+              s.map.replicate = std::to_string(mi.value().get<int64_t>());
+            else if (mi.value().is_string())
+              s.map.replicate = mi.value().get<std::string>();
+            else
+              throw SpaceError{"'mapping.replicate' must be a count or 'auto'"};
+          } else if (k == "min_utilization") {
+            s.map.minUtilization =
+                number(m, "min_utilization", 0, 1, "mapping");
+          } else if (k == "max_analog_ratio") {
+            s.map.maxAnalogRatio =
+                number(m, "max_analog_ratio", 0, 1, "mapping");
+          } else {
+            throw SpaceError{fmt::format("unknown field {}",
+                                         quoteForMessage("mapping." + k))};
+          }
+        }
+        continue;
+      }
+      // A knob: section.field of a target.
+      const size_t dot = key.find('.');
+      if (dot == std::string::npos || dot == 0 || dot + 1 == key.size() ||
+          key.find('.', dot + 1) != std::string::npos)
+        throw SpaceError{fmt::format(
+            "unknown field {} (a knob is a target field 'section.field')",
+            quoteForMessage(key))};
+      s.knobs.push_back({key, knobValues(key, it.value())});
+    }
+    if (s.size() > kMaxDesigns)
+      throw SpaceError{fmt::format("the space holds more than {} designs",
+                                   kMaxDesigns)};
+    // Each value on the base alone must make a valid target: a knob that
+    // names no field, or a value out of its range, is the space's error;
+    // combinations that do not go together are infeasible designs.
+    for (const Knob &k : s.knobs)
+      for (const std::string &v : k.values) {
+        json t = base;
+        setField(t, k.path, json::parse(v));
+        if (!hw::parseTarget(t.dump(), "target", why))
+          throw SpaceError{fmt::format("knob {} = {}: {}",
+                                       quoteForMessage(k.path), v, why)};
+      }
+    return s;
+  } catch (const SpaceError &e) {
+    return fail(e.message);
+  } catch (const std::exception &e) {
+    return fail(firstLine(e.what()));
+  }
+}
+
+std::vector<std::string> designValues(const Space &s, uint64_t index) {
+  std::vector<std::string> out;
+  for (const Knob &k : s.knobs) {
+    out.push_back(k.values[index % k.values.size()]);
+    index /= k.values.size();
+  }
+  return out;
+}
+
+std::string designTarget(const Space &s, uint64_t index) {
+  json t = json::parse(s.baseJson);
+  const std::vector<std::string> v = designValues(s, index);
+  for (size_t i = 0; i < s.knobs.size(); ++i)
+    setField(t, s.knobs[i].path, json::parse(v[i]));
+  return t.dump();
+}
+
+void computeRegrets(std::vector<Design> &designs,
+                    const std::vector<double> &weights) {
+  if (designs.empty())
+    return;
+  const size_t nw = designs.front().workloads.size();
+  std::vector<double> best(nw, std::numeric_limits<double>::infinity());
+  for (const Design &d : designs)
+    for (size_t w = 0; w < nw; ++w)
+      best[w] = std::min(best[w], d.workloads[w].edap);
+  double wsum = 0;
+  for (size_t w = 0; w < nw; ++w)
+    wsum += weights.empty() ? 1.0 : weights[w];
+  for (Design &d : designs) {
+    d.regrets.assign(nw, 1.0);
+    double logSum = 0, sum = 0, mx = 0, maxE = 0, maxL = 0;
+    for (size_t w = 0; w < nw; ++w) {
+      const Figures &f = d.workloads[w];
+      const double r = best[w] > 0 ? f.edap / best[w] : 1.0;
+      d.regrets[w] = r;
+      const double wt = weights.empty() ? 1.0 : weights[w];
+      logSum += wt * std::log(r);
+      sum += r;
+      mx = std::max(mx, r);
+      maxE = std::max(maxE, f.energyPJ);
+      maxL = std::max(maxL, f.latencyNs);
+    }
+    d.geomeanRegret = nw ? std::exp(logSum / wsum) : 1.0;
+    d.maxRegret = mx;
+    d.meanRegret = nw ? sum / double(nw) : 1.0;
+    d.maxProduct = maxE * maxL * d.areaMm2;
+  }
+}
+
+std::vector<size_t> paretoFront(const std::vector<Design> &designs) {
+  std::vector<size_t> order(designs.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  auto key = [&](size_t i) {
+    const Design &d = designs[i];
+    return std::make_tuple(d.geomeanRegret, d.maxRegret, d.areaMm2);
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return key(a) < key(b) || (key(a) == key(b) && designs[a].index <
+                                                       designs[b].index);
+  });
+  // Sweep by geomean regret; `stair` holds the (max regret -> area)
+  // staircase of the front so far: areas fall as max regrets grow.
+  std::map<double, double> stair;
+  std::vector<size_t> front;
+  for (size_t g = 0; g < order.size();) {
+    size_t e = g;
+    while (e < order.size() && key(order[e]) == key(order[g]))
+      ++e;
+    const Design &d = designs[order[g]];
+    // Dominated by an earlier, different point with max regret <= and
+    // area <= (its geomean regret is <= too).
+    auto it = stair.upper_bound(d.maxRegret);
+    const bool dominated =
+        it != stair.begin() && std::prev(it)->second <= d.areaMm2;
+    if (!dominated) {
+      for (size_t i = g; i < e; ++i)
+        front.push_back(order[i]);
+      auto lo = stair.lower_bound(d.maxRegret);
+      while (lo != stair.end() && lo->second >= d.areaMm2)
+        lo = stair.erase(lo);
+      stair[d.maxRegret] = d.areaMm2;
+    }
+    g = e;
+  }
+  return front;
+}
+
+namespace {
+/// The figures of one design, or why it is infeasible.
+struct Evaluated {
+  bool feasible = false;
+  std::string why;
+  Design d;
+};
+
+Evaluated evaluateDesign(const Space &s, const std::vector<cost::Profile> &w,
+                         uint64_t index) {
+  Evaluated out;
+  out.d.index = index;
+  std::string error;
+  std::optional<hw::Target> t =
+      hw::parseTarget(designTarget(s, index), "design", error);
+  if (!t) {
+    // "design: field 'x' must ...": the reason without the origin.
+    out.why = error.substr(error.find(": ") + 2);
+    return out;
+  }
+  for (const cost::Profile &p : w) {
+    cost::Report r;
+    if (!cost::evaluate(p, *t, s.map, r, error)) {
+      out.why = fmt::format("{}: {}", p.name, error);
+      return out;
+    }
+    const double area = r.area.total();
+    if (!(area > 0)) {
+      out.why = "no area (the base target has no technology section)";
+      return out;
+    }
+    if (area > s.constraints.maxAreaMm2) {
+      out.why = "over the area budget";
+      return out;
+    }
+    if (s.constraints.weightsFit && r.tilesProgrammed > t->numTiles) {
+      out.why = "the weights do not fit";
+      return out;
+    }
+    out.d.areaMm2 = area;
+    const double e = r.schedule.inferenceEnergyPJ,
+                 l = r.schedule.inferenceLatencyNs;
+    out.d.workloads.push_back({e, l, e * l * area});
+  }
+  out.feasible = true;
+  return out;
+}
+} // namespace
+
+std::optional<Result> searchExhaustive(const Space &s,
+                                       const std::vector<cost::Profile> &w,
+                                       const Options &o, std::string &error) {
+  const auto start = std::chrono::steady_clock::now();
+  if (w.empty()) {
+    error = "no workloads";
+    return std::nullopt;
+  }
+  if (!o.weights.empty() && o.weights.size() != w.size()) {
+    error = fmt::format("{} weights for {} workloads", o.weights.size(),
+                        w.size());
+    return std::nullopt;
+  }
+  for (double x : o.weights)
+    if (!(x > 0 && std::isfinite(x))) {
+      error = "workload weights must be positive numbers";
+      return std::nullopt;
+    }
+  const uint64_t n = s.size();
+  if (n > kMaxDesigns) {
+    error = fmt::format("the space holds more than {} designs", kMaxDesigns);
+    return std::nullopt;
+  }
+  // Chunks of designs handed out in order; each chunk's results are kept
+  // apart and joined in chunk order, so the result does not depend on the
+  // threads.
+  constexpr uint64_t kChunk = 64;
+  const uint64_t chunks = (n + kChunk - 1) / kChunk;
+  struct ChunkResult {
+    std::vector<Design> feasible;
+    std::map<std::string, uint64_t> reasons;
+  };
+  std::vector<ChunkResult> results(chunks);
+  std::atomic<uint64_t> next{0}, done{0};
+  std::vector<std::exception_ptr> errors;
+  std::mutex errorsMutex;
+  auto work = [&](bool reporter) {
+    try {
+      for (;;) {
+        const uint64_t c = next.fetch_add(1);
+        if (c >= chunks)
+          return;
+        ChunkResult &cr = results[c];
+        const uint64_t end = std::min(n, (c + 1) * kChunk);
+        for (uint64_t i = c * kChunk; i < end; ++i) {
+          Evaluated e = evaluateDesign(s, w, i);
+          if (e.feasible)
+            cr.feasible.push_back(std::move(e.d));
+          else
+            ++cr.reasons[e.why];
+        }
+        done += end - c * kChunk;
+        if (reporter && o.progress)
+          o.progress(done.load(), n);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(errorsMutex);
+      errors.push_back(std::current_exception());
+      next = chunks; // stop the others
+    }
+  };
+  unsigned threads = o.threads ? o.threads
+                               : std::max(1u, std::thread::hardware_concurrency());
+  threads = unsigned(std::min<uint64_t>(threads, std::max<uint64_t>(chunks, 1)));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i)
+    pool.emplace_back(work, false);
+  work(true);
+  for (std::thread &t : pool)
+    t.join();
+  if (!errors.empty()) {
+    try {
+      std::rethrow_exception(errors.front());
+    } catch (const std::exception &e) {
+      error = std::string("the search failed: ") + e.what();
+    } catch (...) {
+      error = "the search failed";
+    }
+    return std::nullopt;
+  }
+  Result r;
+  std::map<std::string, uint64_t> reasons;
+  for (ChunkResult &cr : results) {
+    for (Design &d : cr.feasible)
+      r.feasible.push_back(std::move(d));
+    for (const auto &[why, count] : cr.reasons)
+      reasons[why] += count;
+  }
+  r.evaluated = n;
+  r.infeasible = n - r.feasible.size();
+  for (const auto &[why, count] : reasons)
+    r.reasons.emplace_back(why, count);
+  std::stable_sort(r.reasons.begin(), r.reasons.end(),
+                   [](const auto &a, const auto &b) { return a.second > b.second; });
+  if (r.feasible.empty()) {
+    error = fmt::format("no feasible design among {}", n);
+    if (!r.reasons.empty())
+      error += fmt::format(" (most often: {}, {} designs)",
+                           r.reasons.front().first, r.reasons.front().second);
+    return std::nullopt;
+  }
+  computeRegrets(r.feasible, o.weights);
+  r.pareto = paretoFront(r.feasible);
+  r.chosen = r.pareto.front(); // the front is sorted by the chosen order
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                            start)
+                  .count();
+  return r;
+}
+
+namespace {
+json designJson(const Space &s, const std::vector<cost::Profile> &w,
+                const Design &d) {
+  json j;
+  j["index"] = d.index;
+  const std::vector<std::string> v = designValues(s, d.index);
+  json values = json::object();
+  for (size_t i = 0; i < s.knobs.size(); ++i)
+    values[s.knobs[i].path] = json::parse(v[i]);
+  j["values"] = values;
+  j["area_mm2"] = d.areaMm2;
+  j["geomean_regret"] = d.geomeanRegret;
+  j["max_regret"] = d.maxRegret;
+  j["mean_regret"] = d.meanRegret;
+  j["max_product"] = d.maxProduct;
+  json ws = json::array();
+  for (size_t i = 0; i < d.workloads.size(); ++i)
+    ws.push_back({{"name", w[i].name},
+                  {"energy_pj", d.workloads[i].energyPJ},
+                  {"latency_ns", d.workloads[i].latencyNs},
+                  {"edap", d.workloads[i].edap},
+                  {"regret", d.regrets[i]}});
+  j["workloads"] = ws;
+  return j;
+}
+} // namespace
+
+std::string resultToJson(const Space &s, const std::vector<cost::Profile> &w,
+                         const Result &r) {
+  json j;
+  j["format"] = "imc-coopt";
+  j["version"] = 1;
+  json knobs = json::array();
+  for (const Knob &k : s.knobs)
+    knobs.push_back(k.path);
+  j["knobs"] = knobs;
+  json names = json::array();
+  for (const cost::Profile &p : w)
+    names.push_back(p.name);
+  j["workloads"] = names;
+  j["designs"] = r.evaluated;
+  j["feasible"] = r.feasible.size();
+  json reasons = json::array();
+  for (const auto &[why, count] : r.reasons)
+    reasons.push_back({{"reason", why}, {"designs", count}});
+  j["infeasible"] = reasons;
+  j["seconds"] = r.seconds;
+  const Design &c = r.feasible[r.chosen];
+  j["chosen"] = designJson(s, w, c);
+  j["chosen_target"] = json::parse(designTarget(s, c.index));
+  json front = json::array();
+  for (size_t i : r.pareto)
+    front.push_back(designJson(s, w, r.feasible[i]));
+  j["pareto"] = front;
+  return j.dump(1);
+}
+
+std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,
+                       const Result &r) {
+  auto quote = [](const std::string &v) {
+    std::string q = "\"";
+    for (char ch : v)
+      q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+  };
+  std::string out = "design";
+  for (const Knob &k : s.knobs)
+    out += "," + quote(k.path);
+  out += ",area_mm2,geomean_regret,max_regret,workload,energy_pj,latency_ns,"
+         "edap,regret\n";
+  for (size_t i : r.pareto) {
+    const Design &d = r.feasible[i];
+    const std::vector<std::string> v = designValues(s, d.index);
+    for (size_t k = 0; k < d.workloads.size(); ++k) {
+      out += std::to_string(d.index);
+      for (const std::string &x : v) {
+        const json value = json::parse(x);
+        out += "," + (value.is_string() ? quote(value.get<std::string>()) : x);
+      }
+      out += fmt::format(",{},{},{},{},{},{},{},{}\n", d.areaMm2,
+                         d.geomeanRegret, d.maxRegret, quote(w[k].name),
+                         d.workloads[k].energyPJ, d.workloads[k].latencyNs,
+                         d.workloads[k].edap, d.regrets[k]);
+    }
+  }
+  return out;
+}
+
+} // namespace imc::coopt

@@ -1,0 +1,180 @@
+//===- CooptTest.cpp - regrets, Pareto fronts and search spaces -----------===//
+//
+// Part of imc, under the Apache License v2.0 with LLVM Exceptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "imc/Coopt/Coopt.h"
+#include "imc/Hardware/Target.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+using namespace imc;
+using coopt::Design;
+using ::testing::HasSubstr;
+
+namespace {
+
+Design design(uint64_t index, double area, std::vector<double> edaps) {
+  Design d;
+  d.index = index;
+  d.areaMm2 = area;
+  for (double e : edaps)
+    d.workloads.push_back({e, 1.0, e}); // energy, latency, EDAP
+  return d;
+}
+
+TEST(Coopt, RegretsByHand) {
+  // Two workloads; the best EDAPs are 2 (design 1) and 3 (design 0).
+  std::vector<Design> ds = {design(0, 1, {4, 3}), design(1, 2, {2, 6}),
+                            design(2, 3, {3, 4})};
+  coopt::computeRegrets(ds, {});
+  EXPECT_DOUBLE_EQ(ds[0].regrets[0], 2.0);
+  EXPECT_DOUBLE_EQ(ds[0].regrets[1], 1.0);
+  EXPECT_DOUBLE_EQ(ds[1].regrets[1], 2.0);
+  EXPECT_DOUBLE_EQ(ds[2].regrets[0], 1.5);
+  EXPECT_DOUBLE_EQ(ds[2].regrets[1], 4.0 / 3.0);
+  EXPECT_NEAR(ds[0].geomeanRegret, std::sqrt(2.0), 1e-15);
+  EXPECT_NEAR(ds[2].geomeanRegret, std::sqrt(2.0), 1e-15);
+  EXPECT_DOUBLE_EQ(ds[0].maxRegret, 2.0);
+  EXPECT_DOUBLE_EQ(ds[2].maxRegret, 1.5);
+  EXPECT_DOUBLE_EQ(ds[2].meanRegret, (1.5 + 4.0 / 3.0) / 2);
+  // KAUST's max product: max energy x max latency x area = 4 x 1 x 3.
+  EXPECT_DOUBLE_EQ(ds[2].maxProduct, 4.0 * 1.0 * 3.0);
+  // Weights: workload 0 runs 3 times as often: exp((3 ln 2 + 0) / 4).
+  coopt::computeRegrets(ds, {3, 1});
+  EXPECT_NEAR(ds[0].geomeanRegret, std::pow(2.0, 0.75), 1e-15);
+  EXPECT_NEAR(ds[1].geomeanRegret, std::pow(2.0, 0.25), 1e-15);
+}
+
+TEST(Coopt, ParetoFrontByHand) {
+  // (geomean, max, area) per design.
+  auto d = [](uint64_t i, double g, double m, double a) {
+    Design x;
+    x.index = i;
+    x.geomeanRegret = g;
+    x.maxRegret = m;
+    x.areaMm2 = a;
+    return x;
+  };
+  const std::vector<Design> ds = {
+      d(0, 1.0, 1.5, 10), // best geomean
+      d(1, 1.1, 1.2, 10), // better max regret
+      d(2, 1.2, 1.3, 10), // dominated by 1
+      d(3, 1.3, 2.0, 5),  // smallest area
+      d(4, 1.3, 2.0, 5),  // equal to 3: kept
+      d(5, 1.4, 2.0, 6),  // dominated by 3
+      d(6, 1.0, 1.5, 10), // equal to 0: kept
+      d(7, 1.0, 1.6, 10)}; // dominated by 0
+  const std::vector<size_t> f = coopt::paretoFront(ds);
+  EXPECT_EQ(f, (std::vector<size_t>{0, 6, 1, 3, 4}));
+  // Brute force: a design is on the front iff no other is <= everywhere
+  // and < somewhere.
+  for (size_t i = 0; i < ds.size(); ++i) {
+    bool dominated = false;
+    for (size_t j = 0; j < ds.size(); ++j) {
+      const Design &a = ds[j], &b = ds[i];
+      const bool le = a.geomeanRegret <= b.geomeanRegret &&
+                      a.maxRegret <= b.maxRegret && a.areaMm2 <= b.areaMm2;
+      const bool lt = a.geomeanRegret < b.geomeanRegret ||
+                      a.maxRegret < b.maxRegret || a.areaMm2 < b.areaMm2;
+      dominated |= le && lt;
+    }
+    EXPECT_EQ(!dominated, std::count(f.begin(), f.end(), i) == 1) << i;
+  }
+}
+
+/// Spaces name bundled targets: the repository's, for the test's duration.
+class CooptSpace : public ::testing::Test {
+protected:
+  void SetUp() override {
+    hw::setBundledTargetDir(std::string(IMC_TEST_SOURCE_DIR) + "/targets");
+  }
+  void TearDown() override { hw::setBundledTargetDir(""); }
+};
+
+std::string spaceError(const std::string &text) {
+  std::string error;
+  EXPECT_FALSE(coopt::parseSpace(text, "s.json", error)) << text;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+  return error;
+}
+
+TEST_F(CooptSpace, SpacesParse) {
+  std::string error;
+  std::optional<coopt::Space> s = coopt::parseSpace(
+      R"({"base": "rram-22nm",
+          "crossbar.rows": [64, 128, 256],
+          "crossbar.adc_bits": {"min": 4, "max": 8, "step": 2},
+          "crossbar.weight_mapping": ["differential", "offset"],
+          "constraints": {"max_area_mm2": 500, "weights_fit": true},
+          "mapping": {"policy": "energy", "replicate": "auto"}})",
+      "s.json", error);
+  ASSERT_TRUE(s) << error;
+  ASSERT_EQ(s->knobs.size(), 3u);
+  EXPECT_EQ(s->size(), 3u * 3u * 2u);
+  EXPECT_EQ(s->knobs[1].values, (std::vector<std::string>{"4", "6", "8"}));
+  EXPECT_EQ(s->constraints.maxAreaMm2, 500);
+  EXPECT_TRUE(s->constraints.weightsFit);
+  EXPECT_EQ(s->map.policy, "energy");
+  EXPECT_EQ(s->map.replicate, "auto");
+  // The first knob varies fastest: design 4 = rows[1], adc[1], mapping[0].
+  EXPECT_EQ(coopt::designValues(*s, 4),
+            (std::vector<std::string>{"128", "6", "\"differential\""}));
+  const nlohmann::json t = nlohmann::json::parse(coopt::designTarget(*s, 17));
+  EXPECT_EQ(t["crossbar"]["rows"], 256);
+  EXPECT_EQ(t["crossbar"]["adc_bits"], 8);
+  EXPECT_EQ(t["crossbar"]["weight_mapping"], "offset");
+  EXPECT_EQ(t["name"], "rram-22nm");
+}
+
+TEST_F(CooptSpace, BadSpacesAreOneLineErrors) {
+  EXPECT_THAT(spaceError("[1]"), HasSubstr("s.json: a space must be a JSON "
+                                           "object"));
+  EXPECT_THAT(spaceError("{"), HasSubstr("s.json: not valid JSON"));
+  EXPECT_THAT(spaceError(R"({"crossbar.rows": [64]})"),
+              HasSubstr("missing field 'base'"));
+  EXPECT_THAT(spaceError(R"({"base": "nope"})"), HasSubstr("base: "));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm", "rows": [64]})"),
+              HasSubstr("unknown field 'rows' (a knob is a target field "
+                        "'section.field')"));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm", "crossbar.rows": []})"),
+              HasSubstr("knob 'crossbar.rows' has no values"));
+  EXPECT_THAT(
+      spaceError(R"({"base": "rram-22nm", "crossbar.rows": [[1]]})"),
+      HasSubstr("knob 'crossbar.rows': values must be numbers, strings or "
+                "booleans"));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm",
+                             "crossbar.rows": {"min": 8, "max": 4, "step": 1}})"),
+              HasSubstr("knob 'crossbar.rows': needs min <= max and step > 0"));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm",
+                             "crossbar.rows": {"min": 8, "step": 1}})"),
+              HasSubstr("knob 'crossbar.rows': 'max' must be a number"));
+  // A value the target refuses, and a field no target has.
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm", "crossbar.rows": [64, 9999]})"),
+              HasSubstr("knob 'crossbar.rows' = 9999: target: field "
+                        "'crossbar.rows' must be an integer in [1, 4096]"));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm", "crossbar.colour": [1]})"),
+              HasSubstr("unknown field 'crossbar.colour'"));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm",
+                             "constraints": {"area": 3}})"),
+              HasSubstr("unknown field 'constraints.area'"));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm",
+                             "constraints": {"max_area_mm2": -1}})"),
+              HasSubstr("'constraints.max_area_mm2' must be a number in"));
+  EXPECT_THAT(spaceError(R"({"base": "rram-22nm", "mapping": {"policy": 1}})"),
+              HasSubstr("'mapping.policy' must be a string"));
+  // 2^36 designs: more than the exhaustive search takes (refused before
+  // any value is tried).
+  std::string big = R"({"base": "rram-22nm")";
+  for (const char *f : {"crossbar.rows", "crossbar.cols", "crossbar.num_tiles"})
+    big += std::string(", \"") + f + "\": {\"min\": 1, \"max\": 4096, \"step\": 1}";
+  EXPECT_THAT(spaceError(big + "}"),
+              HasSubstr("the space holds more than 4294967296 designs"));
+}
+
+} // namespace
