@@ -120,7 +120,8 @@ uint64_t Space::size() const {
 }
 
 std::optional<Space> parseSpace(const std::string &text,
-                                const std::string &origin, std::string &error) {
+                                const std::string &origin, std::string &error,
+                                const BaseLoader &load) {
   auto fail = [&](const std::string &m) {
     error = origin + ": " + m;
     return std::nullopt;
@@ -143,7 +144,8 @@ std::optional<Space> parseSpace(const std::string &text,
     std::string why;
     if (j["base"].is_string()) {
       std::optional<hw::Target> t =
-          hw::loadTarget(j["base"].get<std::string>(), why);
+          load ? load(j["base"].get<std::string>(), why)
+               : hw::loadTarget(j["base"].get<std::string>(), why);
       if (!t)
         throw SpaceError{"base: " + why};
       base = json::parse(hw::targetToJson(*t));

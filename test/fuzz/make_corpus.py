@@ -13,6 +13,7 @@ generic/  the dpu.generic instructions of those programs in the layout of
 target/   the bundled and test targets
 npy/      arrays of every supported dtype, a scalar, a version-2 header
 mlir/     the lit tests' MLIR cases (split at "// -----"), up to 8 KB each
+space/    co-optimization spaces (docs/coopt.md) on the base "small"
 """
 import glob
 import hashlib
@@ -141,6 +142,22 @@ def profiles():
     yield imc.profile(imc.export(m, torch.randn(1, 2, 6, 6)), "tiny").json
 
 
+def spaces():
+    """Spaces over the fuzz target's base "small" (FuzzSpace.cpp): lists,
+    ranges, strings, constraints and mapping options."""
+    import json
+    yield {"base": "small", "crossbar.rows": [4, 8], "crossbar.adc_bits": [4, 6]}
+    yield {"base": "small", "crossbar.adc_bits": {"min": 3, "max": 8, "step": 1},
+           "crossbar.weight_mapping": ["differential", "offset"],
+           "constraints": {"max_area_mm2": 10, "weights_fit": True}}
+    yield {"base": "small", "dpu.clock_mhz": {"min": 100, "max": 400, "step": 50.5},
+           "precision.unsigned_activations": [False, True],
+           "mapping": {"policy": "energy", "replicate": "auto",
+                       "min_utilization": 0.1, "max_analog_ratio": 0.5,
+                       "overrides": "fc=dpu"}}
+    yield {"base": "small", "crossbar.parallel_rows": [1, 4, 8, 16]}
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     for b in programs():
@@ -164,6 +181,9 @@ def main():
     put("npy", buf.getvalue())
     for p in profiles():
         put("profile", p)
+    import json
+    for sp in spaces():
+        put("space", json.dumps(sp, indent=1))
     for f in glob.glob(os.path.join(ROOT, "test", "**", "*.mlir"), recursive=True):
         for case in open(f).read().split("// -----"):
             case = "\n".join(l for l in case.splitlines() if "RUN:" not in l)

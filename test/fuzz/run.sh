@@ -28,10 +28,10 @@ esac
 root=$(cd "$(dirname "$0")/../.." && pwd)
 work=$build/fuzz-work
 mkdir -p "$work"
-targets=(program target npy generic mlir profile)
+targets=(program target npy generic mlir profile space)
 # Executions per target in smoke mode (together about a minute here).
 declare -A smoke=([program]=100000 [target]=200000 [npy]=300000 [generic]=150000
-                  [mlir]=5000 [profile]=20000)
+                  [mlir]=5000 [profile]=20000 [space]=50000)
 # Leaks are findings; a hang is an input slower than -timeout seconds; every
 # input gets at most 2 GB (the targets bound their own work far below that).
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}

@@ -22,6 +22,7 @@
 #define IMC_COOPT_COOPT_H
 
 #include "imc/Cost/Profile.h"
+#include "imc/Hardware/Target.h"
 
 #include <cstdint>
 #include <functional>
@@ -60,11 +61,16 @@ struct Space {
 /// Most designs a space may hold (the exhaustive search's limit).
 constexpr uint64_t kMaxDesigns = uint64_t(1) << 32;
 
+/// Loads the target a space's `base` names (a bundled name or a file).
+using BaseLoader = std::function<std::optional<hw::Target>(
+    const std::string &name, std::string &error)>;
+
 /// Parses and validates a space file (docs/coopt.md): one-line errors
 /// naming the field. `origin` prefixes them. A base given by name or path is
-/// loaded with hw::loadTarget.
+/// loaded with `load` (default hw::loadTarget).
 std::optional<Space> parseSpace(const std::string &json,
-                                const std::string &origin, std::string &error);
+                                const std::string &origin, std::string &error,
+                                const BaseLoader &load = {});
 
 /// The values of design `index` (the first knob varies fastest), as JSON
 /// text per knob, and its target JSON text.
