@@ -524,21 +524,30 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
       return std::nullopt;
     }
     blocks += nr * nc;
-    if (w.zerosInBlocks > 0 && w.nonZeros > 0 && (nr > 1 || nc > 1)) {
-      error = fmt::format("layer {}: {} of its weights inside their blocks "
-                          "are zero, so which tiles are all-zero depends on "
-                          "the values: compile for the target instead",
-                          quoteForMessage(pr.layer), w.zerosInBlocks);
-      return std::nullopt;
-    }
+    // Zeros inside the diagonal blocks: the tiling is exact when no tile
+    // can be all zero, i.e. when there are fewer such zeros than weights in
+    // the smallest tile (they then only lower the non-zero count);
+    // otherwise which tiles are dropped depends on where the zeros are.
+    int64_t smallest = 0;
     for (int64_t c = 0; c < w.cols; c += tileCols)
       for (int64_t r = 0; r < w.rows; r += tileRows) {
         const int64_t z = blockNonZeros(w, r, std::min(tileRows, w.rows - r), c,
                                         std::min(tileCols, w.cols - c));
         pr.tiles += z > 0;
         pr.nonZeroWeights += z;
+        if (z > 0 && (smallest == 0 || z < smallest))
+          smallest = z;
       }
-    if (w.nonZeros > 0 && w.zerosInBlocks > 0) // one block: all its zeros
+    if (w.zerosInBlocks > 0 && w.nonZeros > 0 && (nr > 1 || nc > 1) &&
+        w.zerosInBlocks >= smallest) {
+      error = fmt::format("layer {}: {} of its weights inside their blocks "
+                          "are zero, as many as its smallest tile holds, so "
+                          "which tiles are all-zero depends on the values: "
+                          "compile for the target instead",
+                          quoteForMessage(pr.layer), w.zerosInBlocks);
+      return std::nullopt;
+    }
+    if (w.nonZeros > 0 && w.zerosInBlocks > 0) // every tile keeps a weight
       pr.nonZeroWeights = w.nonZeros;
     if (o.policy == "energy") {
       // imc-map's energy policy on imc-tile's plan (column-block major).
