@@ -549,15 +549,9 @@ std::string resultToJson(const Space &s, const std::vector<cost::Profile> &w,
 
 std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,
                        const Result &r) {
-  auto quote = [](const std::string &v) {
-    std::string q = "\"";
-    for (char ch : v)
-      q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-  };
   std::string out = "design";
   for (const Knob &k : s.knobs)
-    out += "," + quote(k.path);
+    out += "," + csvQuote(k.path);
   out += ",area_mm2,geomean_regret,max_regret,workload,energy_pj,latency_ns,"
          "edap,regret\n";
   for (size_t i : r.pareto) {
@@ -567,10 +561,10 @@ std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,
       out += std::to_string(d.index);
       for (const std::string &x : v) {
         const json value = json::parse(x);
-        out += "," + (value.is_string() ? quote(value.get<std::string>()) : x);
+        out += "," + (value.is_string() ? csvQuote(value.get<std::string>()) : x);
       }
       out += fmt::format(",{},{},{},{},{},{},{},{}\n", d.areaMm2,
-                         d.geomeanRegret, d.maxRegret, quote(w[k].name),
+                         d.geomeanRegret, d.maxRegret, csvQuote(w[k].name),
                          d.workloads[k].energyPJ, d.workloads[k].latencyNs,
                          d.workloads[k].edap, d.regrets[k]);
     }

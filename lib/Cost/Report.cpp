@@ -166,13 +166,11 @@ std::string Report::toCsv() const {
                  double start, double end) {
     const Energy &e = l.cost.energy;
     // Layer names are identifiers; quote them anyway (CSV-safe).
-    std::string name = l.name;
-    for (size_t i = 0; (i = name.find('"', i)) != std::string::npos; i += 2)
-      name.insert(i, "\"");
     out +=
-        fmt::format("\"{}\",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
+        fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},"
                     "{},{},{},{},{},{}\n",
-                    name, engine, l.tiles, l.mvms, l.analogMacs, l.digitalMacs,
+                    csvQuote(l.name), engine, l.tiles, l.mvms, l.analogMacs,
+                    l.digitalMacs,
                     l.dpuOps, l.cost.adcConversions, l.cost.cellWrites, latency,
                     start, end, e.total(), e.dac, e.array, e.adc, e.shiftAdd,
                     e.buffer, e.write, e.dpu, e.interconnect, e.leakage);

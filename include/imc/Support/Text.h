@@ -96,6 +96,17 @@ inline std::string quoteForMessage(std::string_view s, size_t maxChars = 64) {
   return out + "'";
 }
 
+/// `s` as one CSV field: in double quotes, its quotes doubled (RFC 4180).
+inline std::string csvQuote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"')
+      out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
 } // namespace imc
 
 #endif // IMC_SUPPORT_TEXT_H
