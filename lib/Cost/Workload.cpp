@@ -238,6 +238,11 @@ void WorkloadBuilder::instr(const Instr &in,
     local = std::max(local, atArrays[o]);
   auto elementwise = [&](DpuOpKind kind, int64_t n) {
     if (local > 0) {
+      // An operand not at the arrays (a bias, a residual from the buffer)
+      // is read from the buffer to meet them.
+      for (size_t i = 0; i < in.operands.size(); ++i)
+        if (atArrays[in.operands[i]] == 0)
+          l.bufferElements += numElements(shape(i));
       l.dpu.push_back({kind, n, local});
       atArrays[in.result] = local;
       return;

@@ -216,9 +216,9 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   //   2304; MVM inputs, each value once, vectors * rows * 8 = 2*1024 + 2*256
   //   (fc1's two row blocks) + 2*64 (fc2's input, shared by its two column
   //   blocks) = 2688; the biases and the ReLU take their operands at the
-  //   arrays, not from the buffer. 4992 bits, less fc1's 16 partial sums
-  //   that meet at the arrays' adders and never reach the buffer (16 * 32 =
-  //   512): 4480.
+  //   arrays, all but the bias vectors, read from the buffer: (8 + 20) * 32
+  //   = 896. 5888 bits, less fc1's 16 partial sums that meet at the arrays'
+  //   adders and never reach the buffer (16 * 32 = 512): 5376.
   const cost::Energy &e = r.total.cost.energy;
   EXPECT_DOUBLE_EQ(e.write, 11520.0);
   EXPECT_NEAR(e.adc, 5250.0, 1e-9);
@@ -226,7 +226,7 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   EXPECT_NEAR(e.dac, 481.25, 1e-9);
   EXPECT_NEAR(e.array, 147.5712, 1e-9);
   EXPECT_NEAR(e.dpu, 64.8, 1e-9);
-  EXPECT_NEAR(e.buffer, 4480 * 0.1001550415714235, 1e-9);
+  EXPECT_NEAR(e.buffer, 5376 * 0.1001550415714235, 1e-9);
   // Interconnect: the MVMs' 2304 + 2688 bits over the H-tree, less the 512
   // of the partial sums.
   const cost::Model model(sim->target());
@@ -236,10 +236,10 @@ TEST_F(SimulatorMlp, ReportCountsByHand) {
   const double leakUW = 6.4 + 65536 * 8 * 0.57 / 16384 + 64 * 64 * 0.134e-3;
   EXPECT_NEAR(e.leakage, leakUW * 7044 * 1e-3, 1e-9);
   const double rest = e.interconnect + e.leakage;
-  EXPECT_NEAR(e.total(), 17595.2852 + 4480 * 0.1001550415714235 + rest, 1e-8);
+  EXPECT_NEAR(e.total(), 17595.2852 + 5376 * 0.1001550415714235 + rest, 1e-8);
   // Inference energy leaves out the writes of the resident tiles.
   EXPECT_NEAR(r.schedule.inferenceEnergyPJ,
-              17595.2852 + 4480 * 0.1001550415714235 + rest - 11520, 1e-8);
+              17595.2852 + 5376 * 0.1001550415714235 + rest - 11520, 1e-8);
 
   // Per layer, in order of first execution.
   ASSERT_EQ(r.layers.size(), 2u);
@@ -455,7 +455,7 @@ TEST_F(SimulatorMlp, ReportJson) {
   EXPECT_NEAR(t.at("energy_pj").get<double>(), r.total.cost.energy.total(),
               1e-8);
   EXPECT_NEAR(t.at("energy_pj").get<double>(),
-              17595.2852 + 4480 * 0.1001550415714235 +
+              17595.2852 + 5376 * 0.1001550415714235 +
                   r.total.cost.energy.interconnect +
                   r.total.cost.energy.leakage,
               1e-8);
