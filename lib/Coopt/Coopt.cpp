@@ -75,11 +75,15 @@ std::vector<std::string> knobValues(const std::string &path, const json &v) {
     if (!v.contains(k) || !v[k].is_number())
       throw SpaceError{fmt::format("knob {}: '{}' must be a number",
                                    quoteForMessage(path), k)};
-  const bool integers = v["min"].is_number_integer() &&
-                        v["max"].is_number_integer() &&
-                        v["step"].is_number_integer();
   const double lo = v["min"].get<double>(), hi = v["max"].get<double>(),
                step = v["step"].get<double>();
+  // Integer ranges within 2^53 are exact in int64 (and cannot overflow:
+  // at most 2^20 steps); anything else is counted in doubles.
+  constexpr double kExact = 9007199254740992.0;
+  const bool integers =
+      v["min"].is_number_integer() && v["max"].is_number_integer() &&
+      v["step"].is_number_integer() && std::fabs(lo) <= kExact &&
+      std::fabs(hi) <= kExact && step <= kExact;
   if (!(step > 0) || !(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi))
     throw SpaceError{fmt::format(
         "knob {}: needs min <= max and step > 0", quoteForMessage(path))};
@@ -100,7 +104,7 @@ std::vector<std::string> knobValues(const std::string &path, const json &v) {
 
 double number(const json &obj, const char *key, double lo, double hi,
               const char *where) {
-  const json &v = obj[key];
+  const json &v = obj.at(key);
   if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi))
     throw SpaceError{fmt::format("'{}.{}' must be a number in [{}, {}]", where,
                                  key, lo, hi)};

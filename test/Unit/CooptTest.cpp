@@ -118,6 +118,13 @@ TEST_F(CooptSpace, SpacesParse) {
   ASSERT_EQ(s->knobs.size(), 3u);
   EXPECT_EQ(s->size(), 3u * 3u * 2u);
   EXPECT_EQ(s->knobs[1].values, (std::vector<std::string>{"4", "6", "8"}));
+  // A range of reals: 0.5, 0.6, 0.7, 0.8 (the last despite rounding).
+  std::optional<coopt::Space> v = coopt::parseSpace(
+      R"({"base": "rram-22nm",
+          "technology.vdd": {"min": 0.5, "max": 0.8, "step": 0.1}})",
+      "s.json", error);
+  ASSERT_TRUE(v) << error;
+  EXPECT_EQ(v->knobs[0].values.size(), 4u);
   EXPECT_EQ(s->constraints.maxAreaMm2, 500);
   EXPECT_TRUE(s->constraints.weightsFit);
   EXPECT_EQ(s->map.policy, "energy");
@@ -168,6 +175,10 @@ TEST_F(CooptSpace, BadSpacesAreOneLineErrors) {
               HasSubstr("'constraints.max_area_mm2' must be a number in"));
   EXPECT_THAT(spaceError(R"({"base": "rram-22nm", "mapping": {"policy": 1}})"),
               HasSubstr("'mapping.policy' must be a string"));
+  EXPECT_THAT(
+      spaceError(R"({"base": "rram-22nm", "technology.vdd":
+                    {"min": 0, "max": 18446744073709551615, "step": 1}})"),
+      HasSubstr("knob 'technology.vdd' has more than 1048576 values"));
   // 2^36 designs: more than the exhaustive search takes (refused before
   // any value is tried).
   std::string big = R"({"base": "rram-22nm")";
