@@ -20,7 +20,7 @@ failed=$(count 'Failed|Unresolved|Timed Out|Unexpectedly Passed')
 pylog=$build/pytest.log
 preload=$(sed -n 's/^IMC_PYTHON_PRELOAD:INTERNAL=//p' "$build/CMakeCache.txt")
 pyenv=()
-[ -n "$preload" ] && pyenv=(LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0)
+[ -n "$preload" ] && pyenv=(LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0)
 env "${pyenv[@]}" IMC_BUILD_DIR=$(cd "$build" && pwd) /usr/bin/python3 -m pytest -q \
   -p no:cacheprovider "$root/test/python" 2>&1 | tee "$pylog"
 py_status=${PIPESTATUS[0]}

@@ -10,3 +10,6 @@ config.test_exec_root = config.test_source_root
 config.test_format = lit.formats.GoogleTest(".", "Tests")
 # Tests read fixtures (targets, inputs) from the source tree.
 config.environment["IMC_SOURCE_DIR"] = config.imc_src_root
+# See test/lit.cfg.py: LLVM's allocator annotations are only half
+# instrumented here.
+config.environment["ASAN_OPTIONS"] = "allow_user_poisoning=0"

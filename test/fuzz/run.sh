@@ -34,7 +34,7 @@ declare -A smoke=([program]=100000 [target]=200000 [npy]=300000 [generic]=150000
                   [mlir]=5000 [profile]=20000 [space]=50000)
 # Leaks are findings; a hang is an input slower than -timeout seconds; every
 # input gets at most 2 GB (the targets bound their own work far below that).
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allow_user_poisoning=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 common=(-timeout=30 -rss_limit_mb=2048 -print_final_stats=1)
 
