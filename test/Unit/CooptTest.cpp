@@ -189,3 +189,59 @@ TEST_F(CooptSpace, BadSpacesAreOneLineErrors) {
 }
 
 } // namespace
+
+#include "imc/Coopt/Nsga2.h"
+
+namespace {
+TEST(Nsga2, NonDominatedSortByHand) {
+  auto ind = [](double a, double b) {
+    coopt::Individual x;
+    x.objectives = {a, b};
+    return x;
+  };
+  std::vector<coopt::Individual> pop = {ind(1, 5), ind(2, 2), ind(5, 1),
+                                        ind(3, 3), ind(4, 4), ind(2, 2),
+                                        ind(6, 6)};
+  coopt::nonDominatedSort(pop);
+  const std::vector<size_t> ranks = {0, 0, 0, 1, 2, 0, 3};
+  for (size_t i = 0; i < pop.size(); ++i)
+    EXPECT_EQ(pop[i].rank, ranks[i]) << i;
+}
+
+TEST(Nsga2, ReachesTheFrontOfZdt1) {
+  // ZDT1 (Zitzler, Deb, Thiele 2000): 30 genes, f1 = x1, g = 1 + 9 mean(x2..),
+  // f2 = g (1 - sqrt(f1 / g)); the Pareto front is g = 1, f2 = 1 - sqrt(f1).
+  auto zdt1 = [](const std::vector<double> &x) {
+    double s = 0;
+    for (size_t i = 1; i < x.size(); ++i)
+      s += x[i];
+    const double g = 1 + 9 * s / double(x.size() - 1);
+    return std::vector<double>{x[0], g * (1 - std::sqrt(x[0] / g))};
+  };
+  // (500 generations: this implementation is measured at a mean distance
+  // of 0.3 after 250, where Deb et al. report 0.033; docs/coopt.md.)
+  coopt::Nsga2Options o;
+  o.population = 100;
+  o.generations = 500;
+  o.seed = 7;
+  uint64_t calls = 0;
+  const std::vector<coopt::Individual> front = coopt::nsga2(30, zdt1, o, &calls);
+  EXPECT_EQ(calls, 100u + 500u * 100u);
+  ASSERT_GE(front.size(), 50u);
+  double worst = 0, mean = 0;
+  for (const coopt::Individual &x : front) {
+    const double d = x.objectives[1] - (1 - std::sqrt(x.objectives[0]));
+    worst = std::max(worst, d);
+    mean += d / double(front.size());
+  }
+  EXPECT_LT(worst, 0.05); // every point near the true front
+  EXPECT_LT(mean, 0.02);
+  EXPECT_LT(front.front().objectives[0], 0.05); // and it is covered end to end
+  EXPECT_GT(front.back().objectives[0], 0.95);
+  // Deterministic for a seed.
+  const std::vector<coopt::Individual> again = coopt::nsga2(30, zdt1, o);
+  ASSERT_EQ(again.size(), front.size());
+  for (size_t i = 0; i < front.size(); ++i)
+    EXPECT_EQ(again[i].objectives, front[i].objectives);
+}
+} // namespace
