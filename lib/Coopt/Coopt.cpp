@@ -48,16 +48,16 @@ std::vector<std::string> knobValues(const std::string &path, const json &v) {
   std::vector<std::string> out;
   if (v.is_array()) {
     if (v.empty())
-      throw SpaceError{fmt::format("knob {} has no values",
-                                   quoteForMessage(path))};
+      throw SpaceError{
+          fmt::format("knob {} has no values", quoteForMessage(path))};
     if (v.size() > kMaxValues)
       throw SpaceError{fmt::format("knob {} has more than {} values",
                                    quoteForMessage(path), kMaxValues)};
     for (const json &x : v) {
       if (!x.is_primitive() || x.is_null())
-        throw SpaceError{fmt::format(
-            "knob {}: values must be numbers, strings or booleans",
-            quoteForMessage(path))};
+        throw SpaceError{
+            fmt::format("knob {}: values must be numbers, strings or booleans",
+                        quoteForMessage(path))};
       out.push_back(x.dump());
     }
     return out;
@@ -85,17 +85,16 @@ std::vector<std::string> knobValues(const std::string &path, const json &v) {
       v["step"].is_number_integer() && std::fabs(lo) <= kExact &&
       std::fabs(hi) <= kExact && step <= kExact;
   if (!(step > 0) || !(lo <= hi) || !std::isfinite(lo) || !std::isfinite(hi))
-    throw SpaceError{fmt::format(
-        "knob {}: needs min <= max and step > 0", quoteForMessage(path))};
+    throw SpaceError{fmt::format("knob {}: needs min <= max and step > 0",
+                                 quoteForMessage(path))};
   const double n = std::floor((hi - lo) / step + 1e-9) + 1;
   if (!(n <= double(kMaxValues)))
     throw SpaceError{fmt::format("knob {} has more than {} values",
                                  quoteForMessage(path), kMaxValues)};
   for (int64_t i = 0; i < int64_t(n); ++i) {
     if (integers)
-      out.push_back(json(v["min"].get<int64_t>() +
-                         i * v["step"].get<int64_t>())
-                        .dump());
+      out.push_back(
+          json(v["min"].get<int64_t>() + i * v["step"].get<int64_t>()).dump());
     else
       out.push_back(json(lo + double(i) * step).dump());
   }
@@ -134,8 +133,7 @@ std::optional<Space> parseSpace(const std::string &text,
   try {
     j = json::parse(text);
   } catch (const json::exception &e) {
-    return fail(std::string("not valid JSON: ") +
-                firstLine(e.what()));
+    return fail(std::string("not valid JSON: ") + firstLine(e.what()));
   }
   try {
     if (!j.is_object())
@@ -179,8 +177,9 @@ std::optional<Space> parseSpace(const std::string &text,
                   "'constraints.weights_fit' must be true or false"};
             s.constraints.weightsFit = ci.value().get<bool>();
           } else
-            throw SpaceError{fmt::format(
-                "unknown field {}", quoteForMessage("constraints." + ci.key()))};
+            throw SpaceError{
+                fmt::format("unknown field {}",
+                            quoteForMessage("constraints." + ci.key()))};
         }
         continue;
       }
@@ -225,8 +224,8 @@ std::optional<Space> parseSpace(const std::string &text,
       s.knobs.push_back({key, knobValues(key, it.value())});
     }
     if (s.size() > kMaxDesigns)
-      throw SpaceError{fmt::format("the space holds more than {} designs",
-                                   kMaxDesigns)};
+      throw SpaceError{
+          fmt::format("the space holds more than {} designs", kMaxDesigns)};
     // Each value on the base alone must make a valid target: a knob that
     // names no field, or a value out of its range, is the space's error;
     // combinations that do not go together are infeasible designs.
@@ -235,8 +234,8 @@ std::optional<Space> parseSpace(const std::string &text,
         json t = base;
         setField(t, k.path, json::parse(v));
         if (!hw::parseTarget(t.dump(), "target", why))
-          throw SpaceError{fmt::format("knob {} = {}: {}",
-                                       quoteForMessage(k.path), v, why)};
+          throw SpaceError{
+              fmt::format("knob {} = {}: {}", quoteForMessage(k.path), v, why)};
       }
     return s;
   } catch (const SpaceError &e) {
@@ -305,8 +304,8 @@ std::vector<size_t> paretoFront(const std::vector<Design> &designs) {
     return std::make_tuple(d.geomeanRegret, d.maxRegret, d.areaMm2);
   };
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return key(a) < key(b) || (key(a) == key(b) && designs[a].index <
-                                                       designs[b].index);
+    return key(a) < key(b) ||
+           (key(a) == key(b) && designs[a].index < designs[b].index);
   });
   // Sweep by geomean regret; `stair` holds the (max regret -> area)
   // staircase of the front so far: areas fall as max regrets grow.
@@ -393,8 +392,8 @@ std::optional<Result> searchExhaustive(const Space &s,
     return std::nullopt;
   }
   if (!o.weights.empty() && o.weights.size() != w.size()) {
-    error = fmt::format("{} weights for {} workloads", o.weights.size(),
-                        w.size());
+    error =
+        fmt::format("{} weights for {} workloads", o.weights.size(), w.size());
     return std::nullopt;
   }
   for (double x : o.weights)
@@ -445,9 +444,10 @@ std::optional<Result> searchExhaustive(const Space &s,
       next = chunks; // stop the others
     }
   };
-  unsigned threads = o.threads ? o.threads
-                               : std::max(1u, std::thread::hardware_concurrency());
-  threads = unsigned(std::min<uint64_t>(threads, std::max<uint64_t>(chunks, 1)));
+  unsigned threads =
+      o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  threads =
+      unsigned(std::min<uint64_t>(threads, std::max<uint64_t>(chunks, 1)));
   std::vector<std::thread> pool;
   for (unsigned i = 1; i < threads; ++i)
     pool.emplace_back(work, false);
@@ -476,8 +476,9 @@ std::optional<Result> searchExhaustive(const Space &s,
   r.infeasible = n - r.feasible.size();
   for (const auto &[why, count] : reasons)
     r.reasons.emplace_back(why, count);
-  std::stable_sort(r.reasons.begin(), r.reasons.end(),
-                   [](const auto &a, const auto &b) { return a.second > b.second; });
+  std::stable_sort(
+      r.reasons.begin(), r.reasons.end(),
+      [](const auto &a, const auto &b) { return a.second > b.second; });
   if (r.feasible.empty()) {
     error = fmt::format("no feasible design among {}", n);
     if (!r.reasons.empty())
@@ -488,9 +489,9 @@ std::optional<Result> searchExhaustive(const Space &s,
   computeRegrets(r.feasible, o.weights);
   r.pareto = paretoFront(r.feasible);
   r.chosen = r.pareto.front(); // the front is sorted by the chosen order
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() -
-                                            start)
-                  .count();
+  r.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
   return r;
 }
 
@@ -565,7 +566,8 @@ std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,
       out += std::to_string(d.index);
       for (const std::string &x : v) {
         const json value = json::parse(x);
-        out += "," + (value.is_string() ? csvQuote(value.get<std::string>()) : x);
+        out +=
+            "," + (value.is_string() ? csvQuote(value.get<std::string>()) : x);
       }
       out += fmt::format(",{},{},{},{},{},{},{},{}\n", d.areaMm2,
                          d.geomeanRegret, d.maxRegret, csvQuote(w[k].name),

@@ -43,9 +43,9 @@ void crowding(std::vector<Individual> &pop, const std::vector<size_t> &front) {
     if (hi <= lo)
       continue;
     for (size_t i = 1; i + 1 < order.size(); ++i)
-      pop[order[i]].crowding += (pop[order[i + 1]].objectives[k] -
-                                 pop[order[i - 1]].objectives[k]) /
-                                (hi - lo);
+      pop[order[i]].crowding +=
+          (pop[order[i + 1]].objectives[k] - pop[order[i - 1]].objectives[k]) /
+          (hi - lo);
   }
 }
 
@@ -103,8 +103,8 @@ std::vector<Individual> nsga2(size_t genes, const Objectives &f,
   std::mt19937_64 rng(o.seed);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const size_t n = std::max<size_t>(4, o.population + o.population % 2);
-  const double pm = o.mutationProbability > 0 ? o.mutationProbability
-                                              : 1.0 / double(genes);
+  const double pm =
+      o.mutationProbability > 0 ? o.mutationProbability : 1.0 / double(genes);
   uint64_t calls = 0;
   auto evaluate = [&](Individual &x) {
     x.objectives = f(x.genes);
@@ -129,20 +129,34 @@ std::vector<Individual> nsga2(size_t genes, const Objectives &f,
       Individual c1 = tournament(), c2 = tournament();
       c1.objectives.clear();
       c2.objectives.clear();
-      // Simulated binary crossover, gene by gene (Deb and Agrawal 1995).
+      // Simulated binary crossover, gene by gene, bounded to [0, 1] (Deb
+      // and Agrawal 1995; the spread on each side shrinks with the
+      // distance to its bound).
       if (u(rng) < o.crossoverProbability)
         for (size_t i = 0; i < genes; ++i) {
           if (u(rng) > 0.5)
             continue;
-          const double r = u(rng);
-          const double beta =
-              r <= 0.5 ? std::pow(2 * r, 1 / (o.crossoverEta + 1))
-                       : std::pow(1 / (2 * (1 - r)), 1 / (o.crossoverEta + 1));
-          const double a = c1.genes[i], b = c2.genes[i];
-          c1.genes[i] = std::clamp(0.5 * ((1 + beta) * a + (1 - beta) * b),
-                                   0.0, 1.0);
-          c2.genes[i] = std::clamp(0.5 * ((1 - beta) * a + (1 + beta) * b),
-                                   0.0, 1.0);
+          double y1 = c1.genes[i], y2 = c2.genes[i];
+          if (std::fabs(y1 - y2) <= 1e-14)
+            continue;
+          if (y1 > y2)
+            std::swap(y1, y2);
+          const double e = o.crossoverEta + 1, r = u(rng);
+          auto spread = [&](double beta) {
+            const double alpha = 2 - std::pow(beta, -e);
+            return r <= 1 / alpha ? std::pow(r * alpha, 1 / e)
+                                  : std::pow(1 / (2 - r * alpha), 1 / e);
+          };
+          const double lo = std::clamp(
+              0.5 * ((y1 + y2) - spread(1 + 2 * y1 / (y2 - y1)) * (y2 - y1)),
+              0.0, 1.0);
+          const double hi = std::clamp(
+              0.5 * ((y1 + y2) +
+                     spread(1 + 2 * (1 - y2) / (y2 - y1)) * (y2 - y1)),
+              0.0, 1.0);
+          const bool swap = u(rng) <= 0.5;
+          c1.genes[i] = swap ? hi : lo;
+          c2.genes[i] = swap ? lo : hi;
         }
       // Polynomial mutation on [0, 1], bounded (Deb and Goyal 1996: the
       // perturbation's distribution shrinks toward the nearer bound).

@@ -51,8 +51,8 @@ static cl::opt<std::string> csvPath("csv",
                                     cl::desc("Write the Pareto front as CSV"),
                                     cl::value_desc("front.csv"), cl::cat(cat));
 static cl::opt<unsigned> jobs("jobs",
-                                 cl::desc("Threads to use (default: all cores)"),
-                                 cl::init(0), cl::cat(cat));
+                              cl::desc("Threads to use (default: all cores)"),
+                              cl::init(0), cl::cat(cat));
 static cl::opt<std::string>
     weights("weights",
             cl::desc("Per workload, how often it runs: w1,w2,... (default 1)"),
@@ -82,8 +82,8 @@ static int run() {
     for (int i = 0; i < 3; ++i)
       for (int k = i + 1; k < 3; ++k)
         if (!paths[i].empty() && paths[i] == paths[k])
-          return fail(fmt::format("two outputs name the same file '{}'",
-                                  paths[i]));
+          return fail(
+              fmt::format("two outputs name the same file '{}'", paths[i]));
   }
   std::string text, error;
   if (!readFile(profilesPath, text))
@@ -108,8 +108,8 @@ static int run() {
       char *end = nullptr;
       const double w = std::strtod(item.c_str(), &end);
       if (item.empty() || *end || !(w > 0) || !std::isfinite(w))
-        return fail(fmt::format("--weights: '{}' is not a positive number",
-                                item));
+        return fail(
+            fmt::format("--weights: '{}' is not a positive number", item));
       o.weights.push_back(w);
     }
   }
@@ -160,8 +160,8 @@ static int run() {
       std::remove(tmp.c_str());
     }
   if (!ok)
-    return fail(fmt::format("cannot write {}", error.empty() ? "the outputs"
-                                                             : error));
+    return fail(
+        fmt::format("cannot write {}", error.empty() ? "the outputs" : error));
   if (!quiet) {
     fmt::print("imc-coopt: {} designs x {} workloads in {:.2f} s: {} "
                "feasible, {} on the Pareto front\n",
@@ -171,8 +171,8 @@ static int run() {
         imc::coopt::designValues(*space, c.index);
     std::string values;
     for (size_t i = 0; i < v.size(); ++i)
-      values += fmt::format("{}{} = {}", i ? ", " : "", space->knobs[i].path,
-                            v[i]);
+      values +=
+          fmt::format("{}{} = {}", i ? ", " : "", space->knobs[i].path, v[i]);
     fmt::print("chosen: {} (geomean regret {:.4f}, max regret {:.4f}, area "
                "{:.4g} mm2)\n",
                values, c.geomeanRegret, c.maxRegret, c.areaMm2);

@@ -44,7 +44,8 @@ struct Individual {
 /// The objectives of a gene vector (all minimized); called once per
 /// individual, in order (population members, then each generation's
 /// children).
-using Objectives = std::function<std::vector<double>(const std::vector<double> &)>;
+using Objectives =
+    std::function<std::vector<double>(const std::vector<double> &)>;
 
 /// Runs NSGA-II on `genes` genes and returns the final population's first
 /// front (rank 0), by the first objective. `evaluations`, when given,
