@@ -10,6 +10,8 @@ PACKAGES=(
   libfmt-dev nlohmann-json3-dev libgtest-dev
   pybind11-dev python3-dev python3-numpy python3-pytest
   python3-torch python3-torchvision python3-onnx python3-sklearn python3-matplotlib
+  # the co-optimizer on a cluster (imc.coopt(dask=...), imc-coopt --dask)
+  python3-distributed
   # make check-sanitize and make fuzz: clang with libFuzzer, ASan and UBSan
   clang-19 libclang-rt-19-dev
 )

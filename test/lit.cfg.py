@@ -24,6 +24,8 @@ if config.imc_python_preload:  # a sanitizer build: preload the ASan runtime
         ("%imc_python",
          "env LD_PRELOAD=%s ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0 %s"
          % (config.imc_python_preload, config.python_executable)))
+    # imc-coopt --dask starts Python itself.
+    config.environment["IMC_PYTHON_PRELOAD"] = config.imc_python_preload
 else:
     config.substitutions.append(("%imc_python", config.python_executable))
 # Sanitizer reports fail the test (UBSan halts; ASan always does).

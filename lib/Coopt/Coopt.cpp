@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Coopt/Coopt.h"
+#include "imc/Coopt/Nsga2.h"
 #include "imc/Hardware/Target.h"
 #include "imc/Support/Text.h"
 
@@ -15,9 +16,12 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <deque>
 #include <exception>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <stdexcept>
 #include <thread>
 
 namespace imc::coopt {
@@ -342,80 +346,212 @@ struct Evaluated {
   Design d;
 };
 
-Evaluated evaluateDesign(const Space &s, const std::vector<cost::Profile> &w,
-                         uint64_t index) {
-  Evaluated out;
-  out.d.index = index;
-  std::string error;
-  std::optional<hw::Target> t =
-      hw::parseTarget(designTarget(s, index), "design", error);
-  if (!t) {
-    // "design: field 'x' must ...": the reason without the origin.
-    out.why = error.substr(error.find(": ") + 2);
+/// The workloads of every profile on one array configuration
+/// (cost::workloadKey), or why a profile has none: built once, shared by
+/// every design with that key.
+struct SharedWorkloads {
+  std::once_flag built;
+  std::vector<std::optional<cost::Workload>> workloads;
+  std::vector<std::string> why;
+};
+
+/// Evaluates designs of one space; several threads may share it. Designs
+/// whose targets have the same workload key share their workloads, built
+/// by the first design that needs them (the cache keeps the most recent
+/// kCacheEntries keys; the evaluation order keeps alike designs together).
+class DesignEvaluator {
+public:
+  DesignEvaluator(const Space &s, const std::vector<cost::Profile> &w,
+                  bool share)
+      : s(s), w(w), share(share), base(json::parse(s.baseJson)) {
+    for (const Knob &k : s.knobs) {
+      std::vector<json> vs;
+      for (const std::string &v : k.values)
+        vs.push_back(json::parse(v));
+      values.push_back(std::move(vs));
+    }
+  }
+
+  std::string targetJson(uint64_t index) const {
+    json t = base;
+    for (size_t i = 0; i < s.knobs.size(); ++i) {
+      const size_t n = values[i].size();
+      setField(t, s.knobs[i].path, values[i][index % n]);
+      index /= n;
+    }
+    return t.dump();
+  }
+
+  Evaluated evaluate(uint64_t index) {
+    Evaluated out;
+    out.d.index = index;
+    std::string error;
+    std::optional<hw::Target> t =
+        hw::parseTarget(targetJson(index), "design", error);
+    if (!t) {
+      // "design: field 'x' must ...": the reason without the origin.
+      out.why = error.substr(error.find(": ") + 2);
+      return out;
+    }
+    std::optional<std::string> key;
+    if (share)
+      key = cost::workloadKey(*t, s.map);
+    std::shared_ptr<SharedWorkloads> shared;
+    if (key) {
+      shared = lookup(*key);
+      std::call_once(shared->built, [&] {
+        for (const cost::Profile &p : w) {
+          std::string why;
+          shared->workloads.push_back(cost::workloadOf(p, *t, s.map, why));
+          shared->why.push_back(std::move(why));
+        }
+      });
+    }
+    const cost::Model model(*t);
+    for (size_t i = 0; i < w.size(); ++i) {
+      const cost::Profile &p = w[i];
+      cost::Report r;
+      std::optional<cost::Workload> own;
+      const cost::Workload *wl = nullptr;
+      if (shared) {
+        if (!shared->workloads[i]) {
+          out.why = fmt::format("{}: {}", p.name, shared->why[i]);
+          return out;
+        }
+        wl = &*shared->workloads[i];
+      } else {
+        own = cost::workloadOf(p, *t, s.map, error);
+        if (!own) {
+          out.why = fmt::format("{}: {}", p.name, error);
+          return out;
+        }
+        wl = &*own;
+      }
+      r.tilesAvailable = t->numTiles;
+      cost::evaluate(*wl, model, r,
+                     shared ? cost::Converters::OfTarget
+                            : cost::Converters::OfTiles);
+      const double area = r.area.total();
+      if (!(area > 0)) {
+        out.why = "no area (the base target has no technology section)";
+        return out;
+      }
+      if (area > s.constraints.maxAreaMm2) {
+        out.why = "over the area budget";
+        return out;
+      }
+      if (s.constraints.weightsFit && r.tilesProgrammed > t->numTiles) {
+        out.why = "the weights do not fit";
+        return out;
+      }
+      out.d.areaMm2 = area;
+      const double e = r.schedule.inferenceEnergyPJ,
+                   l = r.schedule.inferenceLatencyNs;
+      out.d.workloads.push_back({e, l, e * l * area});
+    }
+    out.feasible = true;
     return out;
   }
-  for (const cost::Profile &p : w) {
-    cost::Report r;
-    if (!cost::evaluate(p, *t, s.map, r, error)) {
-      out.why = fmt::format("{}: {}", p.name, error);
-      return out;
+
+private:
+  static constexpr size_t kCacheEntries = 64;
+
+  std::shared_ptr<SharedWorkloads> lookup(const std::string &key) {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto [it, inserted] = cache.try_emplace(key);
+    if (inserted) {
+      it->second = std::make_shared<SharedWorkloads>();
+      order.push_back(key);
+      if (order.size() > kCacheEntries) { // users keep theirs alive
+        cache.erase(order.front());
+        order.pop_front();
+      }
     }
-    const double area = r.area.total();
-    if (!(area > 0)) {
-      out.why = "no area (the base target has no technology section)";
-      return out;
-    }
-    if (area > s.constraints.maxAreaMm2) {
-      out.why = "over the area budget";
-      return out;
-    }
-    if (s.constraints.weightsFit && r.tilesProgrammed > t->numTiles) {
-      out.why = "the weights do not fit";
-      return out;
-    }
-    out.d.areaMm2 = area;
-    const double e = r.schedule.inferenceEnergyPJ,
-                 l = r.schedule.inferenceLatencyNs;
-    out.d.workloads.push_back({e, l, e * l * area});
+    return it->second;
   }
-  out.feasible = true;
-  return out;
-}
+
+  const Space &s;
+  const std::vector<cost::Profile> &w;
+  const bool share;
+  json base;
+  std::vector<std::vector<json>> values; ///< per knob, parsed
+  std::mutex mutex;
+  std::map<std::string, std::shared_ptr<SharedWorkloads>> cache;
+  std::deque<std::string> order;
+};
 } // namespace
 
-std::optional<Result> searchExhaustive(const Space &s,
-                                       const std::vector<cost::Profile> &w,
-                                       const Options &o, std::string &error) {
-  const auto start = std::chrono::steady_clock::now();
-  if (w.empty()) {
-    error = "no workloads";
-    return std::nullopt;
-  }
-  if (!o.weights.empty() && o.weights.size() != w.size()) {
-    error =
-        fmt::format("{} weights for {} workloads", o.weights.size(), w.size());
-    return std::nullopt;
-  }
-  for (double x : o.weights)
-    if (!(x > 0 && std::isfinite(x))) {
-      error = "workload weights must be positive numbers";
-      return std::nullopt;
+std::vector<size_t> evaluationOrder(const Space &s, const cost::MapOptions &o) {
+  // A knob shares workloads between its values when none of them changes
+  // the base's workload key; such knobs vary fastest.
+  std::vector<size_t> fast, slow;
+  std::string why;
+  const json base = json::parse(s.baseJson);
+  std::optional<hw::Target> b = hw::parseTarget(s.baseJson, "base", why);
+  const std::optional<std::string> baseKey =
+      b ? cost::workloadKey(*b, o) : std::nullopt;
+  for (size_t i = 0; i < s.knobs.size(); ++i) {
+    bool alike = bool(baseKey);
+    for (const std::string &v : s.knobs[i].values) {
+      if (!alike)
+        break;
+      json t = base;
+      setField(t, s.knobs[i].path, json::parse(v));
+      std::optional<hw::Target> tt = hw::parseTarget(t.dump(), "design", why);
+      alike = tt && cost::workloadKey(*tt, o) == baseKey;
     }
-  const uint64_t n = s.size();
-  if (n > kMaxDesigns) {
-    error = fmt::format("the space holds more than {} designs", kMaxDesigns);
-    return std::nullopt;
+    (alike ? fast : slow).push_back(i);
   }
-  // Chunks of designs handed out in order; each chunk's results are kept
-  // apart and joined in chunk order, so the result does not depend on the
-  // threads.
+  fast.insert(fast.end(), slow.begin(), slow.end());
+  return fast;
+}
+
+namespace {
+/// Maps positions in the evaluation order to design indexes: the knobs of
+/// `order` vary in that order, the first fastest.
+struct Ordering {
+  std::vector<uint64_t> radix, stride; ///< per position of `order`
+  Ordering(const Space &s, const std::vector<size_t> &order) {
+    std::vector<uint64_t> strides(s.knobs.size());
+    uint64_t st = 1;
+    for (size_t i = 0; i < s.knobs.size(); ++i) {
+      strides[i] = st;
+      st *= s.knobs[i].values.size();
+    }
+    for (size_t k : order) {
+      radix.push_back(s.knobs[k].values.size());
+      stride.push_back(strides[k]);
+    }
+  }
+  uint64_t index(uint64_t position) const {
+    uint64_t i = 0;
+    for (size_t k = 0; k < radix.size(); ++k) {
+      i += position % radix[k] * stride[k];
+      position /= radix[k];
+    }
+    return i;
+  }
+};
+} // namespace
+
+namespace {
+struct ChunkResult {
+  std::vector<Design> feasible;
+  std::map<std::string, uint64_t> reasons;
+};
+
+/// Runs body(i, its chunk's result) for i in [0, count) on o.threads
+/// threads, in chunks of kChunk handed out in order (each chunk's results
+/// apart, so what the caller joins does not depend on the threads);
+/// o.progress hears of every chunk done. False (and `error`) when a body
+/// threw.
+template <typename Body>
+bool forChunks(uint64_t count, const Options &o,
+               std::vector<ChunkResult> &results, std::string &error,
+               Body body) {
   constexpr uint64_t kChunk = 64;
-  const uint64_t chunks = (n + kChunk - 1) / kChunk;
-  struct ChunkResult {
-    std::vector<Design> feasible;
-    std::map<std::string, uint64_t> reasons;
-  };
-  std::vector<ChunkResult> results(chunks);
+  const uint64_t chunks = (count + kChunk - 1) / kChunk;
+  results.assign(chunks, {});
   std::atomic<uint64_t> next{0}, done{0};
   std::vector<std::exception_ptr> errors;
   std::mutex errorsMutex;
@@ -425,18 +561,12 @@ std::optional<Result> searchExhaustive(const Space &s,
         const uint64_t c = next.fetch_add(1);
         if (c >= chunks)
           return;
-        ChunkResult &cr = results[c];
-        const uint64_t end = std::min(n, (c + 1) * kChunk);
-        for (uint64_t i = c * kChunk; i < end; ++i) {
-          Evaluated e = evaluateDesign(s, w, i);
-          if (e.feasible)
-            cr.feasible.push_back(std::move(e.d));
-          else
-            ++cr.reasons[e.why];
-        }
-        done += end - c * kChunk;
+        const uint64_t last = std::min(count, (c + 1) * kChunk);
+        for (uint64_t i = c * kChunk; i < last; ++i)
+          body(i, results[c]);
+        done += last - c * kChunk;
         if (reporter && o.progress)
-          o.progress(done.load(), n);
+          o.progress(done.load(), count);
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(errorsMutex);
@@ -454,42 +584,297 @@ std::optional<Result> searchExhaustive(const Space &s,
   work(true);
   for (std::thread &t : pool)
     t.join();
-  if (!errors.empty()) {
-    try {
-      std::rethrow_exception(errors.front());
-    } catch (const std::exception &e) {
-      error = std::string("the search failed: ") + e.what();
-    } catch (...) {
-      error = "the search failed";
-    }
-    return std::nullopt;
+  if (errors.empty())
+    return true;
+  try {
+    std::rethrow_exception(errors.front());
+  } catch (const std::exception &e) {
+    error = std::string("the search failed: ") + e.what();
+  } catch (...) {
+    error = "the search failed";
   }
-  Result r;
+  return false;
+}
+Partial joinChunks(std::vector<ChunkResult> &results, uint64_t count) {
+  Partial p;
+  p.evaluated = count;
   std::map<std::string, uint64_t> reasons;
   for (ChunkResult &cr : results) {
     for (Design &d : cr.feasible)
+      p.feasible.push_back(std::move(d));
+    for (const auto &[why, c] : cr.reasons)
+      reasons[why] += c;
+  }
+  p.reasons.assign(reasons.begin(), reasons.end());
+  return p;
+}
+} // namespace
+
+std::optional<Partial> evaluatePart(const Space &s,
+                                    const std::vector<cost::Profile> &w,
+                                    uint64_t begin, uint64_t end,
+                                    const Options &o, std::string &error) {
+  const uint64_t n = s.size();
+  if (n > kMaxDesigns) {
+    error = fmt::format("the space holds more than {} designs", kMaxDesigns);
+    return std::nullopt;
+  }
+  if (begin > end || end > n) {
+    error = fmt::format("designs [{}, {}) are not a part of a space of {}",
+                        begin, end, n);
+    return std::nullopt;
+  }
+  if (w.empty()) {
+    error = "no workloads";
+    return std::nullopt;
+  }
+  const Ordering ordering(
+      s, o.shareWorkloads ? evaluationOrder(s, s.map) : [&] {
+        std::vector<size_t> v(s.knobs.size());
+        for (size_t i = 0; i < v.size(); ++i)
+          v[i] = i;
+        return v;
+      }());
+  DesignEvaluator ev(s, w, o.shareWorkloads);
+  const uint64_t count = end - begin;
+  std::vector<ChunkResult> results;
+  if (!forChunks(count, o, results, error, [&](uint64_t i, ChunkResult &cr) {
+        Evaluated e = ev.evaluate(ordering.index(begin + i));
+        if (e.feasible)
+          cr.feasible.push_back(std::move(e.d));
+        else
+          ++cr.reasons[e.why];
+      }))
+    return std::nullopt;
+  return joinChunks(results, count);
+}
+
+std::optional<Partial> evaluateDesigns(const Space &s,
+                                       const std::vector<cost::Profile> &w,
+                                       const std::vector<uint64_t> &indexes,
+                                       const Options &o, std::string &error) {
+  const uint64_t n = s.size();
+  if (n > kMaxDesigns) {
+    error = fmt::format("the space holds more than {} designs", kMaxDesigns);
+    return std::nullopt;
+  }
+  for (uint64_t i : indexes)
+    if (i >= n) {
+      error = fmt::format("design {} is not in a space of {}", i, n);
+      return std::nullopt;
+    }
+  if (w.empty()) {
+    error = "no workloads";
+    return std::nullopt;
+  }
+  DesignEvaluator ev(s, w, o.shareWorkloads);
+  std::vector<ChunkResult> results;
+  if (!forChunks(indexes.size(), o, results, error,
+                 [&](uint64_t i, ChunkResult &cr) {
+                   Evaluated e = ev.evaluate(indexes[i]);
+                   if (e.feasible)
+                     cr.feasible.push_back(std::move(e.d));
+                   else
+                     ++cr.reasons[e.why];
+                 }))
+    return std::nullopt;
+  return joinChunks(results, indexes.size());
+}
+
+std::optional<Result> combine(std::vector<Partial> parts,
+                              const std::vector<double> &weights,
+                              std::string &error) {
+  Result r;
+  std::map<std::string, uint64_t> reasons;
+  for (Partial &p : parts) {
+    r.evaluated += p.evaluated;
+    for (Design &d : p.feasible)
       r.feasible.push_back(std::move(d));
-    for (const auto &[why, count] : cr.reasons)
+    for (const auto &[why, count] : p.reasons)
       reasons[why] += count;
   }
-  r.evaluated = n;
-  r.infeasible = n - r.feasible.size();
+  std::sort(r.feasible.begin(), r.feasible.end(),
+            [](const Design &a, const Design &b) { return a.index < b.index; });
+  r.infeasible = r.evaluated - r.feasible.size();
   for (const auto &[why, count] : reasons)
     r.reasons.emplace_back(why, count);
   std::stable_sort(
       r.reasons.begin(), r.reasons.end(),
       [](const auto &a, const auto &b) { return a.second > b.second; });
   if (r.feasible.empty()) {
-    error = fmt::format("no feasible design among {}", n);
+    error = fmt::format("no feasible design among {}", r.evaluated);
     if (!r.reasons.empty())
       error += fmt::format(" (most often: {}, {} designs)",
                            r.reasons.front().first, r.reasons.front().second);
     return std::nullopt;
   }
-  computeRegrets(r.feasible, o.weights);
+  const size_t nw = r.feasible.front().workloads.size();
+  if (!weights.empty() && weights.size() != nw) {
+    error = fmt::format("{} weights for {} workloads", weights.size(), nw);
+    return std::nullopt;
+  }
+  computeRegrets(r.feasible, weights);
   r.pareto = paretoFront(r.feasible);
   r.chosen = r.pareto.front(); // the front is sorted by the chosen order
-  r.seconds =
+  return r;
+}
+
+namespace {
+bool checkWorkloads(const std::vector<cost::Profile> &w, const Options &o,
+                    std::string &error) {
+  if (w.empty()) {
+    error = "no workloads";
+    return false;
+  }
+  if (!o.weights.empty() && o.weights.size() != w.size()) {
+    error =
+        fmt::format("{} weights for {} workloads", o.weights.size(), w.size());
+    return false;
+  }
+  for (double x : o.weights)
+    if (!(x > 0 && std::isfinite(x))) {
+      error = "workload weights must be positive numbers";
+      return false;
+    }
+  return true;
+}
+} // namespace
+
+std::optional<Result> searchExhaustive(const Space &s,
+                                       const std::vector<cost::Profile> &w,
+                                       const Options &o, std::string &error) {
+  const auto start = std::chrono::steady_clock::now();
+  if (!checkWorkloads(w, o, error))
+    return std::nullopt;
+  const uint64_t n = s.size();
+  if (n > kMaxDesigns) {
+    error = fmt::format("the space holds more than {} designs", kMaxDesigns);
+    return std::nullopt;
+  }
+  std::optional<Partial> all = evaluatePart(s, w, 0, n, o, error);
+  if (!all)
+    return std::nullopt;
+  std::vector<Partial> parts;
+  parts.push_back(std::move(*all));
+  std::optional<Result> r = combine(std::move(parts), o.weights, error);
+  if (!r)
+    return std::nullopt;
+  r->seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return r;
+}
+
+uint64_t designOfGenes(const Space &s, const std::vector<double> &genes) {
+  uint64_t index = 0, stride = 1;
+  for (size_t k = 0; k < s.knobs.size(); ++k) {
+    const uint64_t n = s.knobs[k].values.size();
+    const double g = std::clamp(k < genes.size() ? genes[k] : 0.0, 0.0, 1.0);
+    index += std::min<uint64_t>(n - 1, uint64_t(g * double(n))) * stride;
+    stride *= n;
+  }
+  return index;
+}
+
+std::optional<Result> searchNsga2(const Space &s,
+                                  const std::vector<cost::Profile> &w,
+                                  const Options &o, const Nsga2Options &ga,
+                                  std::string &error) {
+  const auto start = std::chrono::steady_clock::now();
+  if (!checkWorkloads(w, o, error))
+    return std::nullopt;
+  if (s.knobs.empty()) {
+    error = "the space has no knobs to search";
+    return std::nullopt;
+  }
+  if (s.size() > kMaxDesigns) {
+    error = fmt::format("the space holds more than {} designs", kMaxDesigns);
+    return std::nullopt;
+  }
+  // Every design the GA visits, evaluated once: a generation's new ones
+  // together (on threads, or by o.remote).
+  std::map<uint64_t, std::optional<Design>> seen; // nullopt: infeasible
+  std::map<std::string, uint64_t> reasons;
+  double wsum = 0;
+  for (size_t i = 0; i < w.size(); ++i)
+    wsum += o.weights.empty() ? 1.0 : o.weights[i];
+  const uint64_t calls = uint64_t(ga.population + ga.population % 2) *
+                         (uint64_t(ga.generations) + 1);
+  uint64_t called = 0;
+  std::string failed;
+  auto batch = [&](const std::vector<std::vector<double>> &genes) {
+    std::vector<uint64_t> index(genes.size()), fresh;
+    for (size_t i = 0; i < genes.size(); ++i) {
+      index[i] = designOfGenes(s, genes[i]);
+      if (!seen.count(index[i]) &&
+          std::find(fresh.begin(), fresh.end(), index[i]) == fresh.end())
+        fresh.push_back(index[i]);
+    }
+    std::optional<Partial> part;
+    if (o.remote) {
+      part = o.remote(fresh, failed);
+    } else {
+      Options quiet = o;
+      quiet.progress = nullptr;
+      part = evaluateDesigns(s, w, fresh, quiet, failed);
+    }
+    if (!part)
+      throw std::runtime_error(failed);
+    for (uint64_t i : fresh)
+      seen.emplace(i, std::nullopt);
+    for (Design &d : part->feasible) {
+      auto it = seen.find(d.index);
+      if (it == seen.end() || it->second || d.workloads.size() != w.size())
+        throw std::runtime_error(
+            "the evaluator returned a design it was not asked for");
+      it->second = std::move(d);
+    }
+    for (const auto &[why, count] : part->reasons)
+      reasons[why] += count;
+    // Objectives: the weighted mean log EDAP (the geometric-mean regret's
+    // order, whatever the best EDAPs turn out to be) and the area; an
+    // infeasible design is dominated by every feasible one.
+    constexpr double kInfeasible = 1e300;
+    std::vector<std::vector<double>> f;
+    for (uint64_t i : index) {
+      const std::optional<Design> &d = seen.at(i);
+      if (!d) {
+        f.push_back({kInfeasible, kInfeasible});
+        continue;
+      }
+      double logs = 0;
+      for (size_t k = 0; k < w.size(); ++k)
+        logs += (o.weights.empty() ? 1.0 : o.weights[k]) *
+                std::log(d->workloads[k].edap);
+      f.push_back({logs / wsum, d->areaMm2});
+    }
+    called += genes.size();
+    if (o.progress)
+      o.progress(std::min(called, calls), calls);
+    return f;
+  };
+  uint64_t evaluations = 0;
+  try {
+    nsga2Batch(s.knobs.size(), batch, ga, &evaluations);
+  } catch (const std::exception &e) {
+    error =
+        failed.empty() ? std::string("the search failed: ") + e.what() : failed;
+    return std::nullopt;
+  }
+  Partial p;
+  p.evaluated = seen.size();
+  for (auto &[index, d] : seen)
+    if (d)
+      p.feasible.push_back(std::move(*d));
+  p.reasons.assign(reasons.begin(), reasons.end());
+  std::vector<Partial> parts;
+  parts.push_back(std::move(p));
+  std::optional<Result> r = combine(std::move(parts), o.weights, error);
+  if (!r)
+    return std::nullopt;
+  r->method = "nsga2";
+  r->objectiveCalls = evaluations;
+  r->seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   return r;
@@ -535,7 +920,11 @@ std::string resultToJson(const Space &s, const std::vector<cost::Profile> &w,
   for (const cost::Profile &p : w)
     names.push_back(p.name);
   j["workloads"] = names;
+  j["method"] = r.method;
+  j["space_designs"] = s.size();
   j["designs"] = r.evaluated;
+  if (r.method == "nsga2")
+    j["objective_calls"] = r.objectiveCalls;
   j["feasible"] = r.feasible.size();
   json reasons = json::array();
   for (const auto &[why, count] : r.reasons)
@@ -550,6 +939,61 @@ std::string resultToJson(const Space &s, const std::vector<cost::Profile> &w,
     front.push_back(designJson(s, w, r.feasible[i]));
   j["pareto"] = front;
   return j.dump(1);
+}
+
+std::string partialToJson(const Partial &p) {
+  json j;
+  j["format"] = "imc-coopt-part";
+  j["evaluated"] = p.evaluated;
+  json ds = json::array();
+  for (const Design &d : p.feasible) {
+    json f = json::array();
+    for (const Figures &x : d.workloads)
+      f.push_back({x.energyPJ, x.latencyNs});
+    ds.push_back({{"index", d.index}, {"area_mm2", d.areaMm2}, {"w", f}});
+  }
+  j["designs"] = ds;
+  json rs = json::array();
+  for (const auto &[why, count] : p.reasons)
+    rs.push_back({{"reason", why}, {"designs", count}});
+  j["infeasible"] = rs;
+  return j.dump();
+}
+
+std::optional<Partial> parsePartial(const std::string &text, const Space &s,
+                                    size_t workloads, std::string &error) {
+  try {
+    const json j = json::parse(text);
+    if (!j.is_object() || j.value("format", "") != "imc-coopt-part")
+      throw SpaceError{"not an imc-coopt-part"};
+    Partial p;
+    p.evaluated = j.at("evaluated").get<uint64_t>();
+    for (const json &d : j.at("designs")) {
+      Design x;
+      x.index = d.at("index").get<uint64_t>();
+      if (x.index >= s.size())
+        throw SpaceError{fmt::format("design {} is not in the space", x.index)};
+      x.areaMm2 = d.at("area_mm2").get<double>();
+      const json &f = d.at("w");
+      if (!f.is_array() || f.size() != workloads)
+        throw SpaceError{fmt::format("design {}: figures for {} workloads",
+                                     x.index, workloads)};
+      for (const json &e : f) {
+        const double en = e.at(0).get<double>(), l = e.at(1).get<double>();
+        x.workloads.push_back({en, l, en * l * x.areaMm2});
+      }
+      p.feasible.push_back(std::move(x));
+    }
+    for (const json &r : j.at("infeasible"))
+      p.reasons.emplace_back(r.at("reason").get<std::string>(),
+                             r.at("designs").get<uint64_t>());
+    return p;
+  } catch (const SpaceError &e) {
+    error = "a part of the search: " + e.message;
+  } catch (const std::exception &e) {
+    error = "a part of the search: " + firstLine(e.what());
+  }
+  return std::nullopt;
 }
 
 std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <stdexcept>
 
 namespace imc::coopt {
 
@@ -100,23 +101,47 @@ void nonDominatedSort(std::vector<Individual> &pop) {
 
 std::vector<Individual> nsga2(size_t genes, const Objectives &f,
                               const Nsga2Options &o, uint64_t *evaluations) {
+  return nsga2Batch(
+      genes,
+      [&](const std::vector<std::vector<double>> &batch) {
+        std::vector<std::vector<double>> out;
+        out.reserve(batch.size());
+        for (const std::vector<double> &g : batch)
+          out.push_back(f(g));
+        return out;
+      },
+      o, evaluations);
+}
+
+std::vector<Individual> nsga2Batch(size_t genes, const BatchObjectives &f,
+                                   const Nsga2Options &o,
+                                   uint64_t *evaluations) {
   std::mt19937_64 rng(o.seed);
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const size_t n = std::max<size_t>(4, o.population + o.population % 2);
   const double pm =
       o.mutationProbability > 0 ? o.mutationProbability : 1.0 / double(genes);
   uint64_t calls = 0;
-  auto evaluate = [&](Individual &x) {
-    x.objectives = f(x.genes);
-    ++calls;
+  // A generation's objectives in one call (the caller may share it out).
+  auto evaluate = [&](std::vector<Individual> &xs) {
+    std::vector<std::vector<double>> batch;
+    batch.reserve(xs.size());
+    for (const Individual &x : xs)
+      batch.push_back(x.genes);
+    std::vector<std::vector<double>> objectives = f(batch);
+    if (objectives.size() != xs.size())
+      throw std::logic_error("nsga2: objectives for a batch of another size");
+    for (size_t i = 0; i < xs.size(); ++i)
+      xs[i].objectives = std::move(objectives[i]);
+    calls += xs.size();
   };
   std::vector<Individual> pop(n);
   for (Individual &x : pop) {
     x.genes.resize(genes);
     for (double &g : x.genes)
       g = u(rng);
-    evaluate(x);
   }
+  evaluate(pop);
   fronts(pop);
   for (size_t gen = 0; gen < o.generations; ++gen) {
     auto tournament = [&]() -> const Individual & {
@@ -175,11 +200,10 @@ std::vector<Individual> nsga2(size_t genes, const Objectives &f,
           }
           g = std::clamp(g + d, 0.0, 1.0);
         }
-      evaluate(c1);
-      evaluate(c2);
       children.push_back(std::move(c1));
       children.push_back(std::move(c2));
     }
+    evaluate(children);
     // Elitism: the best n of parents and children, front by front, the
     // last front cut by crowding.
     for (Individual &c : children)

@@ -507,7 +507,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   std::optional<Model> model; // policy energy
   std::vector<Product> products;
   std::vector<int64_t> productOf(prog.code.size(), -1);
-  int64_t blocks = 0;
+  int64_t blocks = 0, columnBlocks = 0;
   for (size_t i = 0; i < prog.code.size(); ++i) {
     const Instr &in = prog.code[i];
     if (in.op != Opcode::DpuMatmul || !weightOf[in.operands[1]])
@@ -524,6 +524,7 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
       return std::nullopt;
     }
     blocks += nr * nc;
+    columnBlocks += nc;
     // Zeros inside the diagonal blocks: the tiling is exact when no tile
     // can be all zero, i.e. when there are fewer such zeros than weights in
     // the smallest tile (they then only lower the non-zero count);
@@ -661,9 +662,10 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
   }
 
   // Lowering, instruction by instruction; the values the expansion makes
-  // are numbered after the program's.
-  WorkloadBuilder b(prog.strings,
-                    prog.values.size() + 2 * size_t(blocks) + products.size());
+  // are numbered after the program's: a result per product and a sum per
+  // column block (more with replicas: the builder grows).
+  WorkloadBuilder b(prog.strings, prog.values.size() + size_t(columnBlocks) +
+                                      products.size());
   uint32_t fresh = uint32_t(prog.values.size());
   // Unsigned input codes where the target allows them and the input is
   // non-negative, as convert-imc-to-xbar decides.
@@ -778,6 +780,20 @@ std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
     b.view(&result, 1, in.result);
   }
   return b.finish();
+}
+
+std::optional<std::string> workloadKey(const hw::Target &t,
+                                       const MapOptions &o) {
+  if (o.policy == "energy" || o.replicate != "1")
+    return std::nullopt; // they read Model(t)
+  // workloadOf reads the array's rows and weight columns, the precision
+  // (the converters only to copy them into the tiles) and whether inputs
+  // may be unsigned; the mapping options are the caller's, the same for
+  // every target it keys.
+  const hw::XbarPrecision p = t.precision();
+  return fmt::format("{} {} {} {} {} {} {}", t.rows, t.weightColsPerArray(),
+                     p.weightBits, p.cellBits, p.inputBits, int(p.mapping),
+                     int(t.unsignedActivations));
 }
 
 bool evaluate(const Profile &p, const hw::Target &t, const MapOptions &o,

@@ -207,8 +207,7 @@ void WorkloadBuilder::instr(const Instr &in,
   case Opcode::DpuReshape:
     // Views and addressing: free, no stage of their own; a view of array
     // results stays at those arrays.
-    atArrays[in.result] =
-        arraysOf(in.operands.data(), in.operands.size());
+    atArrays[in.result] = arraysOf(in.operands.data(), in.operands.size());
     return;
   case Opcode::XbarProgram:
     // The tile's precision needs its MVMs (format::tilePrecisions): callers
@@ -253,8 +252,7 @@ void WorkloadBuilder::instr(const Instr &in,
   switch (in.op) {
   case Opcode::XbarAccumulate:
     addAccumulate(l, e, int64_t(in.operands.size()));
-    atArrays[in.result] =
-        arraysOf(in.operands.data(), in.operands.size());
+    atArrays[in.result] = arraysOf(in.operands.data(), in.operands.size());
     break;
   case Opcode::DpuAdd:
   case Opcode::DpuSub:
@@ -399,8 +397,7 @@ Workload workloadOf(const Program &p, const hw::Target &t) {
       if (const format::Constant *c = constantOf[in.operands[0]]) {
         if (c->isSplat(s[0] * s[1])) {
           const float v = c->data[0];
-          levels = s[0] * s[1] *
-                   hw::levelSum(&v, 1, 1, 1, tp);
+          levels = s[0] * s[1] * hw::levelSum(&v, 1, 1, 1, tp);
         } else {
           levels = hw::levelSum(c->data.data(), s[0], s[1], s[1], tp);
         }
@@ -439,8 +436,20 @@ static Energy scaled(const Energy &e, double k) {
   return o;
 }
 
-void evaluate(const Workload &w, const Model &m, Report &r) {
+/// The arrays that the tiles numbered [first, first + count) go to, round
+/// robin over `arrays`: f(array, how many of them it hosts, the number of
+/// its first one), each array once.
+template <typename F>
+static void forEachArray(int64_t first, int64_t count, int64_t arrays, F f) {
+  const int64_t full = count / arrays, rest = count % arrays;
+  for (int64_t j = 0; j < std::min(count, arrays); ++j)
+    f((first + j) % arrays, full + (j < rest), first + j);
+}
+
+void evaluate(const Workload &w, const Model &m, Report &r,
+              Converters converters) {
   const hw::Target &t = m.target();
+  const hw::XbarPrecision targetPrec = t.precision();
   const int64_t arrays = t.numTiles;
   // Tiles go to arrays round robin in programming order. When there are
   // more tiles than arrays, an array that hosts more than one tile rewrites
@@ -453,8 +462,8 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
     hosted.assign(arrays, 0);
     for (const LayerWork &l : w.layers)
       for (const TileWork &tw : l.tiles)
-        for (int64_t n = tw.index; n < tw.index + tw.count; ++n)
-          ++hosted[n % arrays];
+        forEachArray(tw.index, tw.count, arrays,
+                     [&](int64_t a, int64_t k, int64_t) { hosted[a] += k; });
   }
 
   ScheduleStats &s = r.schedule;
@@ -475,6 +484,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
   std::map<std::string, size_t> byName;
   TileWork last;
   last.rows = -1;
+  hw::XbarPrecision prec;
   Cost prog, mvm;
   for (const LayerWork &l : w.layers) {
     LayerStats ls;
@@ -487,9 +497,15 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
       if (!(tw.rows == last.rows && tw.cols == last.cols &&
             tw.vectors == last.vectors && tw.prec == last.prec)) {
         last = tw;
-        prog = m.crossbarProgram(tw.rows, tw.cols, tw.prec);
+        prec = tw.prec;
+        if (converters == Converters::OfTarget) {
+          prec.adcBits = targetPrec.adcBits;
+          prec.dacBits = targetPrec.dacBits;
+          prec.parallelRows = targetPrec.parallelRows;
+        }
+        prog = m.crossbarProgram(tw.rows, tw.cols, prec);
         mvm = tw.vectors > 0
-                  ? m.crossbarMvm(tw.vectors, tw.rows, tw.cols, tw.prec, 0)
+                  ? m.crossbarMvm(tw.vectors, tw.rows, tw.cols, prec, 0)
                   : Cost();
       }
       const int64_t c = tw.count;
@@ -497,7 +513,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
       Energy me = scaled(mvm.energy, double(c));
       // arrayReadPJ is linear in the rows: c tiles read like one of c x rows.
       me.array = tw.vectors > 0 ? m.arrayReadPJ(tw.vectors, tw.rows * c,
-                                                tw.cols, tw.prec, tw.levels)
+                                                tw.cols, prec, tw.levels)
                                 : 0.0;
       ls.cost.energy += me;
       ls.cost.cellWrites += prog.cellWrites * c;
@@ -516,8 +532,7 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
         continue;
       }
       int64_t rewritten = 0;
-      for (int64_t n = tw.index; n < tw.index + c; ++n) {
-        const int64_t a = n % arrays;
+      forEachArray(tw.index, c, arrays, [&](int64_t a, int64_t k, int64_t n) {
         if (endFull[a] < 0) {
           touched.push_back(a);
           endFull[a] = fullNs;
@@ -526,13 +541,16 @@ void evaluate(const Workload &w, const Model &m, Report &r) {
         // In a run from an empty chip every array writes its first tile
         // from time 0, all arrays at once; later tiles on an array are
         // written when their layer needs them.
-        if (n < arrays)
+        int64_t later = k;
+        if (n < arrays) {
           endFull[a] = std::max(endFull[a], prog.latencyNs) + mvm.latencyNs;
-        else
-          endFull[a] += prog.latencyNs + mvm.latencyNs;
-        busyRes[a] += (shared ? prog.latencyNs : 0.0) + mvm.latencyNs;
-        rewritten += shared;
-      }
+          --later;
+        }
+        endFull[a] += double(later) * (prog.latencyNs + mvm.latencyNs);
+        busyRes[a] +=
+            double(k) * ((shared ? prog.latencyNs : 0.0) + mvm.latencyNs);
+        rewritten += shared ? k : 0;
+      });
       s.reprograms += rewritten;
       residentWritePJ += prog.energy.write * double(rewritten);
     }

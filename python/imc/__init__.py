@@ -381,7 +381,8 @@ def evaluate(prof, target="default", policy="analog", max_analog_ratio=None,
     return next(iter(out.values())) if len(results) == 1 else out
 
 
-def coopt(prof, space, threads=0, weights=None):
+def coopt(prof, space, threads=0, weights=None, search="exhaustive",
+          population=70, generations=40, seed=1, dask=None, parts=None):
     """One chip design for the workloads of a profile (docs/coopt.md):
     every design of ``space`` (a dict or a JSON file's path: a base target,
     knobs ``"section.field": [values]`` or ``{"min", "max", "step"}``,
@@ -390,7 +391,13 @@ def coopt(prof, space, threads=0, weights=None):
     :func:`compile` takes as ``target``), ``chosen`` and ``pareto`` (each
     design's knob values, area, per-workload energy, latency, EDAP and
     regret, its geometric-mean and largest regret), and the statistics.
-    ``weights``: per workload, how often it runs."""
+    ``weights``: per workload, how often it runs. ``search``:
+    ``"exhaustive"`` (every design: the exact optimum) or ``"nsga2"`` (the
+    genetic algorithm with ``population``, ``generations`` and ``seed``).
+    ``dask``: run on a dask.distributed cluster (a ``distributed.Client``,
+    a scheduler address, or ``"local"`` / ``"local:N"`` for a LocalCluster
+    of N workers started and stopped here; ``parts``: how many parts the
+    exhaustive search is cut into); the result is the same."""
     if not isinstance(prof, Profile):
         raise ImcError("coopt takes an imc.Profile, got %s"
                        % type(prof).__name__)
@@ -399,8 +406,18 @@ def coopt(prof, space, threads=0, weights=None):
     else:
         with open(space) as f:
             text = f.read()
-    return json.loads(_imc.coopt(prof.json, text, int(threads),
-                                 [float(w) for w in (weights or [])]))
+    ws = [float(w) for w in (weights or [])]
+    if search not in ("exhaustive", "nsga2"):
+        raise ImcError("search must be 'exhaustive' or 'nsga2', got %r"
+                       % (search,))
+    if dask is not None:
+        from . import dask_coopt
+        return json.loads(dask_coopt.coopt(
+            prof.json, text, ws, search, int(population), int(generations),
+            int(seed), dask, parts and int(parts)))
+    return json.loads(_imc.coopt(prof.json, text, int(threads), ws, search,
+                                 int(population), int(generations),
+                                 int(seed)))
 
 
 from .export import export  # noqa: E402  (needs Module defined above)

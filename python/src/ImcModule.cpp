@@ -11,12 +11,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Hardware/Target.h"
-#include "imc/Import/Importer.h"
-#include "imc/InitAll.h"
 #include "imc/Coopt/Coopt.h"
 #include "imc/Cost/Profile.h"
 #include "imc/Cost/Workload.h"
+#include "imc/Hardware/Target.h"
+#include "imc/Import/Importer.h"
+#include "imc/InitAll.h"
 #include "imc/Pipeline/Profile.h"
 #include "imc/Sim/Simulator.h"
 #include "imc/Support/MlirTextGuard.h"
@@ -298,15 +298,19 @@ evaluate(const std::string &json, const std::string &targetPath,
     }
     if (!ok)
       throw ImcError(p.name + ": " + error);
-    out.emplace_back(p.name, r.toJson(), r.toCsv(),
-                     imc::sim::formatSummary(r));
+    out.emplace_back(p.name, r.toJson(), r.toCsv(), imc::sim::formatSummary(r));
   }
   return out;
 }
 
-/// imc-coopt on profiles and a space (both JSON text): the result JSON.
-std::string coopt(const std::string &profilesJson, const std::string &space,
-                  unsigned threads, std::vector<double> weights) {
+namespace {
+struct CooptInputs {
+  std::vector<imc::cost::Profile> profiles;
+  imc::coopt::Space space;
+};
+
+CooptInputs cooptInputs(const std::string &profilesJson,
+                        const std::string &space) {
   std::string error;
   std::optional<std::vector<imc::cost::Profile>> profiles =
       imc::cost::parseProfiles(profilesJson, error);
@@ -316,17 +320,143 @@ std::string coopt(const std::string &profilesJson, const std::string &space,
       imc::coopt::parseSpace(space, "space", error);
   if (!s)
     throw ImcError(error);
+  return {std::move(*profiles), std::move(*s)};
+}
+} // namespace
+
+/// imc-coopt on profiles and a space (both JSON text): the result JSON.
+/// `remote`, when not None, evaluates NSGA-II's designs: called with a
+/// list of design indexes, it returns a list of part JSON texts
+/// (coopt_designs' results).
+std::string coopt(const std::string &profilesJson, const std::string &space,
+                  unsigned threads, std::vector<double> weights,
+                  const std::string &search, size_t population,
+                  size_t generations, uint64_t seed, py::object remote) {
+  CooptInputs in = cooptInputs(profilesJson, space);
+  std::string error;
   imc::coopt::Options o;
   o.threads = threads;
   o.weights = std::move(weights);
+  if (!remote.is_none())
+    o.remote = [&](const std::vector<uint64_t> &indexes,
+                   std::string &why) -> std::optional<imc::coopt::Partial> {
+      py::gil_scoped_acquire gil;
+      std::vector<std::string> texts;
+      try {
+        texts = remote(indexes).cast<std::vector<std::string>>();
+      } catch (const std::exception &e) {
+        why = std::string("the remote evaluation failed: ") + e.what();
+        return std::nullopt;
+      }
+      imc::coopt::Partial all;
+      for (const std::string &t : texts) {
+        std::optional<imc::coopt::Partial> p =
+            imc::coopt::parsePartial(t, in.space, in.profiles.size(), why);
+        if (!p)
+          return std::nullopt;
+        all.evaluated += p->evaluated;
+        for (imc::coopt::Design &d : p->feasible)
+          all.feasible.push_back(std::move(d));
+        for (auto &r : p->reasons)
+          all.reasons.push_back(std::move(r));
+      }
+      return all;
+    };
   std::optional<imc::coopt::Result> r;
-  {
+  if (search == "nsga2") {
+    imc::coopt::Nsga2Options ga;
+    ga.population = population;
+    ga.generations = generations;
+    ga.seed = seed;
     py::gil_scoped_release release;
-    r = imc::coopt::searchExhaustive(*s, *profiles, o, error);
+    r = imc::coopt::searchNsga2(in.space, in.profiles, o, ga, error);
+  } else if (search == "exhaustive") {
+    py::gil_scoped_release release;
+    r = imc::coopt::searchExhaustive(in.space, in.profiles, o, error);
+  } else {
+    throw ImcError("search must be 'exhaustive' or 'nsga2', got '" + search +
+                   "'");
   }
   if (!r)
     throw ImcError(error);
-  return imc::coopt::resultToJson(*s, *profiles, *r);
+  return imc::coopt::resultToJson(in.space, in.profiles, *r);
+}
+
+/// The number of designs of a space (JSON text).
+uint64_t cooptSize(const std::string &space) {
+  std::string error;
+  std::optional<imc::coopt::Space> s =
+      imc::coopt::parseSpace(space, "space", error);
+  if (!s)
+    throw ImcError(error);
+  return s->size();
+}
+
+/// Positions [begin, end) of the space's evaluation order: a part JSON.
+std::string cooptPart(const std::string &profilesJson, const std::string &space,
+                      uint64_t begin, uint64_t end, unsigned threads) {
+  CooptInputs in = cooptInputs(profilesJson, space);
+  std::string error;
+  imc::coopt::Options o;
+  o.threads = threads;
+  std::optional<imc::coopt::Partial> p;
+  {
+    py::gil_scoped_release release;
+    p = imc::coopt::evaluatePart(in.space, in.profiles, begin, end, o, error);
+  }
+  if (!p)
+    throw ImcError(error);
+  return imc::coopt::partialToJson(*p);
+}
+
+/// The designs `indexes`: a part JSON.
+std::string cooptDesigns(const std::string &profilesJson,
+                         const std::string &space,
+                         const std::vector<uint64_t> &indexes,
+                         unsigned threads) {
+  CooptInputs in = cooptInputs(profilesJson, space);
+  std::string error;
+  imc::coopt::Options o;
+  o.threads = threads;
+  std::optional<imc::coopt::Partial> p;
+  {
+    py::gil_scoped_release release;
+    p = imc::coopt::evaluateDesigns(in.space, in.profiles, indexes, o, error);
+  }
+  if (!p)
+    throw ImcError(error);
+  return imc::coopt::partialToJson(*p);
+}
+
+/// The result JSON of the parts (part JSON texts) of a whole space.
+std::string cooptCombine(const std::string &profilesJson,
+                         const std::string &space,
+                         const std::vector<std::string> &parts,
+                         std::vector<double> weights, double seconds) {
+  CooptInputs in = cooptInputs(profilesJson, space);
+  std::string error;
+  std::vector<imc::coopt::Partial> ps;
+  uint64_t evaluated = 0;
+  for (const std::string &t : parts) {
+    std::optional<imc::coopt::Partial> p =
+        imc::coopt::parsePartial(t, in.space, in.profiles.size(), error);
+    if (!p)
+      throw ImcError(error);
+    evaluated += p->evaluated;
+    ps.push_back(std::move(*p));
+  }
+  if (evaluated != in.space.size())
+    throw ImcError("the parts hold " + std::to_string(evaluated) +
+                   " designs, the space " + std::to_string(in.space.size()));
+  for (double x : weights)
+    if (!(x > 0 && std::isfinite(x)))
+      throw ImcError("workload weights must be positive numbers");
+  std::optional<imc::coopt::Result> r =
+      imc::coopt::combine(std::move(ps), weights, error);
+  if (!r)
+    throw ImcError(error);
+  r->seconds = seconds;
+  return imc::coopt::resultToJson(in.space, in.profiles, *r);
 }
 
 std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
@@ -553,8 +683,23 @@ PYBIND11_MODULE(_imc, m) {
         "The workload profile of a module (JSON text).");
   m.def("coopt", &coopt, py::arg("profiles"), py::arg("space"),
         py::arg("threads") = 0, py::arg("weights") = std::vector<double>(),
-        "imc-coopt: every design of a space on every profile; the result "
-        "JSON (docs/coopt.md)");
+        py::arg("search") = "exhaustive", py::arg("population") = 70,
+        py::arg("generations") = 40, py::arg("seed") = 1,
+        py::arg("remote") = py::none(),
+        "imc-coopt: the designs of a space on every profile (exhaustive or "
+        "NSGA-II); the result JSON (docs/coopt.md)");
+  m.def("coopt_size", &cooptSize, py::arg("space"),
+        "The number of designs of a space.");
+  m.def("coopt_part", &cooptPart, py::arg("profiles"), py::arg("space"),
+        py::arg("begin"), py::arg("end"), py::arg("threads") = 0,
+        "Positions [begin, end) of a space's evaluation order: a part JSON.");
+  m.def("coopt_designs", &cooptDesigns, py::arg("profiles"), py::arg("space"),
+        py::arg("indexes"), py::arg("threads") = 0,
+        "The given designs of a space: a part JSON.");
+  m.def("coopt_combine", &cooptCombine, py::arg("profiles"), py::arg("space"),
+        py::arg("parts"), py::arg("weights") = std::vector<double>(),
+        py::arg("seconds") = 0.0,
+        "The result JSON of the parts of a whole space.");
   m.def("evaluate", &evaluate, py::arg("profile"), py::arg("target"),
         py::arg("policy") = "analog", py::arg("min_utilization") = 0.0,
         py::arg("max_analog_ratio") = 1.0, py::arg("overrides") = "",

@@ -138,6 +138,23 @@ TEST_F(CooptSpace, SpacesParse) {
   EXPECT_EQ(t["name"], "rram-22nm");
 }
 
+TEST_F(CooptSpace, GenesPickKnobValues) {
+  // Gene g of a knob of n values picks value floor(g n), the last for 1;
+  // the first knob is the index's fastest digit.
+  std::string error;
+  std::optional<coopt::Space> s = coopt::parseSpace(
+      R"({"base": "rram-22nm", "crossbar.rows": [64, 128, 256],
+          "crossbar.adc_bits": [4, 8]})",
+      "s.json", error);
+  ASSERT_TRUE(s) << error;
+  EXPECT_EQ(coopt::designOfGenes(*s, {0.0, 0.0}), 0u);
+  EXPECT_EQ(coopt::designOfGenes(*s, {0.34, 0.0}), 1u);
+  EXPECT_EQ(coopt::designOfGenes(*s, {0.66, 0.0}), 1u);
+  EXPECT_EQ(coopt::designOfGenes(*s, {0.67, 0.49}), 2u);
+  EXPECT_EQ(coopt::designOfGenes(*s, {1.0, 0.5}), 5u);
+  EXPECT_EQ(coopt::designOfGenes(*s, {1.0, 1.0}), 5u);
+}
+
 TEST_F(CooptSpace, BadSpacesAreOneLineErrors) {
   EXPECT_THAT(spaceError("[1]"), HasSubstr("s.json: a space must be a JSON "
                                            "object"));
@@ -206,6 +223,36 @@ TEST(Nsga2, NonDominatedSortByHand) {
   const std::vector<size_t> ranks = {0, 0, 0, 1, 2, 0, 3};
   for (size_t i = 0; i < pop.size(); ++i)
     EXPECT_EQ(pop[i].rank, ranks[i]) << i;
+}
+
+TEST(Nsga2, BatchesGiveTheSameResultAsSingleCalls) {
+  // nsga2 (one call per individual) and nsga2Batch (a generation at once)
+  // draw the same random numbers: the same final front.
+  auto f = [](const std::vector<double> &x) {
+    return std::vector<double>{x[0], (1 - x[0]) * (1 + x[1] * x[1])};
+  };
+  coopt::Nsga2Options o;
+  o.population = 20;
+  o.generations = 15;
+  uint64_t n1 = 0, n2 = 0;
+  size_t batches = 0;
+  const std::vector<coopt::Individual> a = coopt::nsga2(2, f, o, &n1);
+  const std::vector<coopt::Individual> b = coopt::nsga2Batch(
+      2,
+      [&](const std::vector<std::vector<double>> &xs) {
+        ++batches;
+        std::vector<std::vector<double>> out;
+        for (const std::vector<double> &x : xs)
+          out.push_back(f(x));
+        return out;
+      },
+      o, &n2);
+  EXPECT_EQ(n1, 20u * 16u);
+  EXPECT_EQ(n2, n1);
+  EXPECT_EQ(batches, 16u);
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(a[i].genes, b[i].genes);
 }
 
 TEST(Nsga2, ReachesTheFrontOfZdt1) {

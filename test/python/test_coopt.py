@@ -73,3 +73,41 @@ def test_bad_spaces_are_errors(zoo):
                          "constraints": {"max_area_mm2": 1e-6}})
     with pytest.raises(imc.ImcError, match="3 weights for 2 workloads"):
         imc.coopt(prof, SPACE, weights=[1, 2, 3])
+    with pytest.raises(imc.ImcError, match="search must be"):
+        imc.coopt(prof, SPACE, search="annealing")
+
+
+def _same(a, b):
+    a, b = dict(a), dict(b)
+    a.pop("seconds")
+    b.pop("seconds")
+    return a == b
+
+
+def test_nsga2_finds_the_exhaustive_optimum_of_a_small_space(zoo):
+    # 18 designs, a population of 8 over 10 generations: the GA visits
+    # most of them and keeps the best; its result does not depend on the
+    # threads, only on the seed.
+    _, prof = zoo
+    exact = imc.coopt(prof, SPACE)
+    ga = imc.coopt(prof, SPACE, search="nsga2", population=8, generations=10,
+                   seed=5, threads=2)
+    assert ga["method"] == "nsga2" and ga["objective_calls"] == 88
+    assert ga["designs"] <= 18
+    assert ga["chosen"]["index"] == exact["chosen"]["index"]
+    assert _same(ga, imc.coopt(prof, SPACE, search="nsga2", population=8,
+                               generations=10, seed=5, threads=1))
+
+
+def test_dask_local_cluster_gives_the_single_process_result(zoo):
+    # A LocalCluster of two worker processes (started and stopped by
+    # imc.coopt): the exhaustive search cut into 5 parts, and NSGA-II with
+    # each generation's designs on the workers, both equal to the run here.
+    _, prof = zoo
+    assert _same(imc.coopt(prof, SPACE, dask="local:2", parts=5),
+                 imc.coopt(prof, SPACE))
+    ga = dict(search="nsga2", population=8, generations=4, seed=2)
+    assert _same(imc.coopt(prof, SPACE, dask="local:2", **ga),
+                 imc.coopt(prof, SPACE, **ga))
+    with pytest.raises(ValueError, match="local:N"):
+        imc.coopt(prof, SPACE, dask="local:0")

@@ -6,8 +6,11 @@
 //
 // imc-coopt PROFILES.json SPACE.json -o CHOSEN.json [--result R.json]
 //           [--csv FRONT.csv] [--jobs N] [--weights w1,w2,...] [--quiet]
+//           [--search exhaustive|nsga2 --population P --generations G
+//            --seed S]
 //
-// Evaluates every design of the space on every workload profile and writes
+// Evaluates every design of the space (or those NSGA-II visits) on every
+// workload profile and writes
 // the chosen target (a target JSON file --imc-pipeline accepts), the whole
 // result (the Pareto front, each design's per-workload figures and
 // regrets, the search statistics) and the front as CSV (docs/coopt.md).
@@ -18,19 +21,28 @@
 #include "imc/Coopt/Coopt.h"
 #include "imc/Support/Tool.h"
 
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <memory>
 #include <sstream>
 #include <unistd.h>
+
+extern char **environ;
 
 using namespace llvm;
 
@@ -59,6 +71,31 @@ static cl::opt<std::string>
             cl::value_desc("list"), cl::cat(cat));
 static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"),
                            cl::cat(cat));
+static cl::opt<std::string>
+    search("search",
+           cl::desc("exhaustive (every design: the exact optimum) or nsga2 "
+                    "(the genetic algorithm, for spaces too large)"),
+           cl::init("exhaustive"), cl::cat(cat));
+static cl::opt<unsigned> population("population",
+                                    cl::desc("NSGA-II population (even)"),
+                                    cl::init(70), cl::cat(cat));
+static cl::opt<unsigned> generations("generations",
+                                     cl::desc("NSGA-II generations"),
+                                     cl::init(40), cl::cat(cat));
+static cl::opt<uint64_t> seed("seed", cl::desc("NSGA-II random seed"),
+                              cl::init(1), cl::cat(cat));
+static cl::opt<std::string>
+    daskAddress("dask",
+                cl::desc("Evaluate the exhaustive search on a dask.distributed "
+                         "cluster: a scheduler address, or local[:N] for a "
+                         "LocalCluster of N workers started here"),
+                cl::value_desc("address"), cl::cat(cat));
+static cl::opt<unsigned>
+    daskPartCount("dask-parts",
+                  cl::desc("Parts the space is cut into on "
+                           "the cluster (default 8 per "
+                           "worker)"),
+                  cl::init(0), cl::cat(cat));
 
 static int fail(const std::string &msg) {
   fmt::print(stderr, "imc-coopt: error: {}\n", msg);
@@ -71,6 +108,96 @@ static bool readFile(const std::string &path, std::string &text) {
     return false;
   text.assign(std::istreambuf_iterator<char>(in),
               std::istreambuf_iterator<char>());
+  return true;
+}
+
+/// The exhaustive search's parts, evaluated on the Dask cluster by the imc
+/// Python package next to this tool (python3 -m imc.dask_coopt; the
+/// interpreter is $IMC_PYTHON, default /usr/bin/python3).
+static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
+                           std::vector<imc::coopt::Partial> &parts,
+                           std::string &error) {
+  const std::string exe =
+      sys::fs::getMainExecutable(nullptr, (void *)&evaluateOnDask);
+  SmallString<256> pkg(sys::path::parent_path(sys::path::parent_path(exe)));
+  sys::path::append(pkg, "python");
+  const char *py = std::getenv("IMC_PYTHON");
+  const std::string python = py && *py ? py : "/usr/bin/python3";
+  SmallString<128> out, err;
+  if (sys::fs::createTemporaryFile("imc-coopt-parts", "json", out) ||
+      sys::fs::createTemporaryFile("imc-coopt-dask", "txt", err)) {
+    error = "cannot create a temporary file";
+    return false;
+  }
+  const std::string outPath(out), errPath(err);
+  std::string env = "PYTHONPATH=" + std::string(pkg);
+  if (const char *old = std::getenv("PYTHONPATH"); old && *old)
+    env += ":" + std::string(old);
+  std::vector<std::string> envs{env};
+  // A sanitizer build's Python module needs the ASan runtime first
+  // (test/lit.cfg.py sets this).
+  const char *preload = std::getenv("IMC_PYTHON_PRELOAD");
+  const bool sanitized = preload && *preload;
+  if (sanitized) {
+    envs.push_back("LD_PRELOAD=" + std::string(preload));
+    envs.push_back("ASAN_OPTIONS=detect_leaks=0:allow_user_poisoning=0");
+  }
+  for (char **e = environ; *e; ++e)
+    if (std::strncmp(*e, "PYTHONPATH=", 11) &&
+        !(sanitized && (!std::strncmp(*e, "LD_PRELOAD=", 11) ||
+                        !std::strncmp(*e, "ASAN_OPTIONS=", 13))))
+      envs.push_back(*e);
+  std::vector<StringRef> envRefs(envs.begin(), envs.end());
+  std::vector<std::string> args{python,       "-m",       "imc.dask_coopt",
+                                profilesPath, spacePath,  outPath,
+                                "--dask",     daskAddress};
+  if (daskPartCount)
+    args.push_back("--parts=" + std::to_string(daskPartCount));
+  std::vector<StringRef> argRefs(args.begin(), args.end());
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(errPath),
+                                          StringRef(errPath)};
+  std::string why;
+  const int rc =
+      sys::ExecuteAndWait(python, argRefs, envRefs, redirects, 0, 0, &why);
+  auto cleanup = [&] {
+    sys::fs::remove(outPath);
+    sys::fs::remove(errPath);
+  };
+  if (rc != 0) {
+    std::string text;
+    readFile(errPath, text);
+    // The helper's own one line, else the last line Python printed.
+    while (!text.empty() && text.back() == '\n')
+      text.pop_back();
+    text = text.substr(
+        text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+    error = !why.empty() ? why : text.empty() ? "the helper failed" : text;
+    cleanup();
+    return false;
+  }
+  std::string text;
+  readFile(outPath, text);
+  cleanup();
+  try {
+    for (const auto &t : nlohmann::json::parse(text)) {
+      std::optional<imc::coopt::Partial> p = imc::coopt::parsePartial(
+          t.get<std::string>(), space, workloads, error);
+      if (!p)
+        return false;
+      parts.push_back(std::move(*p));
+    }
+  } catch (const std::exception &e) {
+    error = "the helper's output is not a list of parts";
+    return false;
+  }
+  uint64_t n = 0;
+  for (const imc::coopt::Partial &p : parts)
+    n += p.evaluated;
+  if (n != space.size()) {
+    error =
+        fmt::format("the parts hold {} designs, the space {}", n, space.size());
+    return false;
+  }
   return true;
 }
 
@@ -99,6 +226,14 @@ static int run() {
   if (!space)
     return fail(error);
 
+  if (search != "exhaustive" && search != "nsga2")
+    return fail(fmt::format("--search: '{}' is neither 'exhaustive' nor "
+                            "'nsga2'",
+                            search.getValue()));
+  if (population < 4 || population > 100000 || population % 2)
+    return fail("--population must be an even number in [4, 100000]");
+  if (generations > 1000000)
+    return fail("--generations must be at most 1000000");
   imc::coopt::Options o;
   o.threads = jobs;
   if (!weights.empty()) {
@@ -124,13 +259,34 @@ static int run() {
       if (done >= total)
         std::fputs("\r\033[K", stderr);
       else
-        fmt::print(stderr, "\rimc-coopt: {:3}% ({}/{} designs)",
-                   100 * done / total, done, total);
+        fmt::print(stderr, "\rimc-coopt: {:3}% ({}/{} {})", 100 * done / total,
+                   done, total, search == "nsga2" ? "evaluations" : "designs");
       std::fflush(stderr);
     };
   }
-  std::optional<imc::coopt::Result> r =
-      imc::coopt::searchExhaustive(*space, *profiles, o, error);
+  std::optional<imc::coopt::Result> r;
+  if (!daskAddress.empty()) {
+    if (search != "exhaustive")
+      return fail("--dask runs the exhaustive search (NSGA-II on a cluster: "
+                  "imc.coopt(search='nsga2', dask=...) in Python)");
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<imc::coopt::Partial> parts;
+    if (!evaluateOnDask(*space, profiles->size(), parts, error))
+      return fail("dask: " + error);
+    r = imc::coopt::combine(std::move(parts), o.weights, error);
+    if (r)
+      r->seconds = std::chrono::duration<double>(
+                       std::chrono::steady_clock::now() - start)
+                       .count();
+  } else if (search == "nsga2") {
+    imc::coopt::Nsga2Options ga;
+    ga.population = population;
+    ga.generations = generations;
+    ga.seed = seed;
+    r = imc::coopt::searchNsga2(*space, *profiles, o, ga, error);
+  } else {
+    r = imc::coopt::searchExhaustive(*space, *profiles, o, error);
+  }
   if (o.progress)
     std::fputs("\r\033[K", stderr);
   if (!r)
@@ -163,10 +319,14 @@ static int run() {
     return fail(
         fmt::format("cannot write {}", error.empty() ? "the outputs" : error));
   if (!quiet) {
-    fmt::print("imc-coopt: {} designs x {} workloads in {:.2f} s: {} "
+    fmt::print("imc-coopt: {} designs x {} workloads in {:.2f} s{}: {} "
                "feasible, {} on the Pareto front\n",
-               r->evaluated, profiles->size(), r->seconds, r->feasible.size(),
-               r->pareto.size());
+               r->evaluated, profiles->size(), r->seconds,
+               r->method == "nsga2"
+                   ? fmt::format(" (NSGA-II, {} of {} designs visited)",
+                                 r->evaluated, space->size())
+                   : "",
+               r->feasible.size(), r->pareto.size());
     const std::vector<std::string> v =
         imc::coopt::designValues(*space, c.index);
     std::string values;

@@ -21,6 +21,7 @@
 #ifndef IMC_COOPT_COOPT_H
 #define IMC_COOPT_COOPT_H
 
+#include "imc/Coopt/Nsga2.h"
 #include "imc/Cost/Profile.h"
 #include "imc/Hardware/Target.h"
 
@@ -94,6 +95,16 @@ struct Design {
   double maxProduct = 0;
 };
 
+/// A part of an exhaustive search: positions [begin, end) of the
+/// evaluation order (evaluationOrder), its feasible designs (in no
+/// particular order) and why the others are infeasible. Parts of one space
+/// combine into the search's result whatever their number and order (the
+/// Dask scale-out evaluates parts on workers).
+struct Partial {
+  std::vector<Design> feasible; ///< figures only: no regrets yet
+  std::vector<std::pair<std::string, uint64_t>> reasons;
+  uint64_t evaluated = 0;
+};
 struct Options {
   /// Threads (>= 1); 0: the hardware's.
   unsigned threads = 0;
@@ -103,6 +114,15 @@ struct Options {
   /// Called now and then with (designs done, designs in all), from the
   /// calling thread.
   std::function<void(uint64_t, uint64_t)> progress;
+  /// Designs with the same array configuration share their workloads
+  /// (cost::workloadKey); false builds every design's own (the same
+  /// figures, slower: the tests compare the two).
+  bool shareWorkloads = true;
+  /// NSGA-II: evaluates a generation's new designs elsewhere (the Dask
+  /// scale-out), as evaluateDesigns would; empty: on `threads` here.
+  std::function<std::optional<Partial>(const std::vector<uint64_t> &,
+                                       std::string &)>
+      remote;
 };
 
 struct Result {
@@ -115,6 +135,13 @@ struct Result {
   /// Why designs were infeasible, with counts (first reason of each kind).
   std::vector<std::pair<std::string, uint64_t>> reasons;
   double seconds = 0;
+  /// How the designs were found: "exhaustive" (every design: the optimum
+  /// is exact) or "nsga2" (the designs the GA visited; regrets against the
+  /// best of those).
+  std::string method = "exhaustive";
+  /// NSGA-II: objective evaluations asked for (revisits included; each
+  /// design is costed once, `evaluated` of them).
+  uint64_t objectiveCalls = 0;
 };
 
 /// Evaluates every design of `s` on every profile; fails (one line in
@@ -124,6 +151,48 @@ struct Result {
 std::optional<Result> searchExhaustive(const Space &s,
                                        const std::vector<cost::Profile> &w,
                                        const Options &o, std::string &error);
+
+/// The design a gene vector picks (NSGA-II): gene k in [0, 1] selects
+/// value floor(g_k x values) of knob k (the last for g_k = 1).
+uint64_t designOfGenes(const Space &s, const std::vector<double> &genes);
+
+/// NSGA-II (Nsga2.h) over the knobs, minimizing the weighted mean log EDAP
+/// over the workloads (the geometric-mean regret's order) and the area;
+/// infeasible designs are dominated by all feasible ones. Each design the
+/// GA visits is costed once; a generation's new designs on o.threads
+/// threads. The result holds every feasible design visited, with regrets
+/// against the best of them; deterministic for ga.seed whatever the
+/// threads.
+std::optional<Result> searchNsga2(const Space &s,
+                                  const std::vector<cost::Profile> &w,
+                                  const Options &o, const Nsga2Options &ga,
+                                  std::string &error);
+
+/// The order in which the search evaluates designs: knob positions, the
+/// first varying fastest. Knobs none of whose values changes the base's
+/// workload key (cost::workloadKey: they leave the workloads alike) come
+/// first, so designs that share workloads are evaluated together.
+std::vector<size_t> evaluationOrder(const Space &s, const cost::MapOptions &o);
+
+std::optional<Partial> evaluatePart(const Space &s,
+                                    const std::vector<cost::Profile> &w,
+                                    uint64_t begin, uint64_t end,
+                                    const Options &o, std::string &error);
+/// The Partial of the designs `indexes` (each in the space).
+std::optional<Partial> evaluateDesigns(const Space &s,
+                                       const std::vector<cost::Profile> &w,
+                                       const std::vector<uint64_t> &indexes,
+                                       const Options &o, std::string &error);
+/// A Partial as JSON text and back (the Dask workers send theirs so): the
+/// doubles round-trip exactly, EDAP is recomputed as evaluate computes it.
+std::string partialToJson(const Partial &p);
+std::optional<Partial> parsePartial(const std::string &text, const Space &s,
+                                    size_t workloads, std::string &error);
+/// The result of the parts of a whole space: feasible designs by index,
+/// their regrets, the front and the choice; `seconds` is left 0.
+std::optional<Result> combine(std::vector<Partial> parts,
+                              const std::vector<double> &weights,
+                              std::string &error);
 
 /// Regrets and their aggregates of `designs` (in place), from each
 /// workload's smallest EDAP among them; `weights` as in Options.

@@ -54,6 +54,16 @@ std::vector<Individual> nsga2(size_t genes, const Objectives &f,
                               const Nsga2Options &o,
                               uint64_t *evaluations = nullptr);
 
+/// The objectives of a batch of gene vectors (the initial population, then
+/// each generation's children), one vector per gene vector, in order: the
+/// caller may evaluate them in parallel. nsga2 calls f per individual
+/// within the batches; both give the same result.
+using BatchObjectives = std::function<std::vector<std::vector<double>>(
+    const std::vector<std::vector<double>> &)>;
+std::vector<Individual> nsga2Batch(size_t genes, const BatchObjectives &f,
+                                   const Nsga2Options &o,
+                                   uint64_t *evaluations = nullptr);
+
 /// Fast non-dominated sorting: each individual's rank (0 = not dominated).
 void nonDominatedSort(std::vector<Individual> &pop);
 

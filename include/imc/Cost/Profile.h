@@ -99,6 +99,16 @@ struct MapOptions {
 std::optional<Workload> workloadOf(const Profile &p, const hw::Target &t,
                                    const MapOptions &o, std::string &error);
 
+/// What of a target workloadOf(p, t, o) reads, as a key: two targets with
+/// equal keys get workloads that differ at most in their tiles' converters
+/// (ADC bits, DAC bits, rows a conversion), which
+/// evaluate(w, Model(t), r, Converters::OfTarget) takes from the target, so
+/// one workload serves both (the co-optimizer's sharing, docs/coopt.md).
+/// std::nullopt when the workload depends on the whole cost model (the
+/// energy policy, replicas): no sharing then.
+std::optional<std::string> workloadKey(const hw::Target &t,
+                                       const MapOptions &o);
+
 /// evaluate(workloadOf(p, t, o)) with the report header set: the report
 /// cost::estimate gives for the program compiled for `t`.
 bool evaluate(const Profile &p, const hw::Target &t, const MapOptions &o,

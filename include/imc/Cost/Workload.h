@@ -141,9 +141,9 @@ private:
 
   const std::vector<std::string> &names;
   Workload w;
-  std::vector<int32_t> dep;     ///< per value: latest MVM stage it needs
-  std::vector<int32_t> tileOf;  ///< per value: its tile number, or -1
-  std::vector<char> sent;       ///< per value: an MVM input already sent
+  std::vector<int32_t> dep;    ///< per value: latest MVM stage it needs
+  std::vector<int32_t> tileOf; ///< per value: its tile number, or -1
+  std::vector<char> sent;      ///< per value: an MVM input already sent
   /// per value: the arrays whose outputs hold it (MVM results, their sums
   /// and activations, before they reach the buffer), or 0.
   std::vector<int64_t> atArrays;
@@ -162,9 +162,17 @@ private:
   int64_t numbered = 0;    ///< tiles numbered so far (program and tileRun)
 };
 
+/// Where evaluate takes each tile's converters (ADC bits, DAC bits, rows a
+/// conversion) from: the tile's own precision, or the model's target. The
+/// second costs a workload built for one target on another that differs
+/// from it only in its converters: the co-optimizer shares one workload so
+/// between designs (Profile.h, workloadKey).
+enum class Converters { OfTiles, OfTarget };
+
 /// Costs a workload on the model's target (docs/cost-model.md): the report
 /// minus the run information.
-void evaluate(const Workload &w, const Model &m, Report &r);
+void evaluate(const Workload &w, const Model &m, Report &r,
+              Converters converters = Converters::OfTiles);
 
 /// Costing sums a program's work in 64-bit counters: it asks at most this
 /// many steps of work (format::programResources) of a program.

@@ -13,8 +13,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "imc/Coopt/Coopt.h"
 #include "imc/Cost/Profile.h"
+#include "imc/Coopt/Coopt.h"
 #include "imc/Cost/Workload.h"
 #include "imc/Import/Importer.h"
 #include "imc/InitAll.h"
@@ -333,8 +333,7 @@ TEST_F(ProfileVsEstimate, WeightMappingsAndUnsignedInputs) {
     mlir::FailureOr<cost::Profile> profile = buildProfile(*module, net.name);
     ASSERT_TRUE(mlir::succeeded(profile)) << net.name;
     for (const Variant &v : variants) {
-      std::optional<hw::Target> t0 =
-          hw::loadTarget(targetPath(v.base), error);
+      std::optional<hw::Target> t0 = hw::loadTarget(targetPath(v.base), error);
       ASSERT_TRUE(t0) << error;
       hw::Target t = *t0;
       t.weightMapping = v.mapping;
@@ -347,8 +346,8 @@ TEST_F(ProfileVsEstimate, WeightMappingsAndUnsignedInputs) {
       }
       std::optional<hw::Target> tt = hw::loadTarget(path, error);
       ASSERT_TRUE(tt) << error;
-      const std::string where = std::string(net.name) + " on " + v.base +
-                                " (" + hw::weightMappingName(v.mapping) +
+      const std::string where = std::string(net.name) + " on " + v.base + " (" +
+                                hw::weightMappingName(v.mapping) +
                                 (v.unsignedInputs ? ", unsigned)" : ")");
       SCOPED_TRACE(where);
       const format::Program p = compile(*module, path, {"analog", 0.0, 1.0});
@@ -547,12 +546,12 @@ TEST_F(ProfileVsEstimate, CooptChoosesTheBestDesignAndPredictsItsCosts) {
   profiles[0].name = "mlp";
   profiles[1].name = "cnn";
   std::string error;
-  std::optional<coopt::Space> space = coopt::parseSpace(
-      R"({"base": ")" + targetPath("rram-22nm") + R"(",
+  std::optional<coopt::Space> space =
+      coopt::parseSpace(R"({"base": ")" + targetPath("rram-22nm") + R"(",
           "crossbar.rows": [64, 128, 256],
           "crossbar.adc_bits": [4, 6, 8],
           "crossbar.weight_mapping": ["differential", "offset"]})",
-      "space", error);
+                        "space", error);
   ASSERT_TRUE(space) << error;
   coopt::Options one;
   one.threads = 1;
@@ -579,10 +578,9 @@ TEST_F(ProfileVsEstimate, CooptChoosesTheBestDesignAndPredictsItsCosts) {
   for (const coopt::Design &d : a->feasible)
     EXPECT_LE(c.geomeanRegret, d.geomeanRegret);
   for (size_t w = 0; w < 2; ++w)
-    EXPECT_TRUE(std::any_of(a->feasible.begin(), a->feasible.end(),
-                            [&](const coopt::Design &d) {
-                              return d.regrets[w] == 1.0;
-                            }));
+    EXPECT_TRUE(std::any_of(
+        a->feasible.begin(), a->feasible.end(),
+        [&](const coopt::Design &d) { return d.regrets[w] == 1.0; }));
   // The chosen target, compiled for each workload and costed by estimate.
   const std::string path = ::testing::TempDir() + "/chosen.json";
   {
@@ -601,5 +599,86 @@ TEST_F(ProfileVsEstimate, CooptChoosesTheBestDesignAndPredictsItsCosts) {
                 1e-9 * c.workloads[w].latencyNs);
     EXPECT_NEAR(r.area.total(), c.areaMm2, 1e-9 * c.areaMm2);
   }
+}
+} // namespace
+
+namespace {
+TEST_F(ProfileVsEstimate, CooptSharedWorkloadsGiveEveryDesignItsOwnFigures) {
+  // Designs with one array configuration share their workloads
+  // (cost::workloadKey) and are costed with their own converters: every
+  // figure of every design equals the one from its own workload, over a
+  // space that varies every field the workload depends on, the converters,
+  // and fields only the cost model reads (arrays: some designs share them;
+  // supply voltage). Parts of the space combine into the same result.
+  std::vector<cost::Profile> profiles;
+  for (auto *build : {mlp, cnn}) {
+    mlir::OwningOpRef<mlir::ModuleOp> m = build(*ctx);
+    mlir::FailureOr<cost::Profile> p = buildProfile(*m, "w");
+    ASSERT_TRUE(mlir::succeeded(p));
+    profiles.push_back(*p);
+  }
+  std::string error;
+  std::optional<coopt::Space> space =
+      coopt::parseSpace(R"({"base": ")" + targetPath("rram-22nm") + R"(",
+          "crossbar.num_tiles": [2, 4096],
+          "crossbar.adc_bits": [4, 8],
+          "crossbar.rows": [64, 128],
+          "crossbar.cols": [64, 256],
+          "crossbar.cell_bits": [1, 2],
+          "crossbar.dac_bits": [1, 2],
+          "crossbar.parallel_rows": [16, 64],
+          "crossbar.weight_mapping": ["differential", "offset",
+                                      "twos_complement"],
+          "precision.unsigned_activations": [false, true],
+          "precision.weight_bits": [4, 8],
+          "precision.activation_bits": [6, 8],
+          "technology.vdd": [0.7, 0.8]})",
+                        "space", error);
+  ASSERT_TRUE(space) << error;
+  // The order: arrays, converters and voltage first (they keep the
+  // workloads alike), in the order of the file, then the others.
+  const std::vector<size_t> order = coopt::evaluationOrder(*space, {});
+  EXPECT_EQ(order, (std::vector<size_t>{0, 1, 5, 6, 11, 2, 3, 4, 7, 8, 9, 10}));
+  coopt::Options shared, own;
+  own.shareWorkloads = false;
+  std::optional<coopt::Result> a =
+      coopt::searchExhaustive(*space, profiles, shared, error);
+  ASSERT_TRUE(a) << error;
+  std::optional<coopt::Result> b =
+      coopt::searchExhaustive(*space, profiles, own, error);
+  ASSERT_TRUE(b) << error;
+  EXPECT_EQ(a->evaluated, 6144u);
+  EXPECT_GT(a->feasible.size(), 1000u);
+  EXPECT_EQ(a->reasons, b->reasons);
+  ASSERT_EQ(a->feasible.size(), b->feasible.size());
+  for (size_t i = 0; i < a->feasible.size(); ++i) {
+    const coopt::Design &x = a->feasible[i], &y = b->feasible[i];
+    ASSERT_EQ(x.index, y.index);
+    EXPECT_EQ(x.areaMm2, y.areaMm2);
+    for (size_t w = 0; w < 2; ++w) {
+      EXPECT_EQ(x.workloads[w].energyPJ, y.workloads[w].energyPJ) << x.index;
+      EXPECT_EQ(x.workloads[w].latencyNs, y.workloads[w].latencyNs) << x.index;
+    }
+  }
+  EXPECT_EQ(a->pareto, b->pareto);
+  // Three parts, combined in another order.
+  std::vector<coopt::Partial> parts;
+  for (auto [begin, end] :
+       {std::pair<uint64_t, uint64_t>{4000, 6144}, {0, 1}, {1, 4000}}) {
+    std::optional<coopt::Partial> p =
+        coopt::evaluatePart(*space, profiles, begin, end, shared, error);
+    ASSERT_TRUE(p) << error;
+    parts.push_back(std::move(*p));
+  }
+  std::optional<coopt::Result> c = coopt::combine(std::move(parts), {}, error);
+  ASSERT_TRUE(c) << error;
+  ASSERT_EQ(c->feasible.size(), a->feasible.size());
+  for (size_t i = 0; i < c->feasible.size(); ++i)
+    EXPECT_EQ(c->feasible[i].geomeanRegret, a->feasible[i].geomeanRegret);
+  EXPECT_EQ(c->pareto, a->pareto);
+  EXPECT_EQ(c->chosen, a->chosen);
+  EXPECT_EQ(c->reasons, a->reasons);
+  EXPECT_FALSE(coopt::evaluatePart(*space, profiles, 10, 6145, shared, error));
+  EXPECT_NE(error.find("not a part"), std::string::npos) << error;
 }
 } // namespace
