@@ -22,18 +22,8 @@ import time
 
 import imc
 
-NETS = ["vgg16", "resnet18", "alexnet", "mobilenet_v3_small"]
+from kaust_set import NETS, SPACE as SMALL  # this directory
 
-SMALL = {
-    "base": "rram-22nm",
-    "crossbar.rows": [64, 128, 256, 512],
-    "crossbar.cols": [64, 128, 256, 512],
-    "crossbar.cell_bits": [1, 2, 4],
-    "crossbar.adc_bits": {"min": 4, "max": 8, "step": 1},
-    "crossbar.parallel_rows": [16, 32, 64],
-    "crossbar.weight_mapping": ["differential", "offset"],
-    "crossbar.num_tiles": [512, 2048, 8192],
-}
 MEDIUM = dict(SMALL, **{
     "technology.vdd": [0.6, 0.7, 0.8, 0.9],
     "crossbar.adcs_per_array": [4, 8, 16, 32],

@@ -7,6 +7,7 @@
 #include "imc/Coopt/Coopt.h"
 #include "imc/Coopt/Nsga2.h"
 #include "imc/Hardware/Target.h"
+#include "imc/Sim/Accuracy.h"
 #include "imc/Support/Text.h"
 
 #include <fmt/format.h>
@@ -180,7 +181,10 @@ std::optional<Space> parseSpace(const std::string &text,
               throw SpaceError{
                   "'constraints.weights_fit' must be true or false"};
             s.constraints.weightsFit = ci.value().get<bool>();
-          } else
+          } else if (ci.key() == "max_mvm_error")
+            s.constraints.maxMvmError =
+                number(c, "max_mvm_error", 0, 1e6, "constraints");
+          else
             throw SpaceError{
                 fmt::format("unknown field {}",
                             quoteForMessage("constraints." + ci.key()))};
@@ -305,33 +309,32 @@ std::vector<size_t> paretoFront(const std::vector<Design> &designs) {
     order[i] = i;
   auto key = [&](size_t i) {
     const Design &d = designs[i];
-    return std::make_tuple(d.geomeanRegret, d.maxRegret, d.areaMm2);
+    return std::make_tuple(d.geomeanRegret, d.maxRegret, d.areaMm2, d.mvmError);
   };
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return key(a) < key(b) ||
            (key(a) == key(b) && designs[a].index < designs[b].index);
   });
-  // Sweep by geomean regret; `stair` holds the (max regret -> area)
-  // staircase of the front so far: areas fall as max regrets grow.
-  std::map<double, double> stair;
+  // In this order a design can only be dominated by an earlier one, and is
+  // dominated when a point of the front so far is no worse in every
+  // objective (the points are distinct: a group of equal designs is one).
+  std::vector<std::tuple<double, double, double, double>> points;
   std::vector<size_t> front;
   for (size_t g = 0; g < order.size();) {
     size_t e = g;
     while (e < order.size() && key(order[e]) == key(order[g]))
       ++e;
-    const Design &d = designs[order[g]];
-    // Dominated by an earlier, different point with max regret <= and
-    // area <= (its geomean regret is <= too).
-    auto it = stair.upper_bound(d.maxRegret);
+    const auto k = key(order[g]);
     const bool dominated =
-        it != stair.begin() && std::prev(it)->second <= d.areaMm2;
+        std::any_of(points.begin(), points.end(), [&](const auto &p) {
+          return std::get<1>(p) <= std::get<1>(k) &&
+                 std::get<2>(p) <= std::get<2>(k) &&
+                 std::get<3>(p) <= std::get<3>(k);
+        });
     if (!dominated) {
       for (size_t i = g; i < e; ++i)
         front.push_back(order[i]);
-      auto lo = stair.lower_bound(d.maxRegret);
-      while (lo != stair.end() && lo->second >= d.areaMm2)
-        lo = stair.erase(lo);
-      stair[d.maxRegret] = d.areaMm2;
+      points.push_back(k);
     }
     g = e;
   }
@@ -407,6 +410,17 @@ public:
         }
       });
     }
+    // The accuracy proxy, once per calibration setting.
+    {
+      std::shared_ptr<SharedError> e = lookupError(sim::calibrationKey(*t));
+      std::call_once(e->built,
+                     [&] { e->error = sim::calibrationError(*t).noisy; });
+      out.d.mvmError = e->error;
+      if (!(out.d.mvmError <= s.constraints.maxMvmError)) {
+        out.why = "over the accuracy proxy's bound";
+        return out;
+      }
+    }
     const cost::Model model(*t);
     for (size_t i = 0; i < w.size(); ++i) {
       const cost::Profile &p = w[i];
@@ -455,6 +469,19 @@ public:
 
 private:
   static constexpr size_t kCacheEntries = 64;
+
+  struct SharedError {
+    std::once_flag built;
+    double error = 0;
+  };
+  std::shared_ptr<SharedError> lookupError(const std::string &key) {
+    std::lock_guard<std::mutex> lock(mutex);
+    std::shared_ptr<SharedError> &e = errors[key];
+    if (!e)
+      e = std::make_shared<SharedError>();
+    return e;
+  }
+  std::map<std::string, std::shared_ptr<SharedError>> errors;
 
   std::shared_ptr<SharedWorkloads> lookup(const std::string &key) {
     std::lock_guard<std::mutex> lock(mutex);
@@ -895,6 +922,7 @@ json designJson(const Space &s, const std::vector<cost::Profile> &w,
   j["max_regret"] = d.maxRegret;
   j["mean_regret"] = d.meanRegret;
   j["max_product"] = d.maxProduct;
+  j["mvm_error"] = d.mvmError;
   json ws = json::array();
   for (size_t i = 0; i < d.workloads.size(); ++i)
     ws.push_back({{"name", w[i].name},
@@ -950,7 +978,10 @@ std::string partialToJson(const Partial &p) {
     json f = json::array();
     for (const Figures &x : d.workloads)
       f.push_back({x.energyPJ, x.latencyNs});
-    ds.push_back({{"index", d.index}, {"area_mm2", d.areaMm2}, {"w", f}});
+    ds.push_back({{"index", d.index},
+                  {"area_mm2", d.areaMm2},
+                  {"mvm_error", d.mvmError},
+                  {"w", f}});
   }
   j["designs"] = ds;
   json rs = json::array();
@@ -974,6 +1005,7 @@ std::optional<Partial> parsePartial(const std::string &text, const Space &s,
       if (x.index >= s.size())
         throw SpaceError{fmt::format("design {} is not in the space", x.index)};
       x.areaMm2 = d.at("area_mm2").get<double>();
+      x.mvmError = d.at("mvm_error").get<double>();
       const json &f = d.at("w");
       if (!f.is_array() || f.size() != workloads)
         throw SpaceError{fmt::format("design {}: figures for {} workloads",
@@ -1001,8 +1033,8 @@ std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,
   std::string out = "design";
   for (const Knob &k : s.knobs)
     out += "," + csvQuote(k.path);
-  out += ",area_mm2,geomean_regret,max_regret,workload,energy_pj,latency_ns,"
-         "edap,regret\n";
+  out += ",area_mm2,mvm_error,geomean_regret,max_regret,workload,energy_pj,"
+         "latency_ns,edap,regret\n";
   for (size_t i : r.pareto) {
     const Design &d = r.feasible[i];
     const std::vector<std::string> v = designValues(s, d.index);
@@ -1013,7 +1045,7 @@ std::string frontToCsv(const Space &s, const std::vector<cost::Profile> &w,
         out +=
             "," + (value.is_string() ? csvQuote(value.get<std::string>()) : x);
       }
-      out += fmt::format(",{},{},{},{},{},{},{},{}\n", d.areaMm2,
+      out += fmt::format(",{},{},{},{},{},{},{},{},{}\n", d.areaMm2, d.mvmError,
                          d.geomeanRegret, d.maxRegret, csvQuote(w[k].name),
                          d.workloads[k].energyPJ, d.workloads[k].latencyNs,
                          d.workloads[k].edap, d.regrets[k]);

@@ -5,11 +5,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Sim/Simulator.h"
+#include "imc/Cost/Workload.h"
 #include "imc/Format/Generic.h"
+#include "imc/Sim/Accuracy.h"
 #include "imc/Sim/Crossbar.h"
 #include "imc/Sim/Device.h"
 #include "imc/Sim/PcmModel.h"
-#include "imc/Cost/Workload.h"
 #include "imc/Sim/RramModel.h"
 #include "imc/Sim/StuckAtModel.h"
 #include "imc/Support/Conv.h"
@@ -66,19 +67,6 @@ const char *modeName(Mode m) {
   return m == Mode::Ideal       ? "ideal"
          : m == Mode::Quantized ? "quantized"
                                 : "noisy";
-}
-
-/// The device model a target names (docs/noise.md).
-static std::shared_ptr<DeviceModel> makeDevice(const hw::DeviceParams &d) {
-  std::shared_ptr<DeviceModel> m;
-  if (d.model == "pcm")
-    m = std::make_shared<PcmModel>(d.gmaxUS);
-  else
-    m = std::make_shared<RramModel>(d.gmaxUS,
-                                    d.model == "rram" ? d.rramSigma : 0.0);
-  if (d.stuckAt0 > 0 || d.stuckAtMax > 0)
-    m = std::make_shared<StuckAtModel>(m, d.stuckAt0, d.stuckAtMax);
-  return m;
 }
 
 //===----------------------------------------------------------------------===//
@@ -162,7 +150,7 @@ struct Executor {
   std::vector<size_t> last;
   std::vector<char> kept;
   std::vector<hw::XbarPrecision> prec; ///< per tile value
-  size_t cur = 0; ///< the instruction being executed
+  size_t cur = 0;                      ///< the instruction being executed
 
   /// Operand i's tensor, for an instruction that overwrites a copy of it:
   /// moved out when this is its last read (and it is neither a result of the
@@ -194,15 +182,7 @@ struct Executor {
 
   /// Tile `id`'s configuration: its own precision (format::tilePrecisions)
   /// and the target's peripherals.
-  XbarConfig config(uint32_t id) const {
-    XbarConfig c;
-    static_cast<hw::XbarPrecision &>(c) = prec[id];
-    c.adcRange = t.adcRange;
-    c.inputBound = t.inputBound;
-    c.bmMaxIterations =
-        t.boundManagement == "iterative" ? t.bmMaxIterations : 0;
-    return c;
-  }
+  XbarConfig config(uint32_t id) const { return xbarConfig(t, prec[id]); }
 
   template <typename F> void elementwise(const Instr &in, F f) {
     const Tensor &a = tensors[in.operands[0]];
@@ -622,7 +602,7 @@ bool Simulator::run(std::vector<Tensor> inputs, const RunOptions &options,
       options.mode != Mode::Ideal && tgt.boundManagement == "iterative";
   Executor ex{prog, tgt, options, {}, {}, run, {}};
   if (options.mode == Mode::Noisy) {
-    ex.device = makeDevice(tgt.device);
+    ex.device = deviceModel(tgt.device);
     run.device = ex.device->name();
   }
   ex.tensors.resize(prog.values.size());

@@ -1,14 +1,18 @@
-"""Charts of an imc-sim report (docs/report.md): the energy breakdown by
-component and the per-layer latency, as one PNG.
+"""Charts as PNG: of an imc-sim report (docs/report.md: the energy
+breakdown by component and the per-layer latency), and of an imc-coopt
+result (docs/coopt.md: the Pareto front and the chosen design's regret per
+workload).
 
 From Python::
 
     res = imc.simulate(prog, [x])          # or imc.estimate(prog)
     res.plot("report.png")
+    imc.plot.plot_coopt(imc.coopt(prof, space), "front.png")
 
-From a shell, on a report imc-sim wrote::
+From a shell, on a report imc-sim or a result imc-coopt wrote::
 
     python3 -m imc.plot report.json report.png
+    python3 -m imc.plot result.json front.png     # imc-coopt --plot does this
 """
 
 import json
@@ -77,6 +81,57 @@ def plot_report(report, path, max_layers=40):
     plt.close(fig)
 
 
+def plot_coopt(result, path):
+    """Writes ``path`` (PNG) for an imc-coopt result (the dict imc.coopt
+    returns, or a parsed --result file): left, the Pareto front's designs by
+    geometric-mean and largest regret, coloured by chip area, the chosen one
+    circled; right, each workload's regret on the chosen design and its
+    range over the front."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    front = result["pareto"]
+    chosen = result["chosen"]
+    fig, (ax_f, ax_w) = plt.subplots(1, 2, figsize=(12, 4.8))
+    g = [d["geomean_regret"] for d in front]
+    m = [d["max_regret"] for d in front]
+    a = [d["area_mm2"] for d in front]
+    sc = ax_f.scatter(g, m, c=a, cmap="viridis", s=24)
+    fig.colorbar(sc, ax=ax_f, label="area (mm$^2$)")
+    ax_f.scatter([chosen["geomean_regret"]], [chosen["max_regret"]], s=160,
+                 facecolors="none", edgecolors="red", linewidths=1.5,
+                 label="chosen (design %d)" % chosen["index"])
+    ax_f.set_xlabel("geometric-mean regret")
+    ax_f.set_ylabel("largest regret")
+    ax_f.legend(fontsize=8, loc="upper left")
+    ax_f.set_title("Pareto front: %d of %d feasible designs (%s)"
+                   % (len(front), result["feasible"],
+                      result.get("method", "exhaustive")))
+    names = [w["name"] for w in chosen["workloads"]]
+    r = [w["regret"] for w in chosen["workloads"]]
+    lo = [min(d["workloads"][i]["regret"] for d in front)
+          for i in range(len(names))]
+    hi = [max(d["workloads"][i]["regret"] for d in front)
+          for i in range(len(names))]
+    x = list(range(len(names)))
+    ax_w.bar(x, r, color="tab:blue", label="chosen design")
+    ax_w.errorbar(x, r, yerr=[[ri - l for ri, l in zip(r, lo)],
+                              [h - ri for ri, h in zip(r, hi)]],
+                  fmt="none", ecolor="black", capsize=4,
+                  label="range over the front")
+    ax_w.axhline(1.0, color="gray", linewidth=0.8)
+    ax_w.set_xticks(x)
+    ax_w.set_xticklabels(names, rotation=20, fontsize=8, ha="right")
+    ax_w.set_ylabel("regret (EDAP / the workload's best)")
+    ax_w.legend(fontsize=8)
+    ax_w.set_title("per-workload regret (geomean %.4f, max %.4f)"
+                   % (chosen["geomean_regret"], chosen["max_regret"]))
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 2:
@@ -85,12 +140,17 @@ def main(argv=None):
     try:
         with open(argv[0]) as f:
             report = json.load(f)
-        if report.get("format") != "imc-sim-report":
-            raise ValueError("not an imc-sim report")
+        if not isinstance(report, dict) or report.get("format") not in (
+                "imc-sim-report", "imc-coopt"):
+            raise ValueError("neither an imc-sim report nor an imc-coopt "
+                             "result")
     except (OSError, ValueError) as e:
         sys.stderr.write("imc.plot: error: %s: %s\n" % (argv[0], e))
         return 1
-    plot_report(report, argv[1])
+    if report["format"] == "imc-coopt":
+        plot_coopt(report, argv[1])
+    else:
+        plot_report(report, argv[1])
     return 0
 
 

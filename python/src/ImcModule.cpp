@@ -392,9 +392,11 @@ uint64_t cooptSize(const std::string &space) {
   return s->size();
 }
 
-/// Positions [begin, end) of the space's evaluation order: a part JSON.
-std::string cooptPart(const std::string &profilesJson, const std::string &space,
-                      uint64_t begin, uint64_t end, unsigned threads) {
+/// A part JSON of designs of a space, evaluated by `run(inputs, options,
+/// error)` without the GIL.
+template <typename Run>
+std::string cooptPartJson(const std::string &profilesJson,
+                          const std::string &space, unsigned threads, Run run) {
   CooptInputs in = cooptInputs(profilesJson, space);
   std::string error;
   imc::coopt::Options o;
@@ -402,11 +404,22 @@ std::string cooptPart(const std::string &profilesJson, const std::string &space,
   std::optional<imc::coopt::Partial> p;
   {
     py::gil_scoped_release release;
-    p = imc::coopt::evaluatePart(in.space, in.profiles, begin, end, o, error);
+    p = run(in, o, error);
   }
   if (!p)
     throw ImcError(error);
   return imc::coopt::partialToJson(*p);
+}
+
+/// Positions [begin, end) of the space's evaluation order: a part JSON.
+std::string cooptPart(const std::string &profilesJson, const std::string &space,
+                      uint64_t begin, uint64_t end, unsigned threads) {
+  return cooptPartJson(profilesJson, space, threads,
+                       [&](const CooptInputs &in, const imc::coopt::Options &o,
+                           std::string &error) {
+                         return imc::coopt::evaluatePart(in.space, in.profiles,
+                                                         begin, end, o, error);
+                       });
 }
 
 /// The designs `indexes`: a part JSON.
@@ -414,18 +427,12 @@ std::string cooptDesigns(const std::string &profilesJson,
                          const std::string &space,
                          const std::vector<uint64_t> &indexes,
                          unsigned threads) {
-  CooptInputs in = cooptInputs(profilesJson, space);
-  std::string error;
-  imc::coopt::Options o;
-  o.threads = threads;
-  std::optional<imc::coopt::Partial> p;
-  {
-    py::gil_scoped_release release;
-    p = imc::coopt::evaluateDesigns(in.space, in.profiles, indexes, o, error);
-  }
-  if (!p)
-    throw ImcError(error);
-  return imc::coopt::partialToJson(*p);
+  return cooptPartJson(profilesJson, space, threads,
+                       [&](const CooptInputs &in, const imc::coopt::Options &o,
+                           std::string &error) {
+                         return imc::coopt::evaluateDesigns(
+                             in.space, in.profiles, indexes, o, error);
+                       });
 }
 
 /// The result JSON of the parts (part JSON texts) of a whole space.

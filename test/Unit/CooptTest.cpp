@@ -6,6 +6,7 @@
 
 #include "imc/Coopt/Coopt.h"
 #include "imc/Hardware/Target.h"
+#include "imc/Sim/Accuracy.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -293,3 +294,58 @@ TEST(Nsga2, ReachesTheFrontOfZdt1) {
     EXPECT_EQ(again[i].objectives, front[i].objectives);
 }
 } // namespace
+
+namespace {
+/// rram-22nm with `edit` applied to its JSON.
+hw::Target targetWith(const std::function<void(nlohmann::json &)> &edit) {
+  std::string error;
+  std::optional<hw::Target> base = hw::loadTarget(
+      std::string(IMC_TEST_SOURCE_DIR) + "/targets/rram-22nm.json", error);
+  EXPECT_TRUE(base) << error;
+  nlohmann::json j = nlohmann::json::parse(hw::targetToJson(*base));
+  edit(j);
+  std::optional<hw::Target> t = hw::parseTarget(j.dump(), "t", error);
+  EXPECT_TRUE(t) << error;
+  return *t;
+}
+} // namespace
+
+TEST(AccuracyProxy, FollowsPrecisionAndNoise) {
+  // The calibration error falls as the ADC gains bits, rises with the
+  // device's programming noise, equals the quantized error on an ideal
+  // device, and is the same for equal keys (deterministic seeds).
+  auto adc = [](int bits) {
+    return targetWith([&](nlohmann::json &j) {
+      j["crossbar"]["adc_bits"] = bits;
+      j["device"]["model"] = "ideal";
+    });
+  };
+  const double e4 = sim::calibrationError(adc(4)).quantized,
+               e6 = sim::calibrationError(adc(6)).quantized,
+               e8 = sim::calibrationError(adc(8)).quantized,
+               e12 = sim::calibrationError(adc(12)).quantized;
+  EXPECT_GT(e4, e6);
+  EXPECT_GT(e6, e8);
+  // From 8 bits on, conversions of 32 rows of 2-bit cells with 1-bit DACs
+  // (full scale 96) are exact: what is left is the 8-bit weights' and
+  // inputs' rounding, about 1%.
+  EXPECT_EQ(e8, e12);
+  EXPECT_LT(e12, 0.02);
+  EXPECT_GT(e12, 0.001);
+  const sim::MvmError ideal = sim::calibrationError(adc(8));
+  EXPECT_NEAR(ideal.noisy, ideal.quantized, 1e-3 * ideal.quantized);
+  auto sigma = [](double s) {
+    return targetWith([&](nlohmann::json &j) {
+      j["crossbar"]["adc_bits"] = 12;
+      j["device"]["rram_sigma"] = s;
+    });
+  };
+  const double n1 = sim::calibrationError(sigma(0.01)).noisy,
+               n5 = sim::calibrationError(sigma(0.05)).noisy;
+  EXPECT_GT(n5, n1);
+  EXPECT_GT(n1, e12);
+  EXPECT_EQ(sim::calibrationError(sigma(0.05)).noisy, n5);
+  EXPECT_EQ(sim::calibrationKey(sigma(0.05)), sim::calibrationKey(sigma(0.05)));
+  EXPECT_NE(sim::calibrationKey(sigma(0.05)), sim::calibrationKey(sigma(0.01)));
+  EXPECT_NE(sim::calibrationKey(adc(4)), sim::calibrationKey(adc(8)));
+}

@@ -111,3 +111,11 @@ def test_dask_local_cluster_gives_the_single_process_result(zoo):
                  imc.coopt(prof, SPACE, **ga))
     with pytest.raises(ValueError, match="local:N"):
         imc.coopt(prof, SPACE, dask="local:0")
+
+
+def test_plot_of_a_result(zoo, tmp_path):
+    import imc.plot
+    _, prof = zoo
+    path = tmp_path / "front.png"
+    imc.plot.plot_coopt(imc.coopt(prof, SPACE), str(path))
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -90,6 +90,11 @@ static cl::opt<std::string>
                          "cluster: a scheduler address, or local[:N] for a "
                          "LocalCluster of N workers started here"),
                 cl::value_desc("address"), cl::cat(cat));
+static cl::opt<std::string>
+    plotPath("plot",
+             cl::desc("Write a PNG of the Pareto front and the chosen "
+                      "design's regret per workload (python3 -m imc.plot)"),
+             cl::value_desc("front.png"), cl::cat(cat));
 static cl::opt<unsigned>
     daskPartCount("dask-parts",
                   cl::desc("Parts the space is cut into on "
@@ -111,25 +116,24 @@ static bool readFile(const std::string &path, std::string &text) {
   return true;
 }
 
-/// The exhaustive search's parts, evaluated on the Dask cluster by the imc
-/// Python package next to this tool (python3 -m imc.dask_coopt; the
-/// interpreter is $IMC_PYTHON, default /usr/bin/python3).
-static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
-                           std::vector<imc::coopt::Partial> &parts,
-                           std::string &error) {
+/// Runs `python3 -m MODULE ARGS...` with the imc package next to this tool
+/// (the `python` directory beside its `bin`; the interpreter is
+/// $IMC_PYTHON, default /usr/bin/python3). False with the module's last
+/// line of stderr in `error` when it fails.
+static bool runImcPython(const std::vector<std::string> &moduleArgs,
+                         std::string &error) {
   const std::string exe =
-      sys::fs::getMainExecutable(nullptr, (void *)&evaluateOnDask);
+      sys::fs::getMainExecutable(nullptr, (void *)&runImcPython);
   SmallString<256> pkg(sys::path::parent_path(sys::path::parent_path(exe)));
   sys::path::append(pkg, "python");
   const char *py = std::getenv("IMC_PYTHON");
   const std::string python = py && *py ? py : "/usr/bin/python3";
-  SmallString<128> out, err;
-  if (sys::fs::createTemporaryFile("imc-coopt-parts", "json", out) ||
-      sys::fs::createTemporaryFile("imc-coopt-dask", "txt", err)) {
+  SmallString<128> err;
+  if (sys::fs::createTemporaryFile("imc-coopt-python", "txt", err)) {
     error = "cannot create a temporary file";
     return false;
   }
-  const std::string outPath(out), errPath(err);
+  const std::string errPath(err);
   std::string env = "PYTHONPATH=" + std::string(pkg);
   if (const char *old = std::getenv("PYTHONPATH"); old && *old)
     env += ":" + std::string(old);
@@ -148,36 +152,50 @@ static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
                         !std::strncmp(*e, "ASAN_OPTIONS=", 13))))
       envs.push_back(*e);
   std::vector<StringRef> envRefs(envs.begin(), envs.end());
-  std::vector<std::string> args{python,       "-m",       "imc.dask_coopt",
-                                profilesPath, spacePath,  outPath,
-                                "--dask",     daskAddress};
-  if (daskPartCount)
-    args.push_back("--parts=" + std::to_string(daskPartCount));
+  std::vector<std::string> args{python, "-m"};
+  args.insert(args.end(), moduleArgs.begin(), moduleArgs.end());
   std::vector<StringRef> argRefs(args.begin(), args.end());
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(errPath),
                                           StringRef(errPath)};
   std::string why;
   const int rc =
       sys::ExecuteAndWait(python, argRefs, envRefs, redirects, 0, 0, &why);
-  auto cleanup = [&] {
+  std::string text;
+  readFile(errPath, text);
+  sys::fs::remove(errPath);
+  if (rc == 0)
+    return true;
+  // The module's own one line, else the last line Python printed.
+  while (!text.empty() && text.back() == '\n')
+    text.pop_back();
+  text = text.substr(
+      text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
+  error = !why.empty() ? why : text.empty() ? "Python failed" : text;
+  return false;
+}
+
+/// The exhaustive search's parts, evaluated on the Dask cluster by
+/// python3 -m imc.dask_coopt.
+static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
+                           std::vector<imc::coopt::Partial> &parts,
+                           std::string &error) {
+  SmallString<128> out;
+  if (sys::fs::createTemporaryFile("imc-coopt-parts", "json", out)) {
+    error = "cannot create a temporary file";
+    return false;
+  }
+  const std::string outPath(out);
+  std::vector<std::string> args{"imc.dask_coopt", profilesPath, spacePath,
+                                outPath,          "--dask",     daskAddress};
+  if (daskPartCount)
+    args.push_back("--parts=" + std::to_string(daskPartCount));
+  if (!runImcPython(args, error)) {
     sys::fs::remove(outPath);
-    sys::fs::remove(errPath);
-  };
-  if (rc != 0) {
-    std::string text;
-    readFile(errPath, text);
-    // The helper's own one line, else the last line Python printed.
-    while (!text.empty() && text.back() == '\n')
-      text.pop_back();
-    text = text.substr(
-        text.rfind('\n') == std::string::npos ? 0 : text.rfind('\n') + 1);
-    error = !why.empty() ? why : text.empty() ? "the helper failed" : text;
-    cleanup();
     return false;
   }
   std::string text;
   readFile(outPath, text);
-  cleanup();
+  sys::fs::remove(outPath);
   try {
     for (const auto &t : nlohmann::json::parse(text)) {
       std::optional<imc::coopt::Partial> p = imc::coopt::parsePartial(
@@ -202,12 +220,13 @@ static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
 }
 
 static int run() {
-  if (outPath.empty() && resultPath.empty() && csvPath.empty())
-    return fail("nothing to write: give -o, --result and/or --csv");
+  if (outPath.empty() && resultPath.empty() && csvPath.empty() &&
+      plotPath.empty())
+    return fail("nothing to write: give -o, --result, --csv and/or --plot");
   {
-    const std::string paths[] = {outPath, resultPath, csvPath};
-    for (int i = 0; i < 3; ++i)
-      for (int k = i + 1; k < 3; ++k)
+    const std::string paths[] = {outPath, resultPath, csvPath, plotPath};
+    for (int i = 0; i < 4; ++i)
+      for (int k = i + 1; k < 4; ++k)
         if (!paths[i].empty() && paths[i] == paths[k])
           return fail(
               fmt::format("two outputs name the same file '{}'", paths[i]));
@@ -308,6 +327,33 @@ static int run() {
             write(resultPath,
                   imc::coopt::resultToJson(*space, *profiles, *r) + "\n") &&
             write(csvPath, imc::coopt::frontToCsv(*space, *profiles, *r));
+  if (ok && !plotPath.empty()) {
+    // The plot is drawn from the result file (a temporary one if none).
+    SmallString<128> json;
+    std::string from = resultPath.empty() ? "" : resultPath + ".tmp";
+    if (from.empty()) {
+      if (sys::fs::createTemporaryFile("imc-coopt-result", "json", json)) {
+        error = "cannot create a temporary file";
+        ok = false;
+      } else {
+        from = std::string(json);
+        std::ofstream f(from, std::ios::binary);
+        f << imc::coopt::resultToJson(*space, *profiles, *r) << "\n";
+        ok = bool(f.flush());
+      }
+    }
+    const std::string tmp = plotPath + ".tmp.png";
+    std::string why;
+    if (ok && !runImcPython({"imc.plot", from, tmp}, why)) {
+      error = plotPath + ": " + why;
+      ok = false;
+      std::remove(tmp.c_str());
+    } else if (ok) {
+      files.emplace_back(plotPath, tmp);
+    }
+    if (!json.empty())
+      sys::fs::remove(json);
+  }
   for (auto &[path, tmp] : files)
     if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
       if (ok)

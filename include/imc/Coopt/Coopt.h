@@ -48,6 +48,8 @@ struct Constraints {
   /// Every workload's tiles fit the chip's arrays (no re-programming in an
   /// inference); otherwise the re-programming is costed.
   bool weightsFit = false;
+  /// Largest accuracy proxy (Design::mvmError); infinity: none.
+  double maxMvmError = std::numeric_limits<double>::infinity();
 };
 
 struct Space {
@@ -91,6 +93,10 @@ struct Design {
   std::vector<Figures> workloads; ///< in the order of the profiles
   std::vector<double> regrets;    ///< per workload
   double geomeanRegret = 0, maxRegret = 0, meanRegret = 0;
+  /// The accuracy proxy: the relative RMS error of the design's crossbars
+  /// on the calibration problem, with its device noise
+  /// (sim::calibrationError(...).noisy; docs/coopt.md, "Accuracy proxy").
+  double mvmError = 0;
   /// KAUST's objective: max_w E x max_w L x area.
   double maxProduct = 0;
 };
@@ -199,9 +205,9 @@ std::optional<Result> combine(std::vector<Partial> parts,
 void computeRegrets(std::vector<Design> &designs,
                     const std::vector<double> &weights);
 
-/// The designs no other dominates on (geomean regret, max regret, area),
-/// sorted by geomean regret, then max regret, area and index; equal points
-/// are all kept.
+/// The designs no other dominates on (geomean regret, max regret, area,
+/// accuracy proxy), sorted by geomean regret, then max regret, area, proxy
+/// and index; equal points are all kept.
 std::vector<size_t> paretoFront(const std::vector<Design> &designs);
 
 /// The result as JSON (docs/coopt.md): the chosen design, the front, the
