@@ -35,6 +35,7 @@ void imc::registerAllPasses() {
   registerImcConversionPasses();
   registerImcPipeline();
   registerImcProfilePass();
+  registerImcCooptPass();
   // The upstream passes imc's pipeline and tests use.
   registerCanonicalizerPass();
   registerCSEPass();

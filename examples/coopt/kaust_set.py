@@ -4,7 +4,7 @@ the chip tuned for the largest workload alone, each workload's own optimum,
 and the bundled rram-22nm.
 
     PYTHONPATH=build/python /usr/bin/python3 examples/coopt/kaust_set.py \\
-        [--cache DIR] [--max-area MM2]
+        [--cache DIR] [--max-area MM2] [--max-error E]
 
 Profiles are cached in DIR (default /tmp/imc-kaust): making them takes
 about two minutes (VGG16's level tables), the searches seconds. Prints, per
@@ -69,10 +69,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", default="/tmp/imc-kaust")
     ap.add_argument("--max-area", type=float, default=None)
+    ap.add_argument("--max-error", type=float, default=None,
+                    help="bound on the accuracy proxy (mvm_error)")
     args = ap.parse_args()
     space = dict(SPACE)
+    constraints = {}
     if args.max_area:
-        space["constraints"] = {"max_area_mm2": args.max_area}
+        constraints["max_area_mm2"] = args.max_area
+    if args.max_error:
+        constraints["max_mvm_error"] = args.max_error
+    if constraints:
+        space["constraints"] = constraints
     profs = profiles(args.cache)
     joint = profs[NETS[0]]
     for name in NETS[1:]:
@@ -105,7 +112,8 @@ def main():
             math.exp(sum(math.log(x) for x in reg) / len(reg)), max(reg),
             change, worst))
     c = r["chosen"]["values"]
-    print("joint design:", ", ".join("%s = %s" % kv for kv in c.items()))
+    print("joint design:", ", ".join("%s = %s" % kv for kv in c.items()),
+          "(accuracy proxy %.4f)" % r["chosen"]["mvm_error"])
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@
 // Any text through coopt::parseSpace (a base named "small" is the test
 // target; no other name or file is read). An accepted space must hold at
 // most kMaxDesigns designs, and its first and last designs must be target
-// JSON that hw::parseTarget accepts or refuses with a message.
+// JSON that hw::parseTarget accepts or refuses with a message. The same
+// text through coopt::parsePartial (a part of a search, as Dask workers
+// send it) on a fixed space of 4 designs and 2 workloads: refused with one
+// line, or every design in the space with figures for both workloads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,6 +34,23 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     return hw::loadTarget(IMC_FUZZ_TARGET, why);
   };
+  static const std::optional<coopt::Space> fixed = [&] {
+    std::string why;
+    return coopt::parseSpace(
+        R"({"base": "small", "crossbar.adc_bits": [4, 5, 6, 8]})", "fixed", why,
+        load);
+  }();
+  if (!fixed)
+    std::abort();
+  if (std::optional<coopt::Partial> p =
+          coopt::parsePartial(text, *fixed, 2, error)) {
+    for (const coopt::Design &d : p->feasible)
+      if (d.index >= fixed->size() || d.workloads.size() != 2)
+        std::abort();
+  } else if (error.empty() || error.find('\n') != std::string::npos) {
+    std::abort();
+  }
+  error.clear();
   std::optional<coopt::Space> s = coopt::parseSpace(text, "fuzz", error, load);
   if (!s) {
     if (error.empty() || error.find('\n') != std::string::npos)

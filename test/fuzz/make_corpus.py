@@ -158,6 +158,17 @@ def spaces():
     yield {"base": "small", "crossbar.parallel_rows": [1, 4, 8, 16]}
 
 
+def parts():
+    """Parts of a search (coopt::partialToJson) on FuzzSpace.cpp's fixed
+    space of 4 designs and 2 workloads."""
+    yield {"format": "imc-coopt-part", "evaluated": 3,
+           "designs": [{"index": 0, "area_mm2": 1.5, "mvm_error": 0.02,
+                        "w": [[10.0, 2.0], [3.5, 1.25]]},
+                       {"index": 3, "area_mm2": 2.0, "mvm_error": 0.5,
+                        "w": [[9.0, 2.5], [4.0, 1.0]]}],
+           "infeasible": [{"reason": "over the area budget", "designs": 1}]}
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     for b in programs():
@@ -184,6 +195,8 @@ def main():
     import json
     for sp in spaces():
         put("space", json.dumps(sp, indent=1))
+    for pt in parts():
+        put("space", json.dumps(pt))
     for f in glob.glob(os.path.join(ROOT, "test", "**", "*.mlir"), recursive=True):
         for case in open(f).read().split("// -----"):
             case = "\n".join(l for l in case.splitlines() if "RUN:" not in l)

@@ -30,6 +30,10 @@ mlir::FailureOr<cost::Profile> buildProfile(mlir::ModuleOp module,
 /// Registers the `imc-profile` pass.
 void registerImcProfilePass();
 
+/// Registers the `imc-coopt` pass (lib/Pipeline/Coopt.cpp): one chip for
+/// every function of a module, set as its imc.target.
+void registerImcCooptPass();
+
 } // namespace imc
 
 #endif // IMC_PIPELINE_PROFILE_H
