@@ -359,6 +359,9 @@ Workload WorkloadBuilder::finish() {
   for (size_t n = 0; n < tiles.size(); ++n)
     if (tiles[n].stage < 0)
       place(int32_t(n), stage(tiles[n].layer, -1, false));
+  std::map<std::string, size_t> byName;
+  for (LayerWork &l : w.layers)
+    l.reportLayer = byName.try_emplace(l.name, byName.size()).first->second;
   return std::move(w);
 }
 
@@ -481,14 +484,12 @@ void evaluate(const Workload &w, const Model &m, Report &r,
   double residentWritePJ = 0; // writes of tiles that share an array
   r.layers.clear();
   r.layers.reserve(w.layers.size());
-  std::map<std::string, size_t> byName;
   TileWork last;
   last.rows = -1;
   hw::XbarPrecision prec;
   Cost prog, mvm;
   for (const LayerWork &l : w.layers) {
     LayerStats ls;
-    ls.name = l.name;
     touched.clear();
     double xbarEndFull = fullNs, xbarRes = 0;
     for (const TileWork &tw : l.tiles) {
@@ -601,11 +602,11 @@ void evaluate(const Workload &w, const Model &m, Report &r,
     slowestLayer = std::max(slowestLayer, layerRes);
     r.tilesProgrammed += ls.tiles;
     // Stages of one layer name are one layer of the report.
-    auto [it, inserted] = byName.try_emplace(l.name, r.layers.size());
-    if (inserted) {
+    if (l.reportLayer == r.layers.size()) {
+      ls.name = l.name;
       r.layers.push_back(std::move(ls));
     } else {
-      LayerStats &into = r.layers[it->second];
+      LayerStats &into = r.layers[l.reportLayer];
       const double latency = into.cost.latencyNs + ls.cost.latencyNs;
       into.add(ls);
       into.cost.latencyNs = latency;

@@ -74,6 +74,9 @@ struct LayerWork {
   /// value once, however many tiles multiply it (a broadcast).
   int64_t inputBits = 0;
   int64_t digitalMacs = 0; ///< MACs among the DPU steps (matmuls, contractions)
+  /// The report's layer this stage adds to: stages of one name are one
+  /// layer, numbered by the first stage of each (set by finish()).
+  size_t reportLayer = 0;
 };
 
 struct Workload {
