@@ -421,44 +421,50 @@ public:
         return out;
       }
     }
+    // The constraints first, in the order of the workloads (each one's
+    // mapping, then the chip's area, then whether its tiles fit): they
+    // need no costing, so infeasible designs cost next to nothing.
     const cost::Model model(*t);
+    std::vector<std::optional<cost::Workload>> own(shared ? 0 : w.size());
+    std::vector<const cost::Workload *> wls(w.size(), nullptr);
+    const double area = model.area().total();
     for (size_t i = 0; i < w.size(); ++i) {
       const cost::Profile &p = w[i];
-      cost::Report r;
-      std::optional<cost::Workload> own;
-      const cost::Workload *wl = nullptr;
       if (shared) {
         if (!shared->workloads[i]) {
           out.why = fmt::format("{}: {}", p.name, shared->why[i]);
           return out;
         }
-        wl = &*shared->workloads[i];
+        wls[i] = &*shared->workloads[i];
       } else {
-        own = cost::workloadOf(p, *t, s.map, error);
-        if (!own) {
+        own[i] = cost::workloadOf(p, *t, s.map, error);
+        if (!own[i]) {
           out.why = fmt::format("{}: {}", p.name, error);
           return out;
         }
-        wl = &*own;
+        wls[i] = &*own[i];
       }
+      if (i == 0 && !(area > 0)) {
+        out.why = "no area (the base target has no technology section)";
+        return out;
+      }
+      if (i == 0 && area > s.constraints.maxAreaMm2) {
+        out.why = "over the area budget";
+        return out;
+      }
+      if (s.constraints.weightsFit && wls[i]->numTiles() > t->numTiles) {
+        out.why = "the weights do not fit";
+        return out;
+      }
+    }
+    out.d.areaMm2 = area;
+    for (const cost::Workload *wl : wls) {
+      cost::Report r;
       r.tilesAvailable = t->numTiles;
       cost::evaluate(*wl, model, r,
                      shared ? cost::Converters::OfTarget
                             : cost::Converters::OfTiles);
-      const double area = r.area.total();
-      if (!(area > 0)) {
-        out.why = "no area (the base target has no technology section)";
-        return out;
-      }
-      if (area > s.constraints.maxAreaMm2) {
-        out.why = "over the area budget";
-        return out;
-      }
-      if (s.constraints.weightsFit && r.tilesProgrammed > t->numTiles) {
-        out.why = "the weights do not fit";
-        return out;
-      }
-      out.d.areaMm2 = area;
+      // The report's area is the model's (evaluate copies it).
       const double e = r.schedule.inferenceEnergyPJ,
                    l = r.schedule.inferenceLatencyNs;
       out.d.workloads.push_back({e, l, e * l * area});

@@ -33,6 +33,7 @@
 
 #include <fstream>
 #include <functional>
+#include <map>
 #include <random>
 
 using namespace imc;
@@ -680,5 +681,68 @@ TEST_F(ProfileVsEstimate, CooptSharedWorkloadsGiveEveryDesignItsOwnFigures) {
   EXPECT_EQ(c->reasons, a->reasons);
   EXPECT_FALSE(coopt::evaluatePart(*space, profiles, 10, 6145, shared, error));
   EXPECT_NE(error.find("not a part"), std::string::npos) << error;
+}
+} // namespace
+
+namespace {
+TEST_F(ProfileVsEstimate, CooptConstraintsAgreeWithTheReports) {
+  // Area budget and weights that must fit are checked before costing: the
+  // designs they exclude are those whose reports (cost::evaluate on each
+  // design's target) break them, and the feasible designs' figures are
+  // the reports'.
+  std::vector<cost::Profile> profiles;
+  for (auto *build : {mlp, cnn}) {
+    mlir::OwningOpRef<mlir::ModuleOp> m = build(*ctx);
+    mlir::FailureOr<cost::Profile> p = buildProfile(*m, "w");
+    ASSERT_TRUE(mlir::succeeded(p));
+    profiles.push_back(*p);
+  }
+  std::string error;
+  // The budget: between the smallest and the largest chip of the space.
+  std::optional<coopt::Space> space =
+      coopt::parseSpace(R"({"base": ")" + targetPath("rram-22nm") + R"(",
+          "crossbar.num_tiles": [1, 2, 8, 64, 4096],
+          "crossbar.rows": [64, 256],
+          "constraints": {"weights_fit": true, "max_area_mm2": 20}})",
+                        "space", error);
+  ASSERT_TRUE(space) << error;
+  coopt::Options o;
+  std::optional<coopt::Result> r =
+      coopt::searchExhaustive(*space, profiles, o, error);
+  ASSERT_TRUE(r) << error;
+  uint64_t over = 0, unfit = 0;
+  size_t next = 0;
+  for (uint64_t i = 0; i < space->size(); ++i) {
+    std::optional<hw::Target> t =
+        hw::parseTarget(coopt::designTarget(*space, i), "design", error);
+    ASSERT_TRUE(t) << error;
+    std::vector<cost::Report> reports(2);
+    for (size_t w = 0; w < 2; ++w)
+      ASSERT_TRUE(cost::evaluate(profiles[w], *t, {}, reports[w], error))
+          << error;
+    const double area = reports[0].area.total();
+    if (area > 20) {
+      ++over;
+      continue;
+    }
+    if (reports[0].tilesProgrammed > t->numTiles ||
+        reports[1].tilesProgrammed > t->numTiles) {
+      ++unfit;
+      continue;
+    }
+    ASSERT_LT(next, r->feasible.size());
+    const coopt::Design &d = r->feasible[next++];
+    EXPECT_EQ(d.index, i);
+    EXPECT_EQ(d.areaMm2, area);
+    for (size_t w = 0; w < 2; ++w)
+      EXPECT_EQ(d.workloads[w].energyPJ, reports[w].schedule.inferenceEnergyPJ);
+  }
+  EXPECT_EQ(next, r->feasible.size());
+  EXPECT_GT(over, 0u);
+  EXPECT_GT(unfit, 0u);
+  EXPECT_GT(r->feasible.size(), 0u);
+  std::map<std::string, uint64_t> reasons(r->reasons.begin(), r->reasons.end());
+  EXPECT_EQ(reasons["over the area budget"], over);
+  EXPECT_EQ(reasons["the weights do not fit"], unfit);
 }
 } // namespace
