@@ -865,21 +865,22 @@ std::optional<Result> searchNsga2(const Space &s,
     for (const auto &[why, count] : part->reasons)
       reasons[why] += count;
     // Objectives: the weighted mean log EDAP (the geometric-mean regret's
-    // order, whatever the best EDAPs turn out to be) and the area; an
-    // infeasible design is dominated by every feasible one.
+    // order, whatever the best EDAPs turn out to be), the area and the
+    // accuracy proxy; an infeasible design is dominated by every feasible
+    // one.
     constexpr double kInfeasible = 1e300;
     std::vector<std::vector<double>> f;
     for (uint64_t i : index) {
       const std::optional<Design> &d = seen.at(i);
       if (!d) {
-        f.push_back({kInfeasible, kInfeasible});
+        f.push_back({kInfeasible, kInfeasible, kInfeasible});
         continue;
       }
       double logs = 0;
       for (size_t k = 0; k < w.size(); ++k)
         logs += (o.weights.empty() ? 1.0 : o.weights[k]) *
                 std::log(d->workloads[k].edap);
-      f.push_back({logs / wsum, d->areaMm2});
+      f.push_back({logs / wsum, d->areaMm2, d->mvmError});
     }
     called += genes.size();
     if (o.progress)

@@ -5,9 +5,10 @@
 //===----------------------------------------------------------------------===//
 //
 // --imc-coopt="space=SPACE.json [output=CHOSEN.json] [result=R.json]
-// [jobs=N]": every function of the module is a workload (profiled as a module
-// of its own, named after the function); the co-optimizer's exhaustive
-// search over the space (docs/coopt.md) picks one chip for all of them, and
+// [jobs=N] [search=nsga2 population=P generations=G seed=S]": every function
+// of the module is a workload (profiled as a module of its own, named after
+// the function); the co-optimizer's search over the space (docs/coopt.md:
+// exhaustive by default, or NSGA-II) picks one chip for all of them, and
 // the pass sets it as the module's imc.target, which --imc-pipeline then
 // compiles for. The functions are not changed.
 //
@@ -51,6 +52,18 @@ struct ImcCooptPass : PassWrapper<ImcCooptPass, OperationPass<ModuleOp>> {
   Option<unsigned> jobs{*this, "jobs",
                         llvm::cl::desc("Threads (default: all cores)"),
                         llvm::cl::init(0)};
+  Option<std::string> search{
+      *this, "search",
+      llvm::cl::desc("exhaustive (the exact optimum) or nsga2"),
+      llvm::cl::init("exhaustive")};
+  Option<unsigned> population{*this, "population",
+                              llvm::cl::desc("NSGA-II population (even)"),
+                              llvm::cl::init(70)};
+  Option<unsigned> generations{*this, "generations",
+                               llvm::cl::desc("NSGA-II generations"),
+                               llvm::cl::init(40)};
+  Option<uint64_t> seed{*this, "seed", llvm::cl::desc("NSGA-II seed"),
+                        llvm::cl::init(1)};
 
   bool write(ModuleOp module, StringRef path, const std::string &text) {
     std::error_code ec;
@@ -75,6 +88,18 @@ struct ImcCooptPass : PassWrapper<ImcCooptPass, OperationPass<ModuleOp>> {
     if (!buf) {
       module.emitError("imc-coopt: ")
           << space << ": " << buf.getError().message();
+      return signalPassFailure();
+    }
+    if (search != "exhaustive" && search != "nsga2") {
+      module.emitError("imc-coopt: search must be 'exhaustive' or 'nsga2', "
+                       "got '")
+          << search << "'";
+      return signalPassFailure();
+    }
+    if (population < 4 || population > 100000 || population % 2 ||
+        generations > 1000000) {
+      module.emitError("imc-coopt: population must be an even number in "
+                       "[4, 100000] and generations at most 1000000");
       return signalPassFailure();
     }
     std::string error;
@@ -105,8 +130,16 @@ struct ImcCooptPass : PassWrapper<ImcCooptPass, OperationPass<ModuleOp>> {
     }
     imc::coopt::Options o;
     o.threads = jobs;
-    std::optional<imc::coopt::Result> r =
-        imc::coopt::searchExhaustive(*s, profiles, o, error);
+    std::optional<imc::coopt::Result> r;
+    if (search == "nsga2") {
+      imc::coopt::Nsga2Options ga;
+      ga.population = population;
+      ga.generations = generations;
+      ga.seed = seed;
+      r = imc::coopt::searchNsga2(*s, profiles, o, ga, error);
+    } else {
+      r = imc::coopt::searchExhaustive(*s, profiles, o, error);
+    }
     if (!r) {
       module.emitError("imc-coopt: ") << error;
       return signalPassFailure();

@@ -6,6 +6,9 @@
 // RUN: imc-opt %S/../Inputs/linear.mlir --imc-coopt="space=%t/space.json result=%t/linear.json" --imc-pipeline | imc-translate --imc-to-sim -o %t/linear.imcb
 // RUN: imc-sim %t/linear.imcb --cost-only --report %t/linear.report.json > /dev/null
 // RUN: %imc_python -c "import json, math; r = json.load(open('%t/linear.report.json'))['totals']; c = json.load(open('%t/linear.json'))['chosen']['workloads'][0]; assert math.isclose(r['inference_energy_pj'], c['energy_pj'], rel_tol=1e-9), (r, c); assert math.isclose(r['inference_latency_ns'], c['latency_ns'], rel_tol=1e-9); print('compiled as predicted')" | FileCheck %s --check-prefix=COMPILED
+// RUN: imc-opt %s --imc-coopt="space=%t/space.json result=%t/ga.json search=nsga2 population=4 generations=3 seed=2" -o /dev/null
+// RUN: FileCheck %s --input-file=%t/ga.json --check-prefix=GA
+// RUN: not imc-opt %s --imc-coopt="space=%t/space.json search=tabu" 2>&1 | FileCheck %s --check-prefix=BADSEARCH
 // RUN: not imc-opt %s --imc-coopt 2>&1 | FileCheck %s --check-prefix=NOSPACE
 // RUN: not imc-opt %s --imc-coopt="space=%t/missing.json" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: %imc_python -c "import json; json.dump({'base': 'rram-22nm', 'crossbar.rows': [64], 'constraints': {'max_area_mm2': 1e-6}}, open('%t/tight.json', 'w'))"
@@ -27,6 +30,9 @@
 // A module tuned and compiled in one imc-opt run costs what the search
 // predicted for its chip.
 // COMPILED: compiled as predicted
+// GA: "method": "nsga2"
+// GA: "objective_calls": 16
+// BADSEARCH: error: imc-coopt: search must be 'exhaustive' or 'nsga2', got 'tabu'
 // NOSPACE: error: imc-coopt: give the search space, --imc-coopt="space=SPACE.json"
 // MISSING: error: imc-coopt: {{.*}}missing.json: No such file or directory
 // TIGHT: error: imc-coopt: no feasible design among 1 (most often: over the area budget, 1 designs)

@@ -163,7 +163,8 @@ std::optional<Result> searchExhaustive(const Space &s,
 uint64_t designOfGenes(const Space &s, const std::vector<double> &genes);
 
 /// NSGA-II (Nsga2.h) over the knobs, minimizing the weighted mean log EDAP
-/// over the workloads (the geometric-mean regret's order) and the area;
+/// over the workloads (the geometric-mean regret's order), the area and
+/// the accuracy proxy;
 /// infeasible designs are dominated by all feasible ones. Each design the
 /// GA visits is costed once; a generation's new designs on o.threads
 /// threads. The result holds every feasible design visited, with regrets
