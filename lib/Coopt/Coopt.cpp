@@ -914,6 +914,18 @@ std::optional<Result> searchNsga2(const Space &s,
   return r;
 }
 
+std::optional<Result> search(const Space &s,
+                             const std::vector<cost::Profile> &w,
+                             const Options &o, const SearchMethod &m,
+                             std::string &error) {
+  if (m.name == "nsga2")
+    return searchNsga2(s, w, o, m.ga, error);
+  if (m.name == "exhaustive")
+    return searchExhaustive(s, w, o, error);
+  error = "search must be 'exhaustive' or 'nsga2', got '" + m.name + "'";
+  return std::nullopt;
+}
+
 namespace {
 json designJson(const Space &s, const std::vector<cost::Profile> &w,
                 const Design &d) {

@@ -130,16 +130,13 @@ struct ImcCooptPass : PassWrapper<ImcCooptPass, OperationPass<ModuleOp>> {
     }
     imc::coopt::Options o;
     o.threads = jobs;
-    std::optional<imc::coopt::Result> r;
-    if (search == "nsga2") {
-      imc::coopt::Nsga2Options ga;
-      ga.population = population;
-      ga.generations = generations;
-      ga.seed = seed;
-      r = imc::coopt::searchNsga2(*s, profiles, o, ga, error);
-    } else {
-      r = imc::coopt::searchExhaustive(*s, profiles, o, error);
-    }
+    imc::coopt::SearchMethod method;
+    method.name = search;
+    method.ga.population = population;
+    method.ga.generations = generations;
+    method.ga.seed = seed;
+    std::optional<imc::coopt::Result> r =
+        imc::coopt::search(*s, profiles, o, method, error);
     if (!r) {
       module.emitError("imc-coopt: ") << error;
       return signalPassFailure();

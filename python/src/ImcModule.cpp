@@ -362,20 +362,15 @@ std::string coopt(const std::string &profilesJson, const std::string &space,
       }
       return all;
     };
+  imc::coopt::SearchMethod method;
+  method.name = search;
+  method.ga.population = population;
+  method.ga.generations = generations;
+  method.ga.seed = seed;
   std::optional<imc::coopt::Result> r;
-  if (search == "nsga2") {
-    imc::coopt::Nsga2Options ga;
-    ga.population = population;
-    ga.generations = generations;
-    ga.seed = seed;
+  {
     py::gil_scoped_release release;
-    r = imc::coopt::searchNsga2(in.space, in.profiles, o, ga, error);
-  } else if (search == "exhaustive") {
-    py::gil_scoped_release release;
-    r = imc::coopt::searchExhaustive(in.space, in.profiles, o, error);
-  } else {
-    throw ImcError("search must be 'exhaustive' or 'nsga2', got '" + search +
-                   "'");
+    r = imc::coopt::search(in.space, in.profiles, o, method, error);
   }
   if (!r)
     throw ImcError(error);

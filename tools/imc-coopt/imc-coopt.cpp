@@ -297,14 +297,13 @@ static int run() {
       r->seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();
-  } else if (search == "nsga2") {
-    imc::coopt::Nsga2Options ga;
-    ga.population = population;
-    ga.generations = generations;
-    ga.seed = seed;
-    r = imc::coopt::searchNsga2(*space, *profiles, o, ga, error);
   } else {
-    r = imc::coopt::searchExhaustive(*space, *profiles, o, error);
+    imc::coopt::SearchMethod method;
+    method.name = search;
+    method.ga.population = population;
+    method.ga.generations = generations;
+    method.ga.seed = seed;
+    r = imc::coopt::search(*space, *profiles, o, method, error);
   }
   if (o.progress)
     std::fputs("\r\033[K", stderr);

@@ -175,6 +175,17 @@ std::optional<Result> searchNsga2(const Space &s,
                                   const Options &o, const Nsga2Options &ga,
                                   std::string &error);
 
+/// A search method: "exhaustive" or "nsga2" (with the GA's settings).
+struct SearchMethod {
+  std::string name = "exhaustive";
+  Nsga2Options ga;
+};
+/// searchExhaustive or searchNsga2, as `m` names; another name is an error.
+std::optional<Result> search(const Space &s,
+                             const std::vector<cost::Profile> &w,
+                             const Options &o, const SearchMethod &m,
+                             std::string &error);
+
 /// The order in which the search evaluates designs: knob positions, the
 /// first varying fastest. Knobs none of whose values changes the base's
 /// workload key (cost::workloadKey: they leave the workloads alike) come

@@ -233,6 +233,16 @@ protected:
   }
 
   mlir::DialectRegistry registry;
+  /// The profiles of the MLP and the CNN, in that order (both named "w").
+  void profileBoth(std::vector<cost::Profile> &out) {
+    for (auto *build : {mlp, cnn}) {
+      mlir::OwningOpRef<mlir::ModuleOp> m = build(*ctx);
+      mlir::FailureOr<cost::Profile> p = buildProfile(*m, "w");
+      ASSERT_TRUE(mlir::succeeded(p));
+      out.push_back(*p);
+    }
+  }
+
   std::unique_ptr<mlir::MLIRContext> ctx;
 };
 
@@ -612,12 +622,7 @@ TEST_F(ProfileVsEstimate, CooptSharedWorkloadsGiveEveryDesignItsOwnFigures) {
   // and fields only the cost model reads (arrays: some designs share them;
   // supply voltage). Parts of the space combine into the same result.
   std::vector<cost::Profile> profiles;
-  for (auto *build : {mlp, cnn}) {
-    mlir::OwningOpRef<mlir::ModuleOp> m = build(*ctx);
-    mlir::FailureOr<cost::Profile> p = buildProfile(*m, "w");
-    ASSERT_TRUE(mlir::succeeded(p));
-    profiles.push_back(*p);
-  }
+  ASSERT_NO_FATAL_FAILURE(profileBoth(profiles));
   std::string error;
   std::optional<coopt::Space> space =
       coopt::parseSpace(R"({"base": ")" + targetPath("rram-22nm") + R"(",
@@ -691,12 +696,7 @@ TEST_F(ProfileVsEstimate, CooptConstraintsAgreeWithTheReports) {
   // design's target) break them, and the feasible designs' figures are
   // the reports'.
   std::vector<cost::Profile> profiles;
-  for (auto *build : {mlp, cnn}) {
-    mlir::OwningOpRef<mlir::ModuleOp> m = build(*ctx);
-    mlir::FailureOr<cost::Profile> p = buildProfile(*m, "w");
-    ASSERT_TRUE(mlir::succeeded(p));
-    profiles.push_back(*p);
-  }
+  ASSERT_NO_FATAL_FAILURE(profileBoth(profiles));
   std::string error;
   // The budget: between the smallest and the largest chip of the space.
   std::optional<coopt::Space> space =
