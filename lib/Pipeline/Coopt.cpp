@@ -96,6 +96,13 @@ struct ImcCooptPass : PassWrapper<ImcCooptPass, OperationPass<ModuleOp>> {
           << search << "'";
       return signalPassFailure();
     }
+    if (search == "exhaustive" &&
+        (population.getNumOccurrences() || generations.getNumOccurrences() ||
+         seed.getNumOccurrences())) {
+      module.emitError("imc-coopt: population, generations and seed are "
+                       "settings of search=nsga2");
+      return signalPassFailure();
+    }
     if (population < 4 || population > 100000 || population % 2 ||
         generations > 1000000) {
       module.emitError("imc-coopt: population must be an even number in "

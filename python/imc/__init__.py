@@ -382,7 +382,8 @@ def evaluate(prof, target="default", policy="analog", max_analog_ratio=None,
 
 
 def coopt(prof, space, threads=0, weights=None, search="exhaustive",
-          population=70, generations=40, seed=1, dask=None, parts=None):
+          population=None, generations=None, seed=None, dask=None,
+          parts=None):
     """One chip design for the workloads of a profile (docs/coopt.md):
     every design of ``space`` (a dict or a JSON file's path: a base target,
     knobs ``"section.field": [values]`` or ``{"min", "max", "step"}``,
@@ -394,6 +395,7 @@ def coopt(prof, space, threads=0, weights=None, search="exhaustive",
     ``weights``: per workload, how often it runs. ``search``:
     ``"exhaustive"`` (every design: the exact optimum) or ``"nsga2"`` (the
     genetic algorithm with ``population``, ``generations`` and ``seed``).
+    (defaults 70, 40 and 1; an error with the exhaustive search).
     ``dask``: run on a dask.distributed cluster (a ``distributed.Client``,
     a scheduler address, or ``"local"`` / ``"local:N"`` for a LocalCluster
     of N workers started and stopped here; ``parts``: how many parts the
@@ -410,6 +412,21 @@ def coopt(prof, space, threads=0, weights=None, search="exhaustive",
     if search not in ("exhaustive", "nsga2"):
         raise ImcError("search must be 'exhaustive' or 'nsga2', got %r"
                        % (search,))
+    ga = {"population": population, "generations": generations,
+          "seed": seed}
+    given = [k for k, v in ga.items() if v is not None]
+    if search == "exhaustive" and given:
+        raise ImcError("%s: settings of search='nsga2', not of the "
+                       "exhaustive search" % ", ".join(given))
+    population = 70 if population is None else population
+    generations = 40 if generations is None else generations
+    seed = 1 if seed is None else seed
+    if dask is not None and threads:
+        raise ImcError("threads: with dask each worker evaluates on one "
+                       "thread (start more workers instead)")
+    if parts is not None and (dask is None or search != "exhaustive"):
+        raise ImcError("parts: cuts the exhaustive search on a dask cluster; "
+                       "give dask=... (and the exhaustive search)")
     if dask is not None:
         from . import dask_coopt
         return json.loads(dask_coopt.coopt(

@@ -9,6 +9,7 @@
 // RUN: imc-opt %s --imc-coopt="space=%t/space.json result=%t/ga.json search=nsga2 population=4 generations=3 seed=2" -o /dev/null
 // RUN: FileCheck %s --input-file=%t/ga.json --check-prefix=GA
 // RUN: not imc-opt %s --imc-coopt="space=%t/space.json search=tabu" 2>&1 | FileCheck %s --check-prefix=BADSEARCH
+// RUN: not imc-opt %s --imc-coopt="space=%t/space.json seed=3" 2>&1 | FileCheck %s --check-prefix=GAEX
 // RUN: not imc-opt %s --imc-coopt 2>&1 | FileCheck %s --check-prefix=NOSPACE
 // RUN: not imc-opt %s --imc-coopt="space=%t/missing.json" 2>&1 | FileCheck %s --check-prefix=MISSING
 // RUN: %imc_python -c "import json; json.dump({'base': 'rram-22nm', 'crossbar.rows': [64], 'constraints': {'max_area_mm2': 1e-6}}, open('%t/tight.json', 'w'))"
@@ -33,6 +34,7 @@
 // GA: "method": "nsga2"
 // GA: "objective_calls": 16
 // BADSEARCH: error: imc-coopt: search must be 'exhaustive' or 'nsga2', got 'tabu'
+// GAEX: error: imc-coopt: population, generations and seed are settings of search=nsga2
 // NOSPACE: error: imc-coopt: give the search space, --imc-coopt="space=SPACE.json"
 // MISSING: error: imc-coopt: {{.*}}missing.json: No such file or directory
 // TIGHT: error: imc-coopt: no feasible design among 1 (most often: over the area budget, 1 designs)

@@ -75,6 +75,12 @@ def test_bad_spaces_are_errors(zoo):
         imc.coopt(prof, SPACE, weights=[1, 2, 3])
     with pytest.raises(imc.ImcError, match="search must be"):
         imc.coopt(prof, SPACE, search="annealing")
+    with pytest.raises(imc.ImcError, match="generations: settings of"):
+        imc.coopt(prof, SPACE, generations=5)
+    with pytest.raises(imc.ImcError, match="threads: with dask"):
+        imc.coopt(prof, SPACE, threads=2, dask="local:1")
+    with pytest.raises(imc.ImcError, match="parts: cuts"):
+        imc.coopt(prof, SPACE, parts=3)
 
 
 def _same(a, b):

@@ -249,6 +249,13 @@ static int run() {
     return fail(fmt::format("--search: '{}' is neither 'exhaustive' nor "
                             "'nsga2'",
                             search.getValue()));
+  if (search == "exhaustive" &&
+      (population.getNumOccurrences() || generations.getNumOccurrences() ||
+       seed.getNumOccurrences()))
+    return fail("--population, --generations and --seed are settings of "
+                "--search nsga2");
+  if (daskPartCount.getNumOccurrences() && daskAddress.empty())
+    return fail("--dask-parts needs --dask");
   if (population < 4 || population > 100000 || population % 2)
     return fail("--population must be an even number in [4, 100000]");
   if (generations > 1000000)
