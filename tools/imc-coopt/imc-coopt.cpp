@@ -256,6 +256,9 @@ static int run() {
                 "--search nsga2");
   if (daskPartCount.getNumOccurrences() && daskAddress.empty())
     return fail("--dask-parts needs --dask");
+  if (jobs.getNumOccurrences() && !daskAddress.empty())
+    return fail("--jobs: with --dask each worker evaluates on one thread "
+                "(start more workers instead)");
   if (population < 4 || population > 100000 || population % 2)
     return fail("--population must be an even number in [4, 100000]");
   if (generations > 1000000)
