@@ -3,17 +3,23 @@ ResNet-18, AlexNet, MobileNetV3-small; profiles from kaust_set.py's cache):
 
 4. KAUST's search method against ours on the same space and cost model:
    NSGA-II with their budget (population 70 x 40 generations, about 2,800
-   evaluations) for several seeds, against the exhaustive optimum; the GA
+   evaluations) for several seeds, against the exact optimum; the GA
    choice's true regrets (against every workload's best over the whole
    space).
 5. Search time and evaluations per second: exhaustive with 1 and 2
-   threads, and on a Dask LocalCluster of 1 and 2 workers.
+   threads, on a Dask LocalCluster of 1 and 2 workers, and branch and
+   bound with 1 and 2 threads.
 
     PYTHONPATH=build/python /usr/bin/python3 examples/coopt/search_methods.py \\
-        [--cache DIR] [--size small|medium|large] [--seeds N] [--no-dask]
+        [--cache DIR] [--size small|medium|large|kaust] [--seeds N]
+        [--no-dask] [--exhaustive]
 
 Spaces: small = kaust_set.py's 4,320 designs; medium x 64 (supply voltage,
-ADCs per array, buffer: 276,480); large x 256 (and DPU lanes: 1,105,920).
+ADCs per array, buffer: 276,480); large x 256 (and DPU lanes: 1,105,920);
+kaust: KAUST's own ranges (rows and columns 32-512, supply 0.5-0.85 V,
+buffer 0.5-32 MB, 256-8192 arrays, ...): 20,160,000 designs, searched by
+branch and bound only (the exhaustive search, about an hour here, with
+--exhaustive).
 """
 import argparse
 import math
@@ -30,7 +36,15 @@ MEDIUM = dict(SMALL, **{
     "technology.buffer_kib": [64, 256, 1024, 4096],
 })
 LARGE = dict(MEDIUM, **{"dpu.lanes": [32, 64, 128, 256]})
-SPACES = {"small": SMALL, "medium": MEDIUM, "large": LARGE}
+KAUST = dict(LARGE, **{
+    "crossbar.rows": [32, 64, 128, 256, 512],
+    "crossbar.cols": [32, 64, 128, 256, 512],
+    "crossbar.num_tiles": [256, 512, 1024, 2048, 8192],
+    "technology.vdd": {"min": 0.5, "max": 0.85, "step": 0.05},
+    "technology.buffer_kib": [512, 1024, 2048, 4096, 8192, 16384, 32768],
+    "crossbar.dac_bits": [1, 2],
+})
+SPACES = {"small": SMALL, "medium": MEDIUM, "large": LARGE, "kaust": KAUST}
 
 
 def load(cache):
@@ -61,6 +75,8 @@ def main():
     ap.add_argument("--size", default="small", choices=sorted(SPACES))
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument("--exhaustive", action="store_true",
+                    help="run the exhaustive search on the kaust space too")
     args = ap.parse_args()
     prof = load(args.cache)
     space = SPACES[args.size]
@@ -74,11 +90,15 @@ def main():
     print("space: %s, %d designs x %d workloads" % (args.size, n, len(NETS)))
 
     print("\nExperiment 5: search time")
-    runs = [("exhaustive, 2 threads", dict(threads=2)),
-            ("exhaustive, 1 thread", dict(threads=1))]
-    if not args.no_dask:
-        runs += [("Dask LocalCluster, 1 worker", dict(dask="local:1")),
-                 ("Dask LocalCluster, 2 workers", dict(dask="local:2"))]
+    runs = []
+    if args.size != "kaust" or args.exhaustive:
+        runs += [("exhaustive, 2 threads", dict(threads=2)),
+                 ("exhaustive, 1 thread", dict(threads=1))]
+        if not args.no_dask:
+            runs += [("Dask LocalCluster, 1 worker", dict(dask="local:1")),
+                     ("Dask LocalCluster, 2 workers", dict(dask="local:2"))]
+    runs += [("branch and bound, 2 threads", dict(threads=2, search="bnb")),
+             ("branch and bound, 1 thread", dict(threads=1, search="bnb"))]
     exact = None
     for label, kw in runs:
         t0 = time.time()
@@ -86,12 +106,20 @@ def main():
         wall = time.time() - t0
         if exact is None:
             exact = r
-        else:
+        elif r["method"] == exact["method"]:
             same = (r["chosen"] == exact["chosen"] and
                     r["pareto"] == exact["pareto"])
             assert same, label + " differs from the first run"
-        print("  %-30s search %7.1f s (wall %7.1f s): %8.0f evaluations/s"
-              % (label, r["seconds"], wall, evals / r["seconds"]))
+        else:  # the same optimum, certified
+            assert r["chosen"] == exact["chosen"], label + " chose otherwise"
+        extra = ""
+        if r["method"] == "bnb":
+            c = r["certificate"]
+            extra = " (evaluated %d, pruned %d in %d boxes)" % (
+                r["designs"], c["pruned_designs"], c["pruned_boxes"])
+        print("  %-30s search %7.1f s (wall %7.1f s): %8.0f designs x "
+              "workloads/s%s" % (label, r["seconds"], wall,
+                                 evals / r["seconds"], extra))
     best = best_edaps(exact)
     g, m = true_regrets(exact["chosen"], best)
     print("  exact optimum: geomean regret %.4f, max %.4f (design %d)"

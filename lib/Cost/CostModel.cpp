@@ -495,6 +495,38 @@ Cost Model::crossbarProgram(int64_t rows, int64_t weightCols,
   return c;
 }
 
+void Model::lowerBound(const Model &o) {
+  auto lo = [](double &a, double b) { a = std::min(a, b); };
+  lo(e.dacPerRowPJ, o.e.dacPerRowPJ);
+  lo(e.cellReadPJ, o.e.cellReadPJ);
+  lo(e.adcPerConvPJ, o.e.adcPerConvPJ);
+  lo(e.shiftAddPJ, o.e.shiftAddPJ);
+  lo(e.cellWritePJ, o.e.cellWritePJ);
+  lo(e.dpuAddPJ, o.e.dpuAddPJ);
+  lo(e.dpuMulPJ, o.e.dpuMulPJ);
+  lo(l.arrayReadNs, o.l.arrayReadNs);
+  lo(l.adcConvNs, o.l.adcConvNs);
+  lo(l.rowWriteNs, o.l.rowWriteNs);
+  lo(bufBit, o.bufBit);
+  lo(wireBit, o.wireBit);
+  lo(leakUW, o.leakUW);
+  lo(cellOffPJ, o.cellOffPJ);
+  lo(cellSpanPJ, o.cellSpanPJ);
+  lo(ar.arrays, o.ar.arrays);
+  lo(ar.adcs, o.ar.adcs);
+  lo(ar.dacs, o.ar.dacs);
+  lo(ar.shiftAdd, o.ar.shiftAdd);
+  lo(ar.dpu, o.ar.dpu);
+  lo(ar.buffers, o.ar.buffers);
+  lo(ar.interconnect, o.ar.interconnect);
+  dpuPrecBits = std::min(dpuPrecBits, o.dpuPrecBits);
+  t.adcsPerArray = std::max(t.adcsPerArray, o.t.adcsPerArray);
+  t.dpuLanes = std::max(t.dpuLanes, o.t.dpuLanes);
+  t.dpuClockMHz = std::max(t.dpuClockMHz, o.t.dpuClockMHz);
+  t.dacBits = std::max(t.dacBits, o.t.dacBits);
+  t.inputBitDensity = std::min(t.inputBitDensity, o.t.inputBitDensity);
+}
+
 Cost Model::dpuElementwise(DpuOpKind kind, int64_t elements) const {
   if (kind == DpuOpKind::Move)
     return dpuMove(elements);
@@ -538,7 +570,7 @@ Cost Model::accumulate(int64_t elements, int64_t partials) const {
 }
 
 Cost Model::arrayElementwise(DpuOpKind kind, int64_t elements,
-                              int64_t arrays) const {
+                             int64_t arrays) const {
   Cost c = dpuElementwise(kind, elements);
   c.latencyNs = dpuNs(t, ceilDiv(elements, arrays * t.adcsPerArray));
   return c;

@@ -5,12 +5,13 @@
 //===----------------------------------------------------------------------===//
 //
 // --imc-coopt="space=SPACE.json [output=CHOSEN.json] [result=R.json]
-// [jobs=N] [search=nsga2 population=P generations=G seed=S]": every function
+// [jobs=N] [search=bnb|nsga2 population=P generations=G seed=S]": every
+// function
 // of the module is a workload (profiled as a module of its own, named after
 // the function); the co-optimizer's search over the space (docs/coopt.md:
-// exhaustive by default, or NSGA-II) picks one chip for all of them, and
-// the pass sets it as the module's imc.target, which --imc-pipeline then
-// compiles for. The functions are not changed.
+// exhaustive by default, branch and bound, or NSGA-II) picks one chip for all
+// of them, and the pass sets it as the module's imc.target, which
+// --imc-pipeline then compiles for. The functions are not changed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -54,7 +55,7 @@ struct ImcCooptPass : PassWrapper<ImcCooptPass, OperationPass<ModuleOp>> {
                         llvm::cl::init(0)};
   Option<std::string> search{
       *this, "search",
-      llvm::cl::desc("exhaustive (the exact optimum) or nsga2"),
+      llvm::cl::desc("exhaustive or bnb (the exact optimum) or nsga2"),
       llvm::cl::init("exhaustive")};
   Option<unsigned> population{*this, "population",
                               llvm::cl::desc("NSGA-II population (even)"),
@@ -90,13 +91,13 @@ struct ImcCooptPass : PassWrapper<ImcCooptPass, OperationPass<ModuleOp>> {
           << space << ": " << buf.getError().message();
       return signalPassFailure();
     }
-    if (search != "exhaustive" && search != "nsga2") {
-      module.emitError("imc-coopt: search must be 'exhaustive' or 'nsga2', "
-                       "got '")
+    if (search != "exhaustive" && search != "nsga2" && search != "bnb") {
+      module.emitError("imc-coopt: search must be 'exhaustive', 'bnb' or "
+                       "'nsga2', got '")
           << search << "'";
       return signalPassFailure();
     }
-    if (search == "exhaustive" &&
+    if (search != "nsga2" &&
         (population.getNumOccurrences() || generations.getNumOccurrences() ||
          seed.getNumOccurrences())) {
       module.emitError("imc-coopt: population, generations and seed are "

@@ -393,9 +393,11 @@ def coopt(prof, space, threads=0, weights=None, search="exhaustive",
     design's knob values, area, per-workload energy, latency, EDAP and
     regret, its geometric-mean and largest regret), and the statistics.
     ``weights``: per workload, how often it runs. ``search``:
-    ``"exhaustive"`` (every design: the exact optimum) or ``"nsga2"`` (the
-    genetic algorithm with ``population``, ``generations`` and ``seed``).
-    (defaults 70, 40 and 1; an error with the exhaustive search).
+    ``"exhaustive"`` (every design: the exact optimum), ``"bnb"`` (branch
+    and bound: the same optimum with a certificate, ``result["certificate"]``,
+    evaluating only the designs its bounds cannot rule out) or ``"nsga2"``
+    (the genetic algorithm with ``population``, ``generations`` and
+    ``seed``; defaults 70, 40 and 1, an error with the other searches).
     ``dask``: run on a dask.distributed cluster (a ``distributed.Client``,
     a scheduler address, or ``"local"`` / ``"local:N"`` for a LocalCluster
     of N workers started and stopped here; ``parts``: how many parts the
@@ -409,18 +411,21 @@ def coopt(prof, space, threads=0, weights=None, search="exhaustive",
         with open(space) as f:
             text = f.read()
     ws = [float(w) for w in (weights or [])]
-    if search not in ("exhaustive", "nsga2"):
-        raise ImcError("search must be 'exhaustive' or 'nsga2', got %r"
-                       % (search,))
+    if search not in ("exhaustive", "bnb", "nsga2"):
+        raise ImcError("search must be 'exhaustive', 'bnb' or 'nsga2', "
+                       "got %r" % (search,))
     ga = {"population": population, "generations": generations,
           "seed": seed}
     given = [k for k, v in ga.items() if v is not None]
-    if search == "exhaustive" and given:
-        raise ImcError("%s: settings of search='nsga2', not of the "
-                       "exhaustive search" % ", ".join(given))
+    if search != "nsga2" and given:
+        raise ImcError("%s: settings of search='nsga2', not of search=%r"
+                       % (", ".join(given), search))
     population = 70 if population is None else population
     generations = 40 if generations is None else generations
     seed = 1 if seed is None else seed
+    if dask is not None and search == "bnb":
+        raise ImcError("dask: the cluster runs search='exhaustive' or "
+                       "'nsga2'; branch and bound runs here (threads=...)")
     if dask is not None and threads:
         raise ImcError("threads: with dask each worker evaluates on one "
                        "thread (start more workers instead)")

@@ -8,6 +8,8 @@
 // RUN: %imc_python -c "import json, math; r = json.load(open('%t/linear.report.json'))['totals']; c = json.load(open('%t/linear.json'))['chosen']['workloads'][0]; assert math.isclose(r['inference_energy_pj'], c['energy_pj'], rel_tol=1e-9), (r, c); assert math.isclose(r['inference_latency_ns'], c['latency_ns'], rel_tol=1e-9); print('compiled as predicted')" | FileCheck %s --check-prefix=COMPILED
 // RUN: imc-opt %s --imc-coopt="space=%t/space.json result=%t/ga.json search=nsga2 population=4 generations=3 seed=2" -o /dev/null
 // RUN: FileCheck %s --input-file=%t/ga.json --check-prefix=GA
+// RUN: imc-opt %s --imc-coopt="space=%t/space.json result=%t/bnb.json search=bnb" -o /dev/null
+// RUN: %imc_python -c "import json; a = json.load(open('%t/bnb.json')); e = json.load(open('%t/result.json')); assert a['chosen'] == e['chosen']; print(a['method'], a['certificate']['relaxed_knobs'], a['designs'] + a['certificate']['pruned_designs'])" | FileCheck %s --check-prefix=BNB
 // RUN: not imc-opt %s --imc-coopt="space=%t/space.json search=tabu" 2>&1 | FileCheck %s --check-prefix=BADSEARCH
 // RUN: not imc-opt %s --imc-coopt="space=%t/space.json seed=3" 2>&1 | FileCheck %s --check-prefix=GAEX
 // RUN: not imc-opt %s --imc-coopt 2>&1 | FileCheck %s --check-prefix=NOSPACE
@@ -31,9 +33,12 @@
 // A module tuned and compiled in one imc-opt run costs what the search
 // predicted for its chip.
 // COMPILED: compiled as predicted
+// Branch and bound relaxes the ADC bits, branches on the rows: the
+// exhaustive choice, every design accounted for.
+// BNB: bnb ['crossbar.adc_bits'] 4
 // GA: "method": "nsga2"
 // GA: "objective_calls": 16
-// BADSEARCH: error: imc-coopt: search must be 'exhaustive' or 'nsga2', got 'tabu'
+// BADSEARCH: error: imc-coopt: search must be 'exhaustive', 'bnb' or 'nsga2', got 'tabu'
 // GAEX: error: imc-coopt: population, generations and seed are settings of search=nsga2
 // NOSPACE: error: imc-coopt: give the search space, --imc-coopt="space=SPACE.json"
 // MISSING: error: imc-coopt: {{.*}}missing.json: No such file or directory

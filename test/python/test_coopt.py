@@ -105,6 +105,27 @@ def test_nsga2_finds_the_exhaustive_optimum_of_a_small_space(zoo):
                                generations=10, seed=5, threads=1))
 
 
+def test_branch_and_bound_finds_the_exhaustive_optimum(zoo):
+    # Supply, ADC bits and DPU lanes are relaxed in the bounds, rows and
+    # columns branched on: the exhaustive choice, fewer designs evaluated,
+    # the same on 1 and 2 threads; a certificate accounts for the rest.
+    _, prof = zoo
+    space = dict(SPACE, **{"technology.vdd": [0.6, 0.75, 0.9],
+                           "dpu.lanes": [16, 64, 256]})
+    exact = imc.coopt(prof, space)
+    bb = imc.coopt(prof, space, search="bnb", threads=2)
+    assert bb["method"] == "bnb" and bb["chosen"] == exact["chosen"]
+    c = bb["certificate"]
+    assert c["relaxed_knobs"] == ["crossbar.adc_bits", "technology.vdd",
+                                  "dpu.lanes"]
+    assert bb["designs"] + c["pruned_designs"] == 162 > bb["designs"]
+    assert _same(bb, imc.coopt(prof, space, search="bnb", threads=1))
+    with pytest.raises(imc.ImcError, match="branch and bound runs here"):
+        imc.coopt(prof, space, search="bnb", dask="local:1")
+    with pytest.raises(imc.ImcError, match="not of search='bnb'"):
+        imc.coopt(prof, space, search="bnb", seed=3)
+
+
 def test_dask_local_cluster_gives_the_single_process_result(zoo):
     # A LocalCluster of two worker processes (started and stopped by
     # imc.coopt): the exhaustive search cut into 5 parts, and NSGA-II with

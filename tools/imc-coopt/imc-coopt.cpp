@@ -6,11 +6,11 @@
 //
 // imc-coopt PROFILES.json SPACE.json -o CHOSEN.json [--result R.json]
 //           [--csv FRONT.csv] [--jobs N] [--weights w1,w2,...] [--quiet]
-//           [--search exhaustive|nsga2 --population P --generations G
-//            --seed S]
+//           [--search exhaustive|bnb|nsga2 --population P --generations G
+//            --seed S] [--certificate C.json]
 //
-// Evaluates every design of the space (or those NSGA-II visits) on every
-// workload profile and writes
+// Evaluates every design of the space (or those branch and bound does not
+// prune, or those NSGA-II visits) on every workload profile and writes
 // the chosen target (a target JSON file --imc-pipeline accepts), the whole
 // result (the Pareto front, each design's per-workload figures and
 // regrets, the search statistics) and the front as CSV (docs/coopt.md).
@@ -73,9 +73,15 @@ static cl::opt<bool> quiet("quiet", cl::desc("Do not print the summary"),
                            cl::cat(cat));
 static cl::opt<std::string>
     search("search",
-           cl::desc("exhaustive (every design: the exact optimum) or nsga2 "
-                    "(the genetic algorithm, for spaces too large)"),
+           cl::desc("exhaustive (every design: the exact optimum), bnb "
+                    "(branch and bound: the exact optimum, with a "
+                    "certificate) or nsga2 (the genetic algorithm, for "
+                    "spaces too large)"),
            cl::init("exhaustive"), cl::cat(cat));
+static cl::opt<std::string> certificatePath(
+    "certificate",
+    cl::desc("--search bnb: write the pruned boxes and their bounds here"),
+    cl::value_desc("certificate.json"), cl::cat(cat));
 static cl::opt<unsigned> population("population",
                                     cl::desc("NSGA-II population (even)"),
                                     cl::init(70), cl::cat(cat));
@@ -245,15 +251,18 @@ static int run() {
   if (!space)
     return fail(error);
 
-  if (search != "exhaustive" && search != "nsga2")
-    return fail(fmt::format("--search: '{}' is neither 'exhaustive' nor "
+  if (search != "exhaustive" && search != "nsga2" && search != "bnb")
+    return fail(fmt::format("--search: '{}' is not 'exhaustive', 'bnb' or "
                             "'nsga2'",
                             search.getValue()));
-  if (search == "exhaustive" &&
+  if (!certificatePath.empty() && search != "bnb")
+    return fail("--certificate needs --search bnb");
+  if (search != "nsga2" &&
       (population.getNumOccurrences() || generations.getNumOccurrences() ||
        seed.getNumOccurrences()))
-    return fail("--population, --generations and --seed are settings of "
-                "--search nsga2");
+    return fail(fmt::format("--population, --generations and --seed are "
+                            "settings of --search nsga2, not of {}",
+                            search.getValue()));
   if (daskPartCount.getNumOccurrences() && daskAddress.empty())
     return fail("--dask-parts needs --dask");
   if (jobs.getNumOccurrences() && !daskAddress.empty())
@@ -289,7 +298,10 @@ static int run() {
         std::fputs("\r\033[K", stderr);
       else
         fmt::print(stderr, "\rimc-coopt: {:3}% ({}/{} {})", 100 * done / total,
-                   done, total, search == "nsga2" ? "evaluations" : "designs");
+                   done, total,
+                   search == "nsga2" ? "evaluations"
+                   : search == "bnb" ? "designs bounded, then settled"
+                                     : "designs");
       std::fflush(stderr);
     };
   }
@@ -335,7 +347,9 @@ static int run() {
   bool ok = write(outPath, imc::coopt::designTarget(*space, c.index) + "\n") &&
             write(resultPath,
                   imc::coopt::resultToJson(*space, *profiles, *r) + "\n") &&
-            write(csvPath, imc::coopt::frontToCsv(*space, *profiles, *r));
+            write(csvPath, imc::coopt::frontToCsv(*space, *profiles, *r)) &&
+            write(certificatePath,
+                  imc::coopt::certificateToJson(*space, *profiles, *r) + "\n");
   if (ok && !plotPath.empty()) {
     // The plot is drawn from the result file (a temporary one if none).
     SmallString<128> json;
@@ -380,6 +394,11 @@ static int run() {
                r->method == "nsga2"
                    ? fmt::format(" (NSGA-II, {} of {} designs visited)",
                                  r->evaluated, space->size())
+               : r->method == "bnb"
+                   ? fmt::format(" (branch and bound, {} of {} designs "
+                                 "pruned by {} boxes)",
+                                 r->certificate.prunedDesigns, space->size(),
+                                 r->certificate.pruned.size())
                    : "",
                r->feasible.size(), r->pareto.size());
     const std::vector<std::string> v =

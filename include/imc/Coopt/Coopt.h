@@ -131,6 +131,38 @@ struct Options {
       remote;
 };
 
+/// What branch and bound did not evaluate, and why that cannot hide a
+/// better design (docs/coopt.md, "Branch and bound"). A box is a set of
+/// designs that agree on every knob but the relaxed ones, whose values run
+/// over a range each; its lower bounds come from cost::Model::lowerBound
+/// over its designs.
+struct Certificate {
+  /// Knobs relaxed in the bounds (indexes into Space::knobs); the others
+  /// are branched on: each combination of their values is a cell.
+  std::vector<size_t> relaxed;
+  uint64_t cells = 0;
+  /// The weighted mean log EDAP of the chosen design (the geometric-mean
+  /// regret's order) and every workload's smallest log EDAP: exact.
+  double optimum = 0;
+  std::vector<double> best;
+  /// A box is pruned when its bound on the weighted mean log EDAP is above
+  /// `optimum` and, for every workload, its bound on the log EDAP is above
+  /// `best` (each by more than `margin`, for rounding), or when all its
+  /// designs are infeasible for a reason shared by the whole box.
+  double margin = 1e-9;
+  struct Box {
+    uint64_t first = 0; ///< its design whose relaxed knobs are all at `lo`
+    std::vector<uint32_t> lo, hi; ///< per relaxed knob: positions [lo, hi)
+    uint64_t designs = 0;
+    double bound = 0;              ///< weighted mean log EDAP
+    std::vector<double> workloads; ///< per workload: log EDAP
+    std::string infeasible;        ///< why (then no bounds), or empty
+  };
+  std::vector<Box> pruned;
+  uint64_t bounded = 0;       ///< boxes whose bounds were computed
+  uint64_t prunedDesigns = 0; ///< designs in pruned boxes (both kinds)
+};
+
 struct Result {
   std::vector<Design> feasible; ///< in the order of the space
   /// Indexes into `feasible`: the designs no other one beats on geometric
@@ -142,12 +174,15 @@ struct Result {
   std::vector<std::pair<std::string, uint64_t>> reasons;
   double seconds = 0;
   /// How the designs were found: "exhaustive" (every design: the optimum
-  /// is exact) or "nsga2" (the designs the GA visited; regrets against the
-  /// best of those).
+  /// is exact), "bnb" (branch and bound: the optimum and every workload's
+  /// best are exact, the other designs are those it evaluated) or "nsga2"
+  /// (the designs the GA visited; regrets against the best of those).
   std::string method = "exhaustive";
   /// NSGA-II: objective evaluations asked for (revisits included; each
   /// design is costed once, `evaluated` of them).
   uint64_t objectiveCalls = 0;
+  /// "bnb": the boxes not evaluated and their bounds.
+  Certificate certificate;
 };
 
 /// Evaluates every design of `s` on every profile; fails (one line in
@@ -175,12 +210,35 @@ std::optional<Result> searchNsga2(const Space &s,
                                   const Options &o, const Nsga2Options &ga,
                                   std::string &error);
 
-/// A search method: "exhaustive" or "nsga2" (with the GA's settings).
+/// The knobs branch and bound relaxes in its bounds (the others it
+/// branches on): those that change only the model's per-event constants,
+/// the area and the counts cost::Model::lowerBound takes the fastest of.
+bool relaxableKnob(const std::string &path);
+
+/// Branch and bound (docs/coopt.md): the same chosen design and the same
+/// best EDAP per workload as searchExhaustive, with a certificate of what
+/// it did not evaluate. `feasible` holds the designs it evaluated; their
+/// regrets are exact (against every workload's best over the space), the
+/// front is among them. Deterministic whatever the threads.
+std::optional<Result> searchBranchAndBound(const Space &s,
+                                           const std::vector<cost::Profile> &w,
+                                           const Options &o,
+                                           std::string &error);
+
+/// The certificate's pruned boxes as JSON text (docs/coopt.md): per box the
+/// values of every knob it spans, its bounds or why it is infeasible.
+std::string certificateToJson(const Space &s,
+                              const std::vector<cost::Profile> &w,
+                              const Result &r);
+
+/// A search method: "exhaustive", "bnb" or "nsga2" (with the GA's
+/// settings).
 struct SearchMethod {
   std::string name = "exhaustive";
   Nsga2Options ga;
 };
-/// searchExhaustive or searchNsga2, as `m` names; another name is an error.
+/// searchExhaustive, searchBranchAndBound or searchNsga2, as `m` names;
+/// another name is an error.
 std::optional<Result> search(const Space &s,
                              const std::vector<cost::Profile> &w,
                              const Options &o, const SearchMethod &m,

@@ -95,6 +95,17 @@ public:
   /// Chip area (docs/cost-model.md#area).
   const Area &area() const { return ar; }
 
+  /// Lowers this model toward `o`, for branch and bound (docs/coopt.md,
+  /// "Branch and bound"): every per-event constant, the leakage and each
+  /// area component to the smaller of the two; the fields evaluate reads
+  /// as counts (adcs per array, DPU lanes and clock, DAC bits: fewer input
+  /// cycles) to the faster. evaluate is non-decreasing in each constant and
+  /// non-increasing in each of those fields, so on a workload both models
+  /// cost alike (same arrays, rows, weight columns, precision but the
+  /// converters, ADC kind, parallel rows, DPU precision) its energy and
+  /// latency with the result bound those of either model from below.
+  void lowerBound(const Model &o);
+
   /// A tile whose programmed levels are not known: one cell per slice of
   /// each weight is taken at the middle level (2^c - 1) / 2.
   static constexpr int64_t kUnknownLevels = -1;

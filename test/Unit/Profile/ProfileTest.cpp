@@ -746,3 +746,136 @@ TEST_F(ProfileVsEstimate, CooptConstraintsAgreeWithTheReports) {
   EXPECT_EQ(reasons["the weights do not fit"], unfit);
 }
 } // namespace
+
+namespace {
+/// A space where branch and bound has knobs to relax (supply, converters,
+/// ADCs per array, DPU lanes, buffer) and knobs to branch on (arrays, array
+/// shape, cell bits, mapping, ADC kind).
+std::string bnbSpace(const std::string &base, const std::string &constraints) {
+  return R"({"base": ")" + base + R"(",
+      "crossbar.num_tiles": [2, 256],
+      "crossbar.rows": [64, 128],
+      "crossbar.cols": [64, 256],
+      "crossbar.cell_bits": [1, 2],
+      "crossbar.weight_mapping": ["differential", "offset"],
+      "crossbar.adc_kind": ["sar", "sense_amp"],
+      "technology.vdd": [0.6, 0.9],
+      "crossbar.adc_bits": [4, 6, 8],
+      "crossbar.adcs_per_array": [8, 32],
+      "dpu.lanes": [16, 256],
+      "technology.buffer_kib": [64, 1024],
+      "crossbar.dac_bits": [1, 2])" +
+         constraints + "}";
+}
+
+TEST_F(ProfileVsEstimate, CooptBranchAndBoundFindsTheExhaustiveOptimum) {
+  // Branch and bound returns the exhaustive search's chosen design and
+  // every workload's best EDAP, evaluating fewer designs; every box it
+  // pruned holds only designs at or above its bounds (checked against the
+  // exhaustive figures), and its bounds are above the optimum; the same
+  // result on 1 and 2 threads.
+  std::vector<cost::Profile> profiles;
+  ASSERT_NO_FATAL_FAILURE(profileBoth(profiles));
+  const std::string base = targetPath("rram-22nm");
+  for (const std::string &constraints :
+       {std::string(), std::string(R"(, "constraints": {"max_area_mm2": 3,
+            "weights_fit": true, "max_mvm_error": 0.5})")}) {
+    SCOPED_TRACE(constraints);
+    std::string error;
+    std::optional<coopt::Space> space =
+        coopt::parseSpace(bnbSpace(base, constraints), "space", error);
+    ASSERT_TRUE(space) << error;
+    coopt::Options o;
+    std::optional<coopt::Result> ex =
+        coopt::searchExhaustive(*space, profiles, o, error);
+    ASSERT_TRUE(ex) << error;
+    std::optional<coopt::Result> bb =
+        coopt::searchBranchAndBound(*space, profiles, o, error);
+    ASSERT_TRUE(bb) << error;
+    EXPECT_EQ(bb->method, "bnb");
+    const coopt::Certificate &c = bb->certificate;
+    EXPECT_EQ(c.cells, 64u);
+    EXPECT_EQ(c.relaxed, (std::vector<size_t>{6, 7, 8, 9, 10, 11}));
+    EXPECT_EQ(bb->evaluated + c.prunedDesigns, space->size());
+    EXPECT_LT(bb->evaluated, space->size() / 2);
+    const coopt::Design &want = ex->feasible[ex->chosen],
+                        &got = bb->feasible[bb->chosen];
+    EXPECT_EQ(got.index, want.index);
+    EXPECT_EQ(got.regrets, want.regrets);
+    EXPECT_EQ(got.geomeanRegret, want.geomeanRegret);
+    // Every workload's best, and the exhaustive figures by index.
+    std::map<uint64_t, const coopt::Design *> all;
+    for (const coopt::Design &d : ex->feasible)
+      all[d.index] = &d;
+    for (size_t w = 0; w < 2; ++w) {
+      double best = INFINITY;
+      for (const coopt::Design &d : ex->feasible)
+        best = std::min(best, std::log(d.workloads[w].edap));
+      EXPECT_EQ(c.best[w], best);
+    }
+    for (const coopt::Design &d : bb->feasible) {
+      ASSERT_TRUE(all.count(d.index));
+      EXPECT_EQ(d.workloads[0].edap, all[d.index]->workloads[0].edap);
+      EXPECT_EQ(d.workloads[1].edap, all[d.index]->workloads[1].edap);
+    }
+    // The pruned boxes: each design of them is feasible-and-above or
+    // infeasible.
+    uint64_t checked = 0;
+    // Each design's knob positions (the first knob varies fastest).
+    std::vector<std::vector<size_t>> pos(space->size());
+    for (uint64_t i = 0; i < space->size(); ++i)
+      for (uint64_t k = 0, x = i; k < space->knobs.size(); ++k) {
+        pos[i].push_back(x % space->knobs[k].values.size());
+        x /= space->knobs[k].values.size();
+      }
+    for (const coopt::Certificate::Box &b : c.pruned) {
+      uint64_t n = 0;
+      for (uint64_t i = 0; i < space->size(); ++i) {
+        bool in = true;
+        for (size_t k = 0; k < space->knobs.size() && in; ++k) {
+          const auto rel = std::find(c.relaxed.begin(), c.relaxed.end(), k);
+          if (rel == c.relaxed.end()) {
+            in = pos[i][k] == pos[b.first][k];
+            continue;
+          }
+          const size_t j = size_t(rel - c.relaxed.begin());
+          in = pos[i][k] >= b.lo[j] && pos[i][k] < b.hi[j];
+        }
+        if (!in)
+          continue;
+        ++n;
+        auto it = all.find(i);
+        if (it == all.end())
+          continue; // infeasible
+        EXPECT_TRUE(b.infeasible.empty()) << i << ": " << b.infeasible;
+        double joint = 0;
+        for (size_t w = 0; w < 2; ++w) {
+          const double le = std::log(it->second->workloads[w].edap);
+          EXPECT_GE(le, b.workloads[w] - c.margin) << i;
+          joint += le / 2;
+        }
+        EXPECT_GE(joint, b.bound - 1e-9) << i;
+        ++checked;
+      }
+      EXPECT_EQ(n, b.designs);
+      if (b.infeasible.empty()) {
+        bool above = b.bound > c.optimum + c.margin;
+        for (size_t w = 0; w < 2; ++w)
+          above = above && b.workloads[w] > c.best[w] + c.margin;
+        EXPECT_TRUE(above);
+      }
+    }
+    EXPECT_GT(checked, 0u);
+    // Threads change nothing.
+    coopt::Options one;
+    one.threads = 1;
+    std::optional<coopt::Result> bb1 =
+        coopt::searchBranchAndBound(*space, profiles, one, error);
+    ASSERT_TRUE(bb1) << error;
+    EXPECT_EQ(bb1->evaluated, bb->evaluated);
+    EXPECT_EQ(bb1->certificate.pruned.size(), c.pruned.size());
+    EXPECT_EQ(bb1->chosen, bb->chosen);
+    EXPECT_EQ(bb1->pareto, bb->pareto);
+  }
+}
+} // namespace
