@@ -6,7 +6,12 @@ an accuracy bound. Networks the front end cannot export yet are reported with th
 error and left out.
 
     PYTHONPATH=build/python /usr/bin/python3 examples/coopt/nine_networks.py \\
-        [--cache DIR] [--max-error E]
+        [--cache DIR] [--max-error E] [--size small|medium|large|kaust]
+        [--search exhaustive|bnb]
+
+--size picks one of search_methods.py's spaces (default: small, experiment
+1's); --search bnb (the default for kaust) finds the same optima by branch
+and bound.
 """
 import argparse
 import math
@@ -18,7 +23,7 @@ import torchvision
 
 import imc
 
-from kaust_set import LARGEST, SPACE, edaps  # this directory
+from kaust_set import LARGEST, edaps  # this directory
 
 
 class Block(torch.nn.Module):
@@ -92,7 +97,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--cache", default="/tmp/imc-kaust")
     ap.add_argument("--max-error", type=float, default=0.05)
+    ap.add_argument("--size", default="small",
+                    choices=["small", "medium", "large", "kaust"])
+    ap.add_argument("--search", default=None, choices=["exhaustive", "bnb"])
     args = ap.parse_args()
+    from search_methods import SPACES  # this directory
+    search = args.search or ("bnb" if args.size == "kaust" else "exhaustive")
     os.makedirs(args.cache, exist_ok=True)
     profs = {}
     for name, (make, x) in models().items():
@@ -109,21 +119,23 @@ def main():
             print("%-20s profiled in %.1f s" % (name, time.time() - t0))
         profs[name] = imc.load_profile(path)
     names = list(profs)
-    space = dict(SPACE, constraints={"max_mvm_error": args.max_error})
+    space = dict(SPACES[args.size],
+                 constraints={"max_mvm_error": args.max_error})
     joint = profs[names[0]]
     for n in names[1:]:
         joint = joint + profs[n]
     t0 = time.time()
-    r = imc.coopt(joint, space)
-    print("%d networks, %d designs: joint search in %.1f s"
-          % (len(names), r["designs"], time.time() - t0))
+    r = imc.coopt(joint, space, search=search)
+    print("%d networks, %d designs (%s, %d evaluated): joint search in %.1f s"
+          % (len(names), r["space_designs"], search, r["designs"],
+             time.time() - t0))
     best = {w["name"]: w["edap"] / w["regret"]
             for w in r["chosen"]["workloads"]}
     four = profs["vgg16"] + profs["resnet18"] + profs["alexnet"] + \
         profs["mobilenet_v3_small"]
-    k4 = imc.coopt(four, space)["chosen_target"]
+    k4 = imc.coopt(four, space, search=search)["chosen_target"]
     largest = LARGEST  # VGG16: the most weights and MACs of the set
-    big = imc.coopt(profs[largest], space)["chosen_target"]
+    big = imc.coopt(profs[largest], space, search=search)["chosen_target"]
     rows = [("joint (all %d)" % len(names), r["chosen_target"]),
             ("KAUST four only", k4), ("%s only" % largest, big)]
     print("%-18s %s %8s %8s" % ("design", " ".join("%8s" % n[:8] for n in names),

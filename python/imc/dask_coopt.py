@@ -58,8 +58,10 @@ def _workers(client):
 
 
 def coopt(profiles, space, weights, search, population, generations, seed,
-          dask, count=None):
-    """The result JSON text of the search on the cluster ``dask``."""
+          dask, count=None, collect=None):
+    """The result JSON text of the search on the cluster ``dask``; with
+    ``collect`` (a list), NSGA-II also appends there the part JSON texts
+    the workers return (every design it visited, once)."""
     client, own = _client(dask)
     try:
         start = time.time()
@@ -79,7 +81,10 @@ def coopt(profiles, space, weights, search, population, generations, seed,
             futures = [client.submit(_designs, prof, space,
                                      list(indexes[i:i + step]), pure=False)
                        for i in range(0, len(indexes), step)]
-            return client.gather(futures)
+            texts = client.gather(futures)
+            if collect is not None:
+                collect.extend(texts)
+            return texts
 
         return _imc.coopt(profiles, space, 1, weights, search, population,
                           generations, seed, remote)
@@ -111,8 +116,11 @@ def evaluate_parts(profiles, space, dask, count=None):
 
 
 def _main(argv):
-    """python3 -m imc.dask_coopt PROFILES SPACE OUT --dask ADDR [--parts N]:
-    writes the parts as a JSON list of texts to OUT (imc-coopt --dask)."""
+    """python3 -m imc.dask_coopt PROFILES SPACE OUT --dask ADDR [--parts N]
+    [--search nsga2 --population P --generations G --seed S --weights W,..]:
+    writes to OUT (imc-coopt --dask) {"parts": [part JSON texts]} (the
+    exhaustive search's parts, or every design NSGA-II visited) and, for
+    NSGA-II, "objective_calls"."""
     import argparse
     import json
     import sys
@@ -122,15 +130,31 @@ def _main(argv):
     ap.add_argument("out")
     ap.add_argument("--dask", required=True)
     ap.add_argument("--parts", type=int, default=0)
+    ap.add_argument("--search", default="exhaustive",
+                    choices=["exhaustive", "nsga2"])
+    ap.add_argument("--population", type=int, default=70)
+    ap.add_argument("--generations", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--weights", default="")
     a = ap.parse_args(argv)
     try:
         with open(a.profiles) as f:
             profiles = f.read()
         with open(a.space) as f:
             space = f.read()
-        texts = evaluate_parts(profiles, space, a.dask, a.parts or None)
+        out = {}
+        if a.search == "nsga2":
+            texts = []
+            weights = [float(x) for x in a.weights.split(",") if x]
+            r = json.loads(coopt(profiles, space, weights, "nsga2",
+                                 a.population, a.generations, a.seed, a.dask,
+                                 collect=texts))
+            out["objective_calls"] = r["objective_calls"]
+        else:
+            texts = evaluate_parts(profiles, space, a.dask, a.parts or None)
+        out["parts"] = texts
         with open(a.out, "w") as f:
-            json.dump(texts, f)
+            json.dump(out, f)
     except Exception as e:  # one line for imc-coopt to report
         msg = str(e).splitlines()[0] if str(e) else type(e).__name__
         sys.stderr.write("%s\n" % msg[:300])

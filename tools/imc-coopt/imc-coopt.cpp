@@ -92,9 +92,10 @@ static cl::opt<uint64_t> seed("seed", cl::desc("NSGA-II random seed"),
                               cl::init(1), cl::cat(cat));
 static cl::opt<std::string>
     daskAddress("dask",
-                cl::desc("Evaluate the exhaustive search on a dask.distributed "
-                         "cluster: a scheduler address, or local[:N] for a "
-                         "LocalCluster of N workers started here"),
+                cl::desc("Run the search (exhaustive or nsga2) on a "
+                         "dask.distributed cluster: a scheduler address, or "
+                         "local[:N] for a LocalCluster of N workers started "
+                         "here"),
                 cl::value_desc("address"), cl::cat(cat));
 static cl::opt<std::string>
     plotPath("plot",
@@ -182,9 +183,13 @@ static bool runImcPython(const std::vector<std::string> &moduleArgs,
 
 /// The exhaustive search's parts, evaluated on the Dask cluster by
 /// python3 -m imc.dask_coopt.
+/// The search on a Dask cluster, by python3 -m imc.dask_coopt: the parts
+/// of the exhaustive search, or every design NSGA-II visited (with its
+/// objective calls in `calls`).
 static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
+                           const std::vector<double> &weights,
                            std::vector<imc::coopt::Partial> &parts,
-                           std::string &error) {
+                           uint64_t &calls, std::string &error) {
   SmallString<128> out;
   if (sys::fs::createTemporaryFile("imc-coopt-parts", "json", out)) {
     error = "cannot create a temporary file";
@@ -195,6 +200,17 @@ static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
                                 outPath,          "--dask",     daskAddress};
   if (daskPartCount)
     args.push_back("--parts=" + std::to_string(daskPartCount));
+  const bool ga = search == "nsga2";
+  if (ga) {
+    std::string ws;
+    for (double w : weights)
+      ws += (ws.empty() ? "" : ",") + fmt::format("{}", w);
+    for (std::string a : {std::string("--search=nsga2"),
+                          "--population=" + std::to_string(population),
+                          "--generations=" + std::to_string(generations),
+                          "--seed=" + std::to_string(seed), "--weights=" + ws})
+      args.push_back(std::move(a));
+  }
   if (!runImcPython(args, error)) {
     sys::fs::remove(outPath);
     return false;
@@ -203,13 +219,16 @@ static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
   readFile(outPath, text);
   sys::fs::remove(outPath);
   try {
-    for (const auto &t : nlohmann::json::parse(text)) {
+    const nlohmann::json out = nlohmann::json::parse(text);
+    for (const auto &t : out.at("parts")) {
       std::optional<imc::coopt::Partial> p = imc::coopt::parsePartial(
           t.get<std::string>(), space, workloads, error);
       if (!p)
         return false;
       parts.push_back(std::move(*p));
     }
+    if (ga)
+      calls = out.at("objective_calls").get<uint64_t>();
   } catch (const std::exception &e) {
     error = "the helper's output is not a list of parts";
     return false;
@@ -217,7 +236,7 @@ static bool evaluateOnDask(const imc::coopt::Space &space, size_t workloads,
   uint64_t n = 0;
   for (const imc::coopt::Partial &p : parts)
     n += p.evaluated;
-  if (n != space.size()) {
+  if (!ga && n != space.size()) {
     error =
         fmt::format("the parts hold {} designs, the space {}", n, space.size());
     return false;
@@ -265,6 +284,9 @@ static int run() {
                             search.getValue()));
   if (daskPartCount.getNumOccurrences() && daskAddress.empty())
     return fail("--dask-parts needs --dask");
+  if (daskPartCount.getNumOccurrences() && search != "exhaustive")
+    return fail("--dask-parts cuts the exhaustive search (NSGA-II sends "
+                "each generation's designs to the workers)");
   if (jobs.getNumOccurrences() && !daskAddress.empty())
     return fail("--jobs: with --dask each worker evaluates on one thread "
                 "(start more workers instead)");
@@ -307,18 +329,25 @@ static int run() {
   }
   std::optional<imc::coopt::Result> r;
   if (!daskAddress.empty()) {
-    if (search != "exhaustive")
-      return fail("--dask runs the exhaustive search (NSGA-II on a cluster: "
-                  "imc.coopt(search='nsga2', dask=...) in Python)");
+    if (search == "bnb")
+      return fail("--dask runs --search exhaustive or nsga2; branch and "
+                  "bound runs here (--jobs)");
     const auto start = std::chrono::steady_clock::now();
     std::vector<imc::coopt::Partial> parts;
-    if (!evaluateOnDask(*space, profiles->size(), parts, error))
+    uint64_t calls = 0;
+    if (!evaluateOnDask(*space, profiles->size(), o.weights, parts, calls,
+                        error))
       return fail("dask: " + error);
     r = imc::coopt::combine(std::move(parts), o.weights, error);
-    if (r)
+    if (r) {
       r->seconds = std::chrono::duration<double>(
                        std::chrono::steady_clock::now() - start)
                        .count();
+      if (search == "nsga2") {
+        r->method = "nsga2";
+        r->objectiveCalls = calls;
+      }
+    }
   } else {
     imc::coopt::SearchMethod method;
     method.name = search;
