@@ -85,7 +85,7 @@ def main():
         if isinstance(v, list):
             n *= len(v)
         elif isinstance(v, dict):
-            n *= (v["max"] - v["min"]) // v["step"] + 1
+            n *= int((v["max"] - v["min"]) / v["step"] + 1e-9) + 1
     evals = n * len(NETS)
     print("space: %s, %d designs x %d workloads" % (args.size, n, len(NETS)))
 

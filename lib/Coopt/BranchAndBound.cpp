@@ -530,20 +530,8 @@ std::optional<Result> searchBranchAndBound(const Space &s,
                                            const Options &o,
                                            std::string &error) {
   const auto start = std::chrono::steady_clock::now();
-  if (w.empty()) {
-    error = "no workloads";
+  if (!detail::checkWorkloads(w, o, error))
     return std::nullopt;
-  }
-  if (!o.weights.empty() && o.weights.size() != w.size()) {
-    error =
-        fmt::format("{} weights for {} workloads", o.weights.size(), w.size());
-    return std::nullopt;
-  }
-  for (double x : o.weights)
-    if (!(x > 0 && std::isfinite(x))) {
-      error = "workload weights must be positive numbers";
-      return std::nullopt;
-    }
   if (s.size() > kMaxDesigns) {
     error = fmt::format("the space holds more than {} designs", kMaxDesigns);
     return std::nullopt;

@@ -28,6 +28,7 @@
 
 namespace imc::coopt {
 
+using detail::checkWorkloads;
 using detail::ChunkResult;
 using detail::DesignEvaluator;
 using detail::Evaluated;
@@ -503,27 +504,6 @@ std::optional<Result> combine(std::vector<Partial> parts,
   r.chosen = r.pareto.front(); // the front is sorted by the chosen order
   return r;
 }
-
-namespace {
-bool checkWorkloads(const std::vector<cost::Profile> &w, const Options &o,
-                    std::string &error) {
-  if (w.empty()) {
-    error = "no workloads";
-    return false;
-  }
-  if (!o.weights.empty() && o.weights.size() != w.size()) {
-    error =
-        fmt::format("{} weights for {} workloads", o.weights.size(), w.size());
-    return false;
-  }
-  for (double x : o.weights)
-    if (!(x > 0 && std::isfinite(x))) {
-      error = "workload weights must be positive numbers";
-      return false;
-    }
-  return true;
-}
-} // namespace
 
 std::optional<Result> searchExhaustive(const Space &s,
                                        const std::vector<cost::Profile> &w,

@@ -24,6 +24,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <deque>
 #include <exception>
 #include <map>
@@ -309,6 +310,26 @@ inline Partial joinChunks(std::vector<ChunkResult> &results, uint64_t count) {
   }
   p.reasons.assign(reasons.begin(), reasons.end());
   return p;
+}
+
+/// The profiles and their weights are usable: one line in `error` if not.
+inline bool checkWorkloads(const std::vector<cost::Profile> &w,
+                           const Options &o, std::string &error) {
+  if (w.empty()) {
+    error = "no workloads";
+    return false;
+  }
+  if (!o.weights.empty() && o.weights.size() != w.size()) {
+    error =
+        fmt::format("{} weights for {} workloads", o.weights.size(), w.size());
+    return false;
+  }
+  for (double x : o.weights)
+    if (!(x > 0 && std::isfinite(x))) {
+      error = "workload weights must be positive numbers";
+      return false;
+    }
+  return true;
 }
 
 } // namespace imc::coopt::detail
