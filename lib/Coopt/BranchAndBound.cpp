@@ -89,6 +89,14 @@ struct Incumbents {
 /// Accumulates the designs of a box into one lowered model.
 class Relaxation {
 public:
+  /// A design of the box over a constraint that needs no costing (area,
+  /// accuracy proxy): it bounds nothing, the box is infeasible if all are.
+  void exclude(const char *why) {
+    if (!excluded)
+      excluded = why;
+    else if (std::string(excluded) != why)
+      excluded = "over the accuracy proxy's bound or the area budget";
+  }
   void add(const cost::Model &m, const std::string &key) {
     const hw::Target &t = m.target();
     area = std::min(area, m.area().total());
@@ -122,7 +130,7 @@ public:
     Bound b;
     b.workloads.assign(w.size(), -kInf);
     if (!relaxed) {
-      b.infeasible = "no valid target";
+      b.infeasible = excluded ? excluded : "no valid target";
       return b;
     }
     // The smallest area is a bound whatever the designs.
@@ -166,6 +174,7 @@ public:
 
 private:
   std::optional<cost::Model> relaxed;
+  const char *excluded = nullptr;
   std::string first;
   double area = kInf;
   bool mixed = false;
@@ -243,6 +252,19 @@ public:
     }
   }
 
+  /// Adds a design to a relaxation unless a constraint that needs no
+  /// costing already excludes it (then it cannot be the optimum and need
+  /// not be bounded).
+  void admit(Relaxation &rx, const cost::Model &m, const std::string &key,
+             double mvmError) const {
+    if (!(mvmError <= s.constraints.maxMvmError))
+      rx.exclude("over the accuracy proxy's bound");
+    else if (m.area().total() > s.constraints.maxAreaMm2)
+      rx.exclude("over the area budget");
+    else
+      rx.add(m, key);
+  }
+
   /// The bounds of a root box, from the models of its designs.
   Bound rootBound(uint64_t c) {
     const Certificate::Box b = root(c);
@@ -253,8 +275,9 @@ public:
       std::optional<hw::Target> t = ev.target(index, why);
       if (!t)
         return;
-      rx.add(cost::Model(*t), *cost::workloadKey(*t, s.map));
-      if (!first)
+      admit(rx, cost::Model(*t), *cost::workloadKey(*t, s.map),
+            ev.mvmError(*t));
+      if (!first && !rx.empty())
         first = std::move(t);
     });
     return rx.finish(s, w, a, ev, first ? *first : hw::Target());
@@ -286,6 +309,7 @@ public:
       hw::Target target;
       cost::Model model;
       std::string key;
+      double mvmError;
     };
     const Certificate::Box b = root(c);
     std::vector<std::optional<Member>> members(b.designs);
@@ -295,7 +319,8 @@ public:
       if (t) {
         cost::Model m(*t);
         std::string key = *cost::workloadKey(*t, s.map);
-        members[offset].emplace(Member{std::move(*t), std::move(m), key});
+        const double e = ev.mvmError(*t);
+        members[offset].emplace(Member{std::move(*t), std::move(m), key, e});
       }
     });
     auto bound = [&](const Certificate::Box &x) {
@@ -303,8 +328,8 @@ public:
       const hw::Target *first = nullptr;
       forEach(x, b.first, [&](uint64_t offset, uint64_t) {
         if (const std::optional<Member> &m = members[offset]) {
-          rx.add(m->model, m->key);
-          if (!first)
+          admit(rx, m->model, m->key, m->mvmError);
+          if (!first && !rx.empty())
             first = &m->target;
         }
       });

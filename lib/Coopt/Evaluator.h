@@ -112,16 +112,10 @@ public:
     std::shared_ptr<SharedWorkloads> shared;
     if (key)
       shared = workloads(*t, *key);
-    // The accuracy proxy, once per calibration setting.
-    {
-      std::shared_ptr<SharedError> e = lookupError(sim::calibrationKey(*t));
-      std::call_once(e->built,
-                     [&] { e->error = sim::calibrationError(*t).noisy; });
-      out.d.mvmError = e->error;
-      if (!(out.d.mvmError <= s.constraints.maxMvmError)) {
-        out.why = "over the accuracy proxy's bound";
-        return out;
-      }
+    out.d.mvmError = mvmError(*t);
+    if (!(out.d.mvmError <= s.constraints.maxMvmError)) {
+      out.why = "over the accuracy proxy's bound";
+      return out;
     }
     // The constraints first, in the order of the workloads (each one's
     // mapping, then the chip's area, then whether its tiles fit): they
@@ -173,6 +167,14 @@ public:
     }
     out.feasible = true;
     return out;
+  }
+
+  /// The accuracy proxy of a target, once per calibration setting.
+  double mvmError(const hw::Target &t) {
+    std::shared_ptr<SharedError> e = lookupError(sim::calibrationKey(t));
+    std::call_once(e->built,
+                   [&] { e->error = sim::calibrationError(t).noisy; });
+    return e->error;
   }
 
   /// The target of design `index`, or nullopt (`why`) when it is invalid.
