@@ -602,10 +602,7 @@ std::string certificateToJson(const Space &s,
   json boxes = json::array();
   for (const Certificate::Box &b : c.pruned) {
     json x;
-    const std::vector<std::string> v = designValues(s, b.first);
-    json values = json::object();
-    for (size_t k = 0; k < s.knobs.size(); ++k)
-      values[s.knobs[k].path] = json::parse(v[k]);
+    json values = detail::designValuesJson(s, b.first);
     for (size_t j2 = 0; j2 < c.relaxed.size(); ++j2) {
       const Knob &k = s.knobs[c.relaxed[j2]];
       json range = json::array();

@@ -665,11 +665,7 @@ json designJson(const Space &s, const std::vector<cost::Profile> &w,
                 const Design &d) {
   json j;
   j["index"] = d.index;
-  const std::vector<std::string> v = designValues(s, d.index);
-  json values = json::object();
-  for (size_t i = 0; i < s.knobs.size(); ++i)
-    values[s.knobs[i].path] = json::parse(v[i]);
-  j["values"] = values;
+  j["values"] = detail::designValuesJson(s, d.index);
   j["area_mm2"] = d.areaMm2;
   j["geomean_regret"] = d.geomeanRegret;
   j["max_regret"] = d.maxRegret;

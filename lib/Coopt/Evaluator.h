@@ -314,6 +314,15 @@ inline Partial joinChunks(std::vector<ChunkResult> &results, uint64_t count) {
   return p;
 }
 
+/// The values of design `index` as a JSON object {knob: value}.
+inline json designValuesJson(const Space &s, uint64_t index) {
+  const std::vector<std::string> v = designValues(s, index);
+  json values = json::object();
+  for (size_t i = 0; i < s.knobs.size(); ++i)
+    values[s.knobs[i].path] = json::parse(v[i]);
+  return values;
+}
+
 /// The profiles and their weights are usable: one line in `error` if not.
 inline bool checkWorkloads(const std::vector<cost::Profile> &w,
                            const Options &o, std::string &error) {
