@@ -3,6 +3,7 @@
 #   make check  - install missing Debian packages, build, run every test (lit, GoogleTest, end to end)
 # and, for the project's own robustness (both in .ci/run):
 #   make check-sanitize - the whole suite built with ASan + UBSan (clang-19), in build-san/
+#   make check-models   - every model of test/python/test_models.py, the large ones included
 #   make fuzz           - replay the fuzz corpora, then fuzz each target briefly (fixed seed);
 #                         make fuzz FUZZ_RUNS=1000000 runs N executions per target instead
 BUILD ?= build
@@ -12,7 +13,7 @@ FUZZ_RUNS ?=
 MLIR_FLAGS = -DMLIR_DIR=/usr/lib/llvm-19/lib/cmake/mlir \
   -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-19/build/utils/lit/lit.py
 
-.PHONY: all deps configure build demo check bench clean check-sanitize fuzz
+.PHONY: all deps configure build demo check check-models bench clean check-sanitize fuzz
 
 all: build
 
@@ -32,6 +33,10 @@ demo: build
 
 check: build
 	@bash scripts/check.sh $(BUILD)
+
+check-models: build
+	cd $(BUILD) && IMC_MODELS=all PYTHONPATH=python /usr/bin/python3 -m pytest -q \
+	  --durations=20 ../test/python/test_models.py
 
 # One clang tree serves both: every library instrumented for ASan + UBSan and
 # for libFuzzer's coverage; the fuzz targets link libFuzzer's main.

@@ -71,13 +71,16 @@ struct imc::Importer::Impl {
   /// imc/Support/Conv.h), failing unless the window parameters are valid
   /// and the window fits the padded input.
   int64_t window(int64_t in, int64_t pad, int64_t kernel, int64_t stride,
-                 int64_t dilation, const std::string &what) {
+                 int64_t dilation, const std::string &what,
+                 int64_t padHi = -1) {
+    if (padHi < 0)
+      padHi = pad;
     if (kernel < 1 || stride < 1 || dilation < 1 || pad < 0)
       fail("imc importer: " + what +
            ": kernel, stride and dilation must be positive and padding "
            "non-negative");
     const int64_t out =
-        imc::windowOutputSize(in, pad, pad, kernel, stride, dilation);
+        imc::windowOutputSize(in, pad, padHi, kernel, stride, dilation);
     if (out < 1)
       fail("imc importer: " + what +
            ": the window does not fit the padded "
@@ -179,15 +182,24 @@ struct imc::Importer::Impl {
         .getResult(0);
   }
 
-  /// Zero (or `value`) padding of the spatial dims (2, 3) of an NCHW tensor.
+  /// Broadcasts `hs` (NumPy rules; to at least `out` if it is not empty)
+  /// into the shape `out`, with each operand's value and indexing map.
+  void broadcast(Importer &self, ArrayRef<Handle> hs, StringRef name,
+                 SmallVectorImpl<int64_t> &out, SmallVectorImpl<Value> &vals,
+                 SmallVectorImpl<AffineMap> &maps);
+
+  /// Zero (or `value`) padding of the spatial dims (2, 3) of an NCHW tensor:
+  /// p is [h, w] (both sides) or [top, left, bottom, right].
   Value pad(Value x, ArrayRef<int64_t> p, double value, Location loc) {
     if (llvm::all_of(p, [](int64_t v) { return v == 0; }))
       return x;
     auto t = cast<RankedTensorType>(x.getType());
-    SmallVector<int64_t> lo{0, 0, p[0], p[1]}, hi{0, 0, p[0], p[1]};
+    const bool four = p.size() == 4;
+    SmallVector<int64_t> lo{0, 0, p[0], p[1]},
+        hi{0, 0, four ? p[2] : p[0], four ? p[3] : p[1]};
     SmallVector<int64_t> shape(t.getShape());
-    shape[2] += 2 * p[0];
-    shape[3] += 2 * p[1];
+    shape[2] += lo[2] + hi[2];
+    shape[3] += lo[3] + hi[3];
     auto padOp = b.create<tensor::PadOp>(loc, tensorType(shape), x, lo, hi,
                                          ValueRange{}, ValueRange{});
     Block *block = b.createBlock(&padOp.getRegion());
@@ -405,6 +417,12 @@ Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
           return nb.create<math::SqrtOp>(l, v);
         case Unary::Exp:
           return nb.create<math::ExpOp>(l, v);
+        case Unary::Log:
+          return nb.create<math::LogOp>(l, v);
+        case Unary::Abs:
+          return nb.create<math::AbsFOp>(l, v);
+        case Unary::Neg:
+          return nb.create<arith::NegFOp>(l, v);
         case Unary::Hardsigmoid: {
           Value q = nb.create<arith::DivFOp>(l, v, c(6.0));
           Value p = nb.create<arith::AddFOp>(l, q, c(0.5));
@@ -425,25 +443,82 @@ Handle imc::Importer::unary(Unary kind, Handle x, StringRef name) {
       }));
 }
 
-Handle imc::Importer::binary(Binary kind, Handle a, Handle bb, StringRef name) {
-  Impl &I = *impl;
-  Location loc = NameLoc::get(I.b.getStringAttr(name));
-  auto at = I.type(a), bt = I.type(bb);
-  // NumPy broadcasting: align on the right; a dimension of 1 stretches.
-  const int64_t r = std::max(at.getRank(), bt.getRank());
-  SmallVector<int64_t> out(r, 1);
-  for (int64_t i = 0; i < r; ++i) {
-    int64_t da =
-        i < r - at.getRank() ? 1 : at.getDimSize(i - (r - at.getRank()));
-    int64_t db =
-        i < r - bt.getRank() ? 1 : bt.getDimSize(i - (r - bt.getRank()));
-    if (da != db && da != 1 && db != 1)
-      I.fail("imc importer: '" + name.str() + "': shapes do not broadcast");
-    out[i] = std::max(da, db);
+namespace {
+/// One element of a binary op (comparisons give 1.0 or 0.0).
+Value binaryOp(OpBuilder &nb, Location l, imc::Importer::Binary kind, Value a,
+               Value b) {
+  using Binary = imc::Importer::Binary;
+  auto cmp = [&](arith::CmpFPredicate p) -> Value {
+    Value c = nb.create<arith::CmpFOp>(l, p, a, b);
+    return nb.create<arith::SelectOp>(
+        l, c, nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(1.0f)),
+        nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(0.0f)));
+  };
+  switch (kind) {
+  case Binary::Add:
+    return nb.create<arith::AddFOp>(l, a, b);
+  case Binary::Sub:
+    return nb.create<arith::SubFOp>(l, a, b);
+  case Binary::Mul:
+    return nb.create<arith::MulFOp>(l, a, b);
+  case Binary::Div:
+    return nb.create<arith::DivFOp>(l, a, b);
+  case Binary::Max: // NaN-propagating, as torch.maximum
+    return nb.create<arith::MaximumFOp>(l, a, b);
+  case Binary::Min:
+    return nb.create<arith::MinimumFOp>(l, a, b);
+  case Binary::Eq:
+    return cmp(arith::CmpFPredicate::OEQ);
+  case Binary::Ne:
+    return cmp(arith::CmpFPredicate::UNE);
+  case Binary::Lt:
+    return cmp(arith::CmpFPredicate::OLT);
+  case Binary::Le:
+    return cmp(arith::CmpFPredicate::OLE);
+  case Binary::Gt:
+    return cmp(arith::CmpFPredicate::OGT);
+  case Binary::Ge:
+    return cmp(arith::CmpFPredicate::OGE);
   }
+  llvm_unreachable("unknown binary kind");
+}
+} // namespace
+
+void imc::Importer::Impl::broadcast(Importer &self, ArrayRef<Handle> hs,
+                                    StringRef name,
+                                    SmallVectorImpl<int64_t> &out,
+                                    SmallVectorImpl<Value> &vals,
+                                    SmallVectorImpl<AffineMap> &maps) {
+  Impl &I = *this;
+  // NumPy broadcasting: align on the right; a dimension of 1 stretches.
+  int64_t r = int64_t(out.size());
+  for (Handle h : hs)
+    r = std::max(r, I.type(h).getRank());
+  SmallVector<int64_t> want(out.begin(), out.end());
+  out.assign(r, 1);
+  for (int64_t i = 0; i < int64_t(want.size()); ++i)
+    out[i + r - int64_t(want.size())] = want[i];
+  for (Handle h : hs) {
+    auto t = I.type(h);
+    for (int64_t i = 0; i < t.getRank(); ++i) {
+      int64_t d = t.getDimSize(i), &o = out[i + r - t.getRank()];
+      if (d != o && d != 1 && o != 1)
+        I.fail("imc importer: '" + name.str() + "': shapes do not broadcast");
+      if (want.empty() || o == 1)
+        o = std::max(o, d);
+    }
+  }
+  if (!want.empty())
+    for (Handle h : hs) { // broadcasting to a given shape never shrinks it
+      auto t = I.type(h);
+      for (int64_t i = 0; i < t.getRank(); ++i)
+        if (t.getDimSize(i) != out[i + r - t.getRank()] && t.getDimSize(i) != 1)
+          I.fail("imc importer: '" + name.str() + "': shapes do not broadcast");
+    }
   // Each operand without its broadcast dimensions (a reshape), indexed by
   // the loops it keeps: a projected permutation, as dpu.generic needs.
-  auto operand = [&](Handle h, RankedTensorType t, Value &v, AffineMap &map) {
+  for (Handle h : hs) {
+    auto t = I.type(h);
     SmallVector<unsigned> loops;
     SmallVector<int64_t> kept;
     const int64_t off = r - t.getRank();
@@ -452,34 +527,87 @@ Handle imc::Importer::binary(Binary kind, Handle a, Handle bb, StringRef name) {
         loops.push_back(unsigned(i + off));
         kept.push_back(t.getDimSize(i));
       }
-    v = kept.size() == size_t(t.getRank())
-            ? I.get(h)
-            : I.get(reshape(h, kept.empty() ? SmallVector<int64_t>{1} : kept,
-                            name));
-    if (kept.empty()) { // a single element: index it at 0 through loop 0
-      v = I.get(reshape(h, {}, name));
-      loops.clear();
-    }
-    map = I.dims(r, loops);
-  };
-  Value va, vb;
-  AffineMap ma, mb;
-  operand(a, at, va, ma);
-  operand(bb, bt, vb, mb);
-  return I.add(I.generic({va, vb}, {ma, mb}, out, loc,
+    Value v = kept.size() == size_t(t.getRank())
+                  ? I.get(h)
+                  : I.get(self.reshape(h, kept, name));
+    if (kept.empty()) // a single element: a rank-0 tensor
+      v = I.get(self.reshape(h, {}, name));
+    vals.push_back(v);
+    maps.push_back(I.dims(r, loops));
+  }
+}
+
+Handle imc::Importer::binary(Binary kind, Handle a, Handle bb, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  SmallVector<int64_t> out;
+  SmallVector<Value> vals;
+  SmallVector<AffineMap> maps;
+  I.broadcast(*this, {a, bb}, name, out, vals, maps);
+  return I.add(I.generic(vals, maps, out, loc,
                          [&](OpBuilder &nb, Location l, ValueRange v) -> Value {
-                           switch (kind) {
-                           case Binary::Add:
-                             return nb.create<arith::AddFOp>(l, v[0], v[1]);
-                           case Binary::Sub:
-                             return nb.create<arith::SubFOp>(l, v[0], v[1]);
-                           case Binary::Mul:
-                             return nb.create<arith::MulFOp>(l, v[0], v[1]);
-                           case Binary::Div:
-                             return nb.create<arith::DivFOp>(l, v[0], v[1]);
-                           }
-                           llvm_unreachable("unknown binary kind");
+                           return binaryOp(nb, l, kind, v[0], v[1]);
                          }));
+}
+
+Handle imc::Importer::select(Handle c, Handle a, Handle bb, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  SmallVector<int64_t> out;
+  SmallVector<Value> vals;
+  SmallVector<AffineMap> maps;
+  I.broadcast(*this, {c, a, bb}, name, out, vals, maps);
+  return I.add(I.generic(
+      vals, maps, out, loc, [&](OpBuilder &nb, Location l, ValueRange v) {
+        Value zero = nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(0.0f));
+        Value t =
+            nb.create<arith::CmpFOp>(l, arith::CmpFPredicate::UNE, v[0], zero);
+        return nb.create<arith::SelectOp>(l, t, v[1], v[2]).getResult();
+      }));
+}
+
+Handle imc::Importer::expand(Handle x, ArrayRef<int64_t> shape,
+                             StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  I.elements(shape, "expand '" + name.str() + "'");
+  if (shape.empty() || int64_t(shape.size()) < I.type(x).getRank())
+    I.fail("imc importer: expand '" + name.str() +
+           "': the shape has fewer dimensions than the input");
+  if (I.type(x).getShape() == shape)
+    return x;
+  SmallVector<int64_t> out(shape.begin(), shape.end());
+  SmallVector<Value> vals;
+  SmallVector<AffineMap> maps;
+  I.broadcast(*this, {x}, name, out, vals, maps);
+  return I.add(I.generic(
+      vals, maps, out, loc,
+      [](OpBuilder &, Location, ValueRange v) -> Value { return v[0]; }));
+}
+
+Handle imc::Importer::slice(Handle x, ArrayRef<int64_t> offsets,
+                            ArrayRef<int64_t> sizes, StringRef name) {
+  Impl &I = *impl;
+  Location loc = NameLoc::get(I.b.getStringAttr(name));
+  auto xt = I.type(x);
+  if (int64_t(offsets.size()) != xt.getRank() ||
+      int64_t(sizes.size()) != xt.getRank())
+    I.fail("imc importer: slice '" + name.str() +
+           "' needs one offset and one size per dimension");
+  for (int64_t i = 0; i < xt.getRank(); ++i)
+    if (offsets[i] < 0 || sizes[i] < 1 ||
+        offsets[i] > xt.getDimSize(i) - sizes[i])
+      I.fail("imc importer: slice '" + name.str() + "': dimension " +
+             std::to_string(i) + " of size " +
+             std::to_string(xt.getDimSize(i)) + " has no elements [" +
+             std::to_string(offsets[i]) + ", " +
+             std::to_string(offsets[i] + sizes[i]) + ")");
+  if (xt.getShape() == sizes)
+    return x;
+  SmallVector<int64_t> strides(xt.getRank(), 1);
+  return I.add(I.b.create<tensor::ExtractSliceOp>(
+      loc, I.tensorType(sizes), I.get(x), ValueRange{}, ValueRange{},
+      ValueRange{}, offsets, sizes, strides));
 }
 
 Handle imc::Importer::pool2d(bool max, Handle x, ArrayRef<int64_t> kernel,
@@ -490,14 +618,20 @@ Handle imc::Importer::pool2d(bool max, Handle x, ArrayRef<int64_t> kernel,
   Location loc = NameLoc::get(b.getStringAttr(name));
   auto xt = I.type(x);
   if (xt.getRank() != 4 || kernel.size() != 2 || stride.size() != 2 ||
-      padding.size() != 2)
+      (padding.size() != 2 && padding.size() != 4))
     I.fail("imc importer: pooling '" + name.str() +
-           "' expects NCHW and 2 kernel sizes, strides and paddings");
+           "' expects NCHW, 2 kernel sizes and strides, and 2 or 4 paddings");
   const std::string what = "pooling '" + name.str() + "'";
+  const bool four = padding.size() == 4;
+  for (int64_t p : padding)
+    if (p < 0)
+      I.fail("imc importer: " + what + ": negative padding");
   SmallVector<int64_t> out{
       xt.getDimSize(0), xt.getDimSize(1),
-      I.window(xt.getDimSize(2), padding[0], kernel[0], stride[0], 1, what),
-      I.window(xt.getDimSize(3), padding[1], kernel[1], stride[1], 1, what)};
+      I.window(xt.getDimSize(2), padding[0], kernel[0], stride[0], 1, what,
+               four ? padding[2] : padding[0]),
+      I.window(xt.getDimSize(3), padding[1], kernel[1], stride[1], 1, what,
+               four ? padding[3] : padding[1])};
   const double lowest = -std::numeric_limits<double>::infinity();
   Value in = I.pad(I.get(x), padding, max ? lowest : 0.0, loc);
   Value window = I.empty(kernel, loc);
@@ -610,17 +744,7 @@ Handle imc::Importer::scalar(Binary kind, Handle x, double value,
       loc, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
         Value c = nb.create<arith::ConstantOp>(l, nb.getF32FloatAttr(value));
         Value lhs = scalarFirst ? c : a[0], rhs = scalarFirst ? a[0] : c;
-        switch (kind) {
-        case Binary::Add:
-          return nb.create<arith::AddFOp>(l, lhs, rhs);
-        case Binary::Sub:
-          return nb.create<arith::SubFOp>(l, lhs, rhs);
-        case Binary::Mul:
-          return nb.create<arith::MulFOp>(l, lhs, rhs);
-        case Binary::Div:
-          return nb.create<arith::DivFOp>(l, lhs, rhs);
-        }
-        llvm_unreachable("unknown binary kind");
+        return binaryOp(nb, l, kind, lhs, rhs);
       }));
 }
 

@@ -238,13 +238,13 @@ def _program_bytes(prog):
 
 
 def _input_array(i, a):
-    """Argument ``i`` as a C-contiguous float32 array; complex, object,
-    string or boolean data is an error (a cast would drop or invent
-    values)."""
+    """Argument ``i`` as a C-contiguous float32 array (booleans are 0 and 1,
+    as imc.export's modules take them); complex, object or string data is an
+    error (a cast would drop or invent values)."""
     arr = np.asarray(a)
-    if arr.dtype.kind not in "fiu":
+    if arr.dtype.kind not in "fiub":
         raise ImcError("input %d has dtype %s; imc.simulate takes real "
-                       "numbers (float or integer arrays)" % (i, arr.dtype))
+                       "numbers (float, integer or bool arrays)" % (i, arr.dtype))
     return np.ascontiguousarray(arr, dtype=np.float32)
 
 

@@ -467,10 +467,11 @@ std::vector<std::vector<int64_t>> programInputShapes(const py::bytes &program) {
 
 imc::Importer::Binary binaryKind(const std::string &kind) {
   using Binary = imc::Importer::Binary;
-  static const std::map<std::string, Binary> kinds = {{"add", Binary::Add},
-                                                      {"sub", Binary::Sub},
-                                                      {"mul", Binary::Mul},
-                                                      {"div", Binary::Div}};
+  static const std::map<std::string, Binary> kinds = {
+      {"add", Binary::Add}, {"sub", Binary::Sub}, {"mul", Binary::Mul},
+      {"div", Binary::Div}, {"max", Binary::Max}, {"min", Binary::Min},
+      {"eq", Binary::Eq},   {"ne", Binary::Ne},   {"lt", Binary::Lt},
+      {"le", Binary::Le},   {"gt", Binary::Gt},   {"ge", Binary::Ge}};
   auto it = kinds.find(kind);
   if (it == kinds.end())
     throw ImcError("unknown binary '" + kind + "'");
@@ -594,7 +595,10 @@ PYBIND11_MODULE(_imc, m) {
                  {"hardsigmoid", Unary::Hardsigmoid},
                  {"erf", Unary::Erf},
                  {"sqrt", Unary::Sqrt},
-                 {"exp", Unary::Exp}};
+                 {"exp", Unary::Exp},
+                 {"log", Unary::Log},
+                 {"abs", Unary::Abs},
+                 {"neg", Unary::Neg}};
              auto it = kinds.find(kind);
              if (it == kinds.end())
                throw ImcError("unknown unary '" + kind + "'");
@@ -604,6 +608,18 @@ PYBIND11_MODULE(_imc, m) {
            [](PyImporter &i, const std::string &kind, int64_t a, int64_t b,
               const std::string &name) {
              return i.impl.binary(binaryKind(kind), a, b, name);
+           })
+      .def("select",
+           [](PyImporter &i, int64_t c, int64_t a, int64_t b,
+              const std::string &name) { return i.impl.select(c, a, b, name); })
+      .def(
+          "expand",
+          [](PyImporter &i, int64_t x, std::vector<int64_t> shape,
+             const std::string &name) { return i.impl.expand(x, shape, name); })
+      .def("slice",
+           [](PyImporter &i, int64_t x, std::vector<int64_t> offsets,
+              std::vector<int64_t> sizes, const std::string &name) {
+             return i.impl.slice(x, offsets, sizes, name);
            })
       .def("bias_add",
            [](PyImporter &i, int64_t x, int64_t b, const std::string &name) {

@@ -192,16 +192,31 @@ def build(case, bad):
     return model.eval(), xs
 
 
-@pytest.mark.parametrize("case", sorted(c for c in TORCH if TORCH[c][1]))
+# Cases whose argument the importer now implements: with the argument, the
+# same numbers as PyTorch.
+IMPLEMENTED = {
+    "add_alpha", "sub_alpha", "gelu_approximate", "GELU_approximate", "softmax_dim",
+    "F_softmax_implicit_dim", "Softmax_dim", "LayerNorm_shape", "MaxPool2d_ceil_mode",
+    "MaxPool2d_dilation", "AvgPool2d_ceil_mode", "AvgPool2d_divisor_override",
+    "AvgPool2d_count_include_pad", "MHA_attn_mask", "MHA_key_padding_mask",
+    "MHA_cross_attention", "MHA_kdim", "MHA_batch_first", "TEL_src_mask",
+    "TEL_src_key_padding_mask"}
+
+
+@pytest.mark.parametrize("case", sorted(c for c in TORCH if TORCH[c][1] and
+                                        c not in IMPLEMENTED))
 def test_torch_argument_rejected(case):
     model, xs = build(case, True)
     with pytest.raises(imc.ImcError, match=TORCH[case][1]):
         imc.export(model, *xs)
 
 
+@pytest.mark.parametrize("bad", [False, True])
 @pytest.mark.parametrize("case", sorted(TORCH))
-def test_torch_default_matches(case):
-    model, xs = build(case, False)
+def test_torch_default_matches(case, bad):
+    if bad and case not in IMPLEMENTED:
+        pytest.skip("rejected with the argument")
+    model, xs = build(case, bad)
     res = imc.simulate(imc.compile(imc.export(model, *xs)), [x.numpy() for x in xs],
                        mode="ideal")
     with torch.no_grad():
@@ -211,25 +226,42 @@ def test_torch_default_matches(case):
 
 
 def test_torch_names_argument_and_node():
-    model, xs = build("add_alpha", True)
-    with pytest.raises(imc.ImcError, match=r"unsupported argument alpha=2 at graph "
-                       r"node 'add' \(target 'torch.add'\)"):
+    model, xs = build("div_rounding_mode", True)
+    with pytest.raises(imc.ImcError, match=r"unsupported argument rounding_mode='floor' at "
+                       r"graph node 'div' \(target 'torch.div'\)"):
         imc.export(model, *xs)
-    model, xs = build("MHA_attn_mask", True)
-    with pytest.raises(imc.ImcError, match=r"argument attn_mask=%y of "
-                       r"nn.MultiheadAttention at graph node 'a'"):
+    model, xs = build("MHA_add_zero_attn", True)
+    with pytest.raises(imc.ImcError, match=r"nn.MultiheadAttention\(add_zero_attn=True\) "
+                       r"at graph node 'a'"):
         imc.export(model, *xs)
 
 
-def test_transformer_encoder_never_drops_the_mask():
-    """nn.TransformerEncoder is traced into; torch.fx cannot trace its
-    forward, so it is an error with and without a mask."""
-    enc = nn.TransformerEncoder(tel(), 1)
-    with pytest.raises(imc.ImcError, match="cannot trace TransformerEncoder"):
-        imc.export(enc, X3)
+@pytest.mark.parametrize("masks", ["none", "causal", "bool_causal", "padding", "both"])
+def test_transformer_encoder_masks(masks):
+    """nn.TransformerEncoder with its masks, constant or inputs: never
+    dropped, the same numbers as PyTorch (its inference fast path, which
+    zeros padded positions, included)."""
+    enc = nn.TransformerEncoder(tel(), 2, norm=nn.LayerNorm(4)).eval()
     causal = torch.triu(torch.full((3, 3), float("-inf")), 1)
-    with pytest.raises(imc.ImcError):
-        imc.export(fn(lambda s, x: s.e(x, mask=causal), e=enc), X3)
+    pad = torch.tensor([[False, False, True], [False, False, False]])
+    mask = {"causal": causal, "bool_causal": causal.isinf(), "both": causal}.get(masks)
+    kpm = pad if masks in ("padding", "both") else None
+
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.e = enc
+
+        def forward(self, x, k):
+            return self.e(x, mask=mask, src_key_padding_mask=k if kpm is not None else None)
+
+    model = M().eval()
+    xs = (X3, pad)
+    res = imc.simulate(imc.compile(imc.export(model, *xs)), [x.numpy() for x in xs],
+                       mode="ideal")
+    with torch.no_grad():
+        ref = model(*xs).numpy()
+    np.testing.assert_allclose(res.outputs[0], ref, rtol=1e-4, atol=1e-5)
 
 
 # ONNX: hand-built one-node graphs.

@@ -46,9 +46,13 @@ public:
     Hardsigmoid,
     Erf,
     Sqrt,
-    Exp
+    Exp,
+    Log,
+    Abs,
+    Neg
   };
-  enum class Binary { Add, Sub, Mul, Div };
+  /// Arithmetic, max/min, and comparisons (1.0 where true, else 0.0).
+  enum class Binary { Add, Sub, Mul, Div, Max, Min, Eq, Ne, Lt, Le, Gt, Ge };
 
   /// Every method checks its arguments (shapes, sizes of biases and
   /// parameters, window parameters, permutations) and throws
@@ -75,7 +79,15 @@ public:
   Handle unary(Unary kind, Handle x, llvm::StringRef name);
   /// Element-wise with NumPy broadcasting (shapes aligned on the right).
   Handle binary(Binary kind, Handle a, Handle b, llvm::StringRef name);
-  /// Max or average (count_include_pad) 2-D pooling, NCHW.
+  /// c != 0 ? a : b element-wise, the three broadcast as NumPy does.
+  Handle select(Handle c, Handle a, Handle b, llvm::StringRef name);
+  /// x broadcast to `shape` (NumPy rules), materialized.
+  Handle expand(Handle x, llvm::ArrayRef<int64_t> shape, llvm::StringRef name);
+  /// The box of x at `offsets` with `sizes` (unit strides, rank kept).
+  Handle slice(Handle x, llvm::ArrayRef<int64_t> offsets,
+               llvm::ArrayRef<int64_t> sizes, llvm::StringRef name);
+  /// Max or average (count_include_pad) 2-D pooling, NCHW; `padding` is
+  /// [h, w] (both sides) or [top, left, bottom, right].
   Handle pool2d(bool max, Handle x, llvm::ArrayRef<int64_t> kernel,
                 llvm::ArrayRef<int64_t> stride, llvm::ArrayRef<int64_t> padding,
                 llvm::StringRef name);
