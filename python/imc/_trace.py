@@ -30,6 +30,43 @@ class _Tracer(torch.fx.Tracer):
             super().is_leaf_module(m, qualname)
 
 
+RANDOM_METHODS = ("bernoulli", "bernoulli_", "normal_", "uniform_", "random_",
+                  "exponential_", "geometric_", "cauchy_", "log_normal_",
+                  "multinomial")
+
+
+def random_functions():
+    return [getattr(torch, f) for f in (
+        "rand", "randn", "randint", "rand_like", "randn_like", "randint_like",
+        "bernoulli", "normal", "multinomial", "randperm", "poisson")]
+
+
+class _NoRandom:
+    """Random draws raise while tracing: one taken at trace time would be
+    baked into the graph as a constant (a silent wrong answer)."""
+
+    def __enter__(self):
+        self.saved = []
+
+        def refuse(name):
+            def f(*args, **kwargs):
+                raise _ValueError("random operation %s while tracing (imc "
+                                  "compiles deterministic inference; is the "
+                                  "model in training mode somewhere?)" % name)
+            return f
+
+        for f in random_functions():
+            self.saved.append((torch, f.__name__, f))
+            setattr(torch, f.__name__, refuse(f.__name__))
+        for m in RANDOM_METHODS:
+            self.saved.append((torch.Tensor, m, getattr(torch.Tensor, m)))
+            setattr(torch.Tensor, m, refuse(m))
+
+    def __exit__(self, *exc):
+        for obj, name, f in reversed(self.saved):
+            setattr(obj, name, f)
+
+
 class _Unwrapped:
     """Functions marked with torch.fx.wrap are traced into (imc converts
     what they do, not their names)."""
@@ -46,8 +83,11 @@ class _Unwrapped:
 
 def symbolic(model):
     """torch.fx symbolic tracing with imc's leaf modules."""
-    with _Unwrapped():
-        graph = _Tracer().trace(model)
+    try:
+        with _Unwrapped(), _NoRandom():
+            graph = _Tracer().trace(model)
+    except _ValueError as e:
+        raise ImcError("imc.export: %s" % e) from None
     return torch.fx.GraphModule(model, graph)
 
 
@@ -189,7 +229,7 @@ def concrete(model, inputs):
     Functions marked with torch.fx.wrap are traced into (their shapes are
     known here)."""
     try:
-        with torch.no_grad(), _Unwrapped():
+        with torch.no_grad(), _Unwrapped(), _NoRandom():
             graph = _ConcreteTracer(inputs).trace(model)
     except _ValueError as e:
         raise ImcError("imc.export: %s" % e) from None

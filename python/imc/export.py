@@ -71,6 +71,13 @@ _SHAPE_METHODS = {"size", "dim", "numel", "new_zeros", "new_ones", "new_full",
 _SHAPE_ATTRS = {"shape", "dtype", "device", "ndim", "is_cuda", "requires_grad"}
 
 
+_RANDOM_METHODS = _trace.RANDOM_METHODS
+
+
+def _random_functions(torch):
+    return set(_trace.random_functions()) | {torch.nn.functional.rrelu}
+
+
 def _call_args(torch):
     """Per canonical op: its parameters in positional order, the functions
     and the method names that are it. A name is read by the importer (any
@@ -316,6 +323,15 @@ def export(model, *example_inputs):
     inplace_nodes = set()
     F = torch.nn.functional
 
+    # A random draw folded into a constant would be a silent wrong answer.
+    for n in nodes:
+        t = n.target if n.op in ("call_function", "call_method") else None
+        tname = t if isinstance(t, str) else getattr(t, "__name__", "")
+        if t in _random_functions(torch) or (n.op == "call_method" and
+                                              tname in _RANDOM_METHODS):
+            raise ImcError("imc.export: unsupported random operation %s at graph node "
+                           "'%s' (imc compiles deterministic inference; is the model "
+                           "in training mode somewhere?)" % (tname, n.name))
     # Which nodes depend on an input's values (the rest are folded).
     dynamic = {}
     for n in nodes:
@@ -1731,7 +1747,7 @@ def export(model, *example_inputs):
     def impure(n):
         """Whether n may change a tensor in place (never skipped)."""
         if n.op == "call_method":
-            return n.target.endswith("_") and not n.target.startswith("__")
+            return n.target.endswith("_") and n.target != "__getitem__"
         if n.op == "call_function":
             return n.target in (operator.setitem, operator.iadd, operator.isub,
                                 operator.imul, operator.itruediv) or \

@@ -512,6 +512,8 @@ PYBIND11_MODULE(_imc, m) {
         std::rethrow_exception(p);
     } catch (const ImcError &e) {
       raise(e.what());
+    } catch (const std::invalid_argument &e) { // the importer's checks
+      raise(e.what());
     } catch (const std::bad_alloc &) {
       raise("out of memory: the input needs more memory than this machine "
             "has (see max_memory=)");

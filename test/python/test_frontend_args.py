@@ -25,6 +25,12 @@ needs_onnx = pytest.mark.skipif(helper is None, reason="onnx is not installed")
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 torch.manual_seed(0)
 X2, X3, X4 = torch.randn(2, 4), torch.randn(2, 3, 4), torch.randn(1, 2, 6, 6)
+IDS = torch.tensor([[1, 9, 3], [0, 2, 2]])
+
+
+def stochastic_depth(*args, **kwargs):
+    from torchvision.ops import stochastic_depth as sd
+    return sd(*args, **kwargs)
 
 
 class Fn(nn.Module):
@@ -180,6 +186,53 @@ TORCH = {
                                               torch.mean(x, dim=[])), (X3,)), None),
     "adaptive_avg_pool_None": (lambda bad: (fn(lambda s, x: F.adaptive_avg_pool2d(
         x, (None, 3))), (X4,)), None),
+    # The arguments of the ops added for real models (issue 12).
+    "interpolate_antialias": (lambda bad: (fn(lambda s, x: F.interpolate(
+        x, scale_factor=0.5, mode="bilinear", antialias=bad)), (X4,)), "antialias=True"),
+    "interpolate_mode": (lambda bad: (fn(lambda s, x: F.interpolate(
+        x, scale_factor=2, mode="bicubic" if bad else "bilinear")), (X4,)),
+        "mode='bicubic'"),
+    "pad_mode": (lambda bad: (fn(lambda s, x: F.pad(
+        x, (1, 2, 0, 1), mode="reflect" if bad else "constant")), (X4,)), "mode='reflect'"),
+    "dropout_training": (lambda bad: (fn(lambda s, x: F.dropout(x, 0.5, training=bad)),
+                                      (X2,)), "training=True"),
+    "stochastic_depth_training": (lambda bad: (fn(lambda s, x: stochastic_depth(
+        x, 0.5, "row", training=bad)), (X4,)), "random operation bernoulli_"),
+    "random_at_trace_time": (lambda bad: (fn(lambda s, x: x + (torch.rand(4) if bad else
+                                                              torch.ones(4))), (X2,)),
+                             "random operation rand"),
+    "Embedding_max_norm": (lambda bad: (fn(lambda s, x: s.e(x), e=nn.Embedding(
+        10, 3, max_norm=1.0 if bad else None)), (IDS,)), "max_norm=1.0"),
+    "LSTM_proj_size": (lambda bad: (fn(lambda s, x: s.r(x)[0], r=nn.LSTM(
+        4, 3, proj_size=2 if bad else 0)), (X3,)), "proj_size=2"),
+    "index_bool_mask": (lambda bad: (fn(lambda s, x: x[x > 0] if bad else x[:, 1:]),
+                                     (X2,)), "indexing with a tensor computed"),
+    "pow_tensor_exponent": (lambda bad: (fn(lambda s, x, y: torch.pow(x, y if bad else 3)
+                                            + y), (X2, X2)), "pow of"),
+    "masked_fill_tensor_value": (lambda bad: (fn(lambda s, x, y: x.masked_fill(
+        x > 0, y.mean() if bad else 0.5) + y), (X2, X2)), "masked_fill with a value"),
+    "max_pool2d_return_indices": (lambda bad: (fn(lambda s, x: F.max_pool2d(
+        x, 2, return_indices=True)[0] if bad else F.max_pool2d(x, 2)), (X4,)),
+        "max_pool2d_with_indices"),
+    "view_dtype": (lambda bad: (fn(lambda s, x: x.view(torch.int32).float() if bad
+                                   else x.view(-1)), (X2,)), "view as dtype torch.int32"),
+    "cast_to_integer": (lambda bad: (fn(lambda s, x: (x * 4).long() * 1.0 if bad
+                                        else (x * 4).float()), (X2,)),
+                        "cast from torch.float32 to torch.int64"),
+    "control_flow_on_values": (lambda bad: (fn(lambda s, x: x * 2 if (x.sum() > 0 if bad
+                                                                      else True) else x),
+                                            (X2,)), "control flow on a tensor's value"),
+    "item": (lambda bad: (fn(lambda s, x: x * (x.sum().item() if bad else 2.0)), (X2,)),
+             r"\.item\(\)"),
+    "setitem_on_an_input": (lambda bad: (fn(lambda s, x: (lambda y: (y.__setitem__(
+        (slice(None), 0), 1.0) if bad else None, y)[1])(x.clone())), (X2,)), "setitem"),
+    "clamp_tensor_bounds": (lambda bad: (fn(lambda s, x, y: torch.clamp(
+        x, min=y if bad else -0.5) + y), (X2, X2)), "tensor bounds"),
+    "roll_without_dims": (lambda bad: (fn(lambda s, x: torch.roll(x, 1) if bad
+                                          else torch.roll(x, 1, 1)), (X2,)), "roll without dims"),
+    "index_select_input_indices": (lambda bad: (fn(lambda s, x, i: x.index_select(
+        0, i if bad else torch.tensor([1, 0, 1])) + i.sum()), (X2, torch.tensor([1, 0]))),
+        "index_select with indices computed"),
 }
 
 
