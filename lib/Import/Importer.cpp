@@ -102,6 +102,14 @@ struct imc::Importer::Impl {
   RankedTensorType type(Handle h) {
     return cast<RankedTensorType>(get(h).getType());
   }
+  /// "[2, 3, 4]", for messages.
+  static std::string str(ArrayRef<int64_t> shape) {
+    std::string s = "[";
+    for (size_t i = 0; i < shape.size(); ++i)
+      s += (i ? ", " : "") + std::to_string(shape[i]);
+    return s + "]";
+  }
+  std::string str(Handle h) { return str(type(h).getShape()); }
   RankedTensorType tensorType(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, b.getF32Type());
   }
@@ -243,10 +251,21 @@ Handle imc::Importer::linear(Handle x, Handle w, std::optional<Handle> bias,
   Impl &I = *impl;
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x), wt = I.type(w);
-  if (xt.getRank() != 2 || wt.getRank() != 2 ||
-      xt.getDimSize(1) != wt.getDimSize(1))
+  if (xt.getRank() < 1 || wt.getRank() != 2 ||
+      xt.getShape().back() != wt.getDimSize(1))
     I.fail("imc importer: linear '" + name.str() +
-           "' expects a 2-D input [N, in] and weight [out, in]");
+           "' expects an input [..., in] and a weight [out, in], got " +
+           I.str(x) + " and " + I.str(w));
+  if (xt.getRank() != 2) { // the leading dimensions flattened
+    SmallVector<int64_t> lead(xt.getShape().drop_back());
+    int64_t rows = 1;
+    for (int64_t d : lead)
+      rows *= d;
+    Handle y =
+        linear(reshape(x, {rows, wt.getDimSize(1)}, name), w, bias, name);
+    lead.push_back(wt.getDimSize(0));
+    return reshape(y, lead, name);
+  }
   SmallVector<int64_t> out{xt.getDimSize(0), wt.getDimSize(0)};
   if (bias)
     I.vectorOf(*bias, out[1], "the bias of linear '" + name.str() + "'");
@@ -498,12 +517,19 @@ void imc::Importer::Impl::broadcast(Importer &self, ArrayRef<Handle> hs,
   out.assign(r, 1);
   for (int64_t i = 0; i < int64_t(want.size()); ++i)
     out[i + r - int64_t(want.size())] = want[i];
+  auto shapes = [&] {
+    std::string s;
+    for (Handle h : hs)
+      s += (s.empty() ? "" : " and ") + I.str(h);
+    return s + (want.empty() ? "" : " to " + Impl::str(want));
+  };
   for (Handle h : hs) {
     auto t = I.type(h);
     for (int64_t i = 0; i < t.getRank(); ++i) {
       int64_t d = t.getDimSize(i), &o = out[i + r - t.getRank()];
       if (d != o && d != 1 && o != 1)
-        I.fail("imc importer: '" + name.str() + "': shapes do not broadcast");
+        I.fail("imc importer: '" + name.str() + "': shapes " + shapes() +
+               " do not broadcast");
       if (want.empty() || o == 1)
         o = std::max(o, d);
     }
@@ -513,7 +539,8 @@ void imc::Importer::Impl::broadcast(Importer &self, ArrayRef<Handle> hs,
       auto t = I.type(h);
       for (int64_t i = 0; i < t.getRank(); ++i)
         if (t.getDimSize(i) != out[i + r - t.getRank()] && t.getDimSize(i) != 1)
-          I.fail("imc importer: '" + name.str() + "': shapes do not broadcast");
+          I.fail("imc importer: '" + name.str() + "': shapes " + shapes() +
+                 " do not broadcast");
     }
   // Each operand without its broadcast dimensions (a reshape), indexed by
   // the loops it keeps: a projected permutation, as dpu.generic needs.
@@ -693,7 +720,8 @@ Handle imc::Importer::reshape(Handle x, ArrayRef<int64_t> shape,
   const int64_t n = I.elements(shape, "reshape '" + name.str() + "'");
   if (n != xt.getNumElements())
     I.fail("imc importer: reshape '" + name.str() +
-           "' changes the number of elements");
+           "' changes the number of elements (" + I.str(x) + " to " +
+           Impl::str(shape) + ")");
   if (xt.getShape() == shape)
     return x;
   if (shape.empty()) // a single element to a rank-0 tensor
@@ -867,7 +895,9 @@ Handle imc::Importer::concat(ArrayRef<Handle> xs, int64_t dim, StringRef name) {
       same = i == dim || t.getDimSize(i) == first.getDimSize(i);
     if (!same)
       I.fail("imc importer: concat '" + name.str() +
-             "': the tensors differ outside the concatenated dimension");
+             "': the tensors differ outside the concatenated dimension (" +
+             Impl::str(first.getShape()) + " and " + Impl::str(t.getShape()) +
+             ")");
   }
   return I.add(I.b.create<tensor::ConcatOp>(loc, dim, vals));
 }
@@ -895,8 +925,69 @@ Handle imc::Importer::matmul(Handle a, Handle bb, StringRef name) {
                                           ValueRange{I.fill(out, 0.0, loc)})
             .getResult(0));
   }
-  I.fail("imc importer: matmul '" + name.str() +
-         "' supports [M, K] x [K, N] and [B, M, K] x [B, K, N]");
+  // numpy.matmul: a 1-D operand gains (then loses) a unit dimension; batch
+  // dimensions broadcast; a constant 2-D right operand stays one
+  // weight-stationary product over all the left operand's rows.
+  if (at.getRank() < 1 || bt.getRank() < 1)
+    I.fail("imc importer: matmul '" + name.str() + "' of a rank-0 tensor");
+  SmallVector<int64_t> sa(at.getShape()), sb(bt.getShape());
+  const bool va = sa.size() == 1, vb = sb.size() == 1;
+  if (va)
+    sa.insert(sa.begin(), 1);
+  if (vb)
+    sb.push_back(1);
+  if (sa.back() != sb[sb.size() - 2])
+    I.fail("imc importer: matmul '" + name.str() + "': shapes " + I.str(a) +
+           " and " + I.str(bb) + " do not multiply");
+  const int64_t m = sa[sa.size() - 2], k = sa.back(), n = sb.back();
+  Handle ha = va ? reshape(a, sa, name) : a,
+         hb = vb ? reshape(bb, sb, name) : bb;
+  SmallVector<int64_t> out;
+  Handle y;
+  auto prod = [](ArrayRef<int64_t> v) {
+    int64_t p = 1;
+    for (int64_t d : v)
+      p *= d;
+    return p;
+  };
+  if (sb.size() == 2 && I.constData.count(bb)) {
+    out.assign(sa.begin(), sa.end() - 1);
+    y = matmul(reshape(ha, {prod(out), k}, name), hb, name);
+    out.push_back(n);
+  } else {
+    SmallVector<int64_t> ba(sa.begin(), sa.end() - 2),
+        bbt(sb.begin(), sb.end() - 2);
+    SmallVector<int64_t> batch(std::max(ba.size(), bbt.size()), 1);
+    for (size_t i = 0; i < batch.size(); ++i) {
+      int64_t da =
+          i + ba.size() >= batch.size() ? ba[i + ba.size() - batch.size()] : 1;
+      int64_t db = i + bbt.size() >= batch.size()
+                       ? bbt[i + bbt.size() - batch.size()]
+                       : 1;
+      if (da != db && da != 1 && db != 1)
+        I.fail("imc importer: matmul '" + name.str() +
+               "': batch dimensions of " + I.str(a) + " and " + I.str(bb) +
+               " do not broadcast");
+      batch[i] = std::max(da, db);
+    }
+    auto full = [&](SmallVector<int64_t> s, int64_t r, int64_t c) {
+      s.assign(batch.begin(), batch.end());
+      s.push_back(r);
+      s.push_back(c);
+      return s;
+    };
+    const int64_t nb = prod(batch);
+    Handle ea = expand(ha, full({}, m, k), name);
+    Handle eb = expand(hb, full({}, k, n), name);
+    y = matmul(reshape(ea, {nb, m, k}, name), reshape(eb, {nb, k, n}, name),
+               name);
+    out = full({}, m, n);
+  }
+  if (va)
+    out.erase(out.end() - 2);
+  if (vb)
+    out.pop_back();
+  return reshape(y, out, name);
 }
 
 Handle imc::Importer::mean(Handle x, ArrayRef<int64_t> dims, bool keepDim,

@@ -613,51 +613,17 @@ def export(model, *example_inputs):
         return h, shp
 
     def linear_nd(x, xs, w, b, name):
-        """x [..., in] times W^T [in, out] + b: a weight-stationary product
-        on the flattened leading dimensions."""
-        lead = xs[:-1]
-        rows = int(np.prod(lead)) if lead else 1
-        x2 = reshape(x, [rows, xs[-1]], name) if len(xs) != 2 else x
-        y = imp.linear(x2, w, b, name)
-        out = lead + [imp.shape(w)[0]]
-        return reshape(y, out, name) if len(xs) != 2 else y
+        """x [..., in] times W^T [in, out] + b (the importer flattens the
+        leading dimensions: one weight-stationary product)."""
+        return imp.linear(x, w, b, name)
 
     def matmul(node, a, b, name):
-        """torch.matmul semantics: 1-D operands, batch dimensions of any rank,
-        broadcasting; a constant right operand is weight-stationary."""
-        sa, sb = shape(a), shape(b)
-        if not sa or not sb:
+        """torch.matmul (the importer's, numpy's semantics: 1-D operands,
+        broadcast batch dimensions; a constant right operand is
+        weight-stationary)."""
+        if not shape(a) or not shape(b):
             unsupported(node, "matmul of a rank-0 tensor")
-        ha, hb = H(a), H(b)
-        va, vb = len(sa) == 1, len(sb) == 1
-        if va:
-            ha, sa = reshape(ha, [1, sa[0]], name), [1, sa[0]]
-        if vb:
-            hb, sb = reshape(hb, [sb[0], 1], name), [sb[0], 1]
-        if sa[-1] != sb[-2]:
-            raise ImcError("imc.export: matmul at graph node '%s': shapes %s and "
-                           "%s do not multiply" % (node.name, shape(a), shape(b)))
-        m, k, n = sa[-2], sa[-1], sb[-1]
-        if len(sb) == 2 and isinstance(b, torch.Tensor):
-            # [..., M, K] x constant [K, N]: one weight-stationary product.
-            rows = int(np.prod(sa[:-1]))
-            y = imp.matmul(reshape(ha, [rows, k], name), hb, name)
-            out = sa[:-1] + [n]
-        elif len(sa) == 2 and len(sb) == 2:
-            y, out = imp.matmul(ha, hb, name), [m, n]
-        else:
-            batch = list(torch.broadcast_shapes(tuple(sa[:-2]), tuple(sb[:-2])))
-            bn = int(np.prod(batch)) if batch else 1
-            ea = imp.expand(ha, batch + [m, k], name) if sa[:-2] != batch else ha
-            eb = imp.expand(hb, batch + [k, n], name) if sb[:-2] != batch else hb
-            y = imp.matmul(reshape(ea, [bn, m, k], name),
-                           reshape(eb, [bn, k, n], name), name)
-            out = batch + [m, n]
-        if va:
-            out = out[:-2] + out[-1:]
-        if vb:
-            out = out[:-1]
-        return reshape(y, out, name)
+        return imp.matmul(H(a), H(b), name)
 
     def elementwise(node, kind, a, c, name):
         """A binary op on two tensors, or a tensor and a Python number."""

@@ -58,6 +58,26 @@ def const(imp, *shape):
     (lambda i: i.reshape(i.input([2, 3]), [-2, -3], "r"), "reshape 'r': bad shape"),
     (lambda i: i.bias_add(i.reshape(i.input([1]), [], "r"), const(i, 1), "b"),
      "bias add 'b' needs a 1-D bias"),
+    # Shape errors name the shapes they got.
+    (lambda i: i.matmul(i.input([2, 3]), i.input([4, 5]), "mm"),
+     r"matmul 'mm': shapes \[2, 3\] and \[4, 5\] do not multiply"),
+    (lambda i: i.matmul(i.input([2, 2, 3]), i.input([3, 3, 4]), "bmm"),
+     r"matmul 'bmm': batch dimensions of \[2, 2, 3\] and \[3, 3, 4\] do not"),
+    (lambda i: i.linear(i.input([2, 3]), const(i, 4, 5), None, "fc"),
+     r"linear 'fc' expects an input \[..., in\] and a weight \[out, in\], got "
+     r"\[2, 3\] and \[4, 5\]"),
+    (lambda i: i.binary("add", i.input([2, 3]), i.input([4]), "add"),
+     r"'add': shapes \[2, 3\] and \[4\] do not broadcast"),
+    (lambda i: i.expand(i.input([2, 3]), [4, 3], "e"),
+     r"'e': shapes \[2, 3\] to \[4, 3\] do not broadcast"),
+    (lambda i: i.reshape(i.input([2, 3]), [4, 2], "r"),
+     r"reshape 'r' changes the number of elements \(\[2, 3\] to \[4, 2\]\)"),
+    (lambda i: i.concat([i.input([2, 3]), i.input([3, 4])], 1, "cat"),
+     r"differ outside the concatenated dimension \(\[2, 3\] and \[3, 4\]\)"),
+    (lambda i: i.slice(i.input([2, 3]), [0, 2], [2, 2], "s"),
+     r"slice 's': dimension 1 of size 3 has no elements \[2, 4\)"),
+    (lambda i: i.pool2d(True, i.input([1, 1, 4, 4]), [2, 2], [2, 2], [0, 0, -1, 0], "p"),
+     "pooling 'p': negative padding"),
 ])
 def test_bad_layer_arguments(build, match):
     with pytest.raises(imc.ImcError, match=match):
@@ -89,3 +109,24 @@ def test_mean_without_dims_reduces_all():
     res = imc.simulate(imc.compile(mod), [np.arange(6, dtype=np.float32).reshape(2, 3)])
     assert res.outputs[0].shape == () and res.outputs[0] == pytest.approx(2.5)
     assert res.outputs[1].shape == (1, 1)
+
+
+def test_matmul_of_any_rank_equals_numpy():
+    """numpy.matmul semantics in the importer: 1-D operands, broadcast batch
+    dimensions, a constant right operand (one weight-stationary product)."""
+    rng = np.random.RandomState(0)
+    cases = [((3,), (3, 4)), ((2, 3), (3,)), ((5, 2, 3), (3, 4)), ((2, 1, 2, 3), (4, 3, 2)),
+             ((3,), (2, 3, 4)), ((2, 3, 4), (2, 4, 5))]
+    for sa, sb in cases:
+        for const_b in (False, True):
+            imp = importer()
+            a = rng.randn(*sa).astype(np.float32)
+            b = rng.randn(*sb).astype(np.float32)
+            ha = imp.input(list(sa))
+            hb = imp.constant(b) if const_b else imp.input(list(sb))
+            mod = imc.Module(imp.finish([imp.matmul(ha, hb, "mm")]))
+            ins = [a] if const_b else [a, b]
+            out = imc.simulate(imc.compile(mod), ins, mode="ideal").outputs[0]
+            ref = np.matmul(a, b)
+            assert out.shape == ref.shape, (sa, sb)
+            np.testing.assert_allclose(out, ref, rtol=1e-5, atol=1e-5)
