@@ -27,6 +27,7 @@ import operator
 import numpy as np
 
 from . import _imc
+from . import _layers
 from . import _trace
 from ._imc import ImcError
 
@@ -232,16 +233,6 @@ def _softmax_dim(dim, rank):
     return dim % max(rank, 1)
 
 
-def _pool_out(size, k, s, p, d, ceil):
-    """torch's pooling output size along one dimension."""
-    eff = d * (k - 1) + 1
-    num = size + 2 * p - eff + ((s - 1) if ceil else 0)
-    out = num // s + 1
-    if ceil and (out - 1) * s >= size + p:
-        out -= 1
-    return out
-
-
 def export(model, *example_inputs):
     """Exports an ``nn.Module`` (in eval mode) called on ``example_inputs``
     to an :class:`imc.Module` of linalg-on-tensors.
@@ -315,6 +306,7 @@ def export(model, *example_inputs):
                           len(example_inputs)))
 
     imp = _imc.Importer(_imc.Context())
+    L = _layers.Layers(imp)
     env = {}
     consts = {}
     fn_args, method_args = _call_args(torch)
@@ -535,82 +527,13 @@ def export(model, *example_inputs):
         return imp.reshape(h, list(shp), name)
 
     def slice_dim(h, shp, dim, start, stop, step, name):
-        """h[..., start:stop:step, ...] along dim (start/stop normalized)."""
-        n = shp[dim]
-        idx = range(*slice(start, stop, step).indices(n))
-        cnt = len(idx)
-        if cnt == 0:
-            raise ImcError("imc.export: '%s': an empty slice" % name)
-        if cnt == n and idx.step == 1:
-            return h, shp
-        out = list(shp)
-        out[dim] = cnt
-        if idx.step == 1:
-            off = [0] * len(shp)
-            off[dim] = idx.start
-            return imp.slice(h, off, out, name), out
-        if idx.step < 0:
-            return gather_dim(h, shp, dim, list(idx), name), out
-        s = idx.step
-        if idx.start + s * cnt <= n:  # a box of cnt x s, then its first column
-            off = [0] * len(shp)
-            off[dim] = idx.start
-            box = list(shp)
-            box[dim] = s * cnt
-            b = imp.slice(h, off, box, name)
-            split = shp[:dim] + [cnt, s] + shp[dim + 1:]
-            b = reshape(b, split, name)
-            one = list(split)
-            one[dim + 1] = 1
-            b = imp.slice(b, [0] * len(split), one, name)
-            return reshape(b, out, name), out
-        return gather_dim(h, shp, dim, list(idx), name), out
+        return L.slice_dim(h, shp, dim, start, stop, step, name)
 
     def gather_dim(h, shp, dim, idx, name):
-        """h indexed along dim by the list idx: runs of consecutive indices
-        become slices, concatenated (repeats of a whole range: a broadcast)."""
-        n = shp[dim]
-        idx = [i % n for i in idx]
-        r = len(idx) // n if n else 0
-        if r >= 1 and len(idx) == r * n and idx == [i // r for i in range(r * n)]:
-            # Each index repeated r times (nearest upsampling).
-            a = reshape(h, shp[:dim + 1] + [1] + shp[dim + 1:], name)
-            a = imp.expand(a, shp[:dim + 1] + [r] + shp[dim + 1:], name)
-            return reshape(a, shp[:dim] + [n * r] + shp[dim + 1:], name)
-        parts, i = [], 0
-        while i < len(idx):
-            j = i
-            while j + 1 < len(idx) and idx[j + 1] == idx[j] + 1:
-                j += 1
-            off = [0] * len(shp)
-            off[dim] = idx[i]
-            size = list(shp)
-            size[dim] = j - i + 1
-            parts.append(imp.slice(h, off, size, name))
-            i = j + 1
-        return parts[0] if len(parts) == 1 else imp.concat(parts, dim, name)
+        return L.gather_dim(h, shp, dim, idx, name)
 
     def pad_dims(h, shp, pads, value, name):
-        """Constant padding: pads[d] = (before, after) per dimension."""
-        for d, (lo, hi) in enumerate(pads):
-            if lo < 0 or hi < 0:  # negative padding crops
-                h, shp = slice_dim(h, shp, d, max(-lo, 0),
-                                   shp[d] - max(-hi, 0), 1, name)
-                lo, hi = max(lo, 0), max(hi, 0)
-            if lo == 0 and hi == 0:
-                continue
-            parts = []
-            for k in (lo, None, hi):
-                if k is None:
-                    parts.append(h)
-                elif k:
-                    s = list(shp)
-                    s[d] = k
-                    parts.append(const(torch.full(s, float(value))))
-            h = imp.concat(parts, d, name)
-            shp = list(shp)
-            shp[d] += lo + hi
-        return h, shp
+        return L.pad_dims(h, shp, pads, value, name)
 
     def linear_nd(x, xs, w, b, name):
         """x [..., in] times W^T [in, out] + b (the importer flattens the
@@ -648,42 +571,14 @@ def export(model, *example_inputs):
 
     def softmax_dim(x, dim, name, log=False):
         r = len(shape(x))
-        d = _softmax_dim(dim, r)
-        h = H(x)
-        if d != r - 1:
-            perm = list(range(r))
-            perm[d], perm[-1] = perm[-1], perm[d]
-            h = imp.permute(h, perm, name)
-        h = imp.softmax(h, name)
-        if log:
-            h = imp.unary("log", h, name)
-        if d != r - 1:
-            h = imp.permute(h, perm, name)
-        return h
+        return L.softmax(H(x), r, _softmax_dim(dim, r), name, log)
 
     def tanh_gelu(h, name):
-        c = math.sqrt(2.0 / math.pi)
-        x3 = imp.binary("mul", imp.binary("mul", h, h, name), h, name)
-        inner = imp.binary("add", h, imp.scalar("mul", x3, 0.044715, False, name), name)
-        t = imp.unary("tanh", imp.scalar("mul", inner, c, False, name), name)
-        return imp.binary("mul", imp.scalar("mul", h, 0.5, False, name),
-                          imp.scalar("add", t, 1.0, False, name), name)
+        return L.tanh_gelu(h, name)
 
     def power(node, x, e, name):
         if isinstance(x, Node) and isinstance(e, (int, float)):
-            h = H(x)
-            if e == 0:
-                return imp.scalar("add", imp.scalar("mul", h, 0.0, False, name), 1.0,
-                                  False, name)
-            if e == 0.5:
-                return imp.unary("sqrt", h, name)
-            if float(e).is_integer() and abs(e) <= 8:
-                y = h
-                for _ in range(int(abs(e)) - 1):
-                    y = imp.binary("mul", y, h, name)
-                return imp.scalar("div", y, 1.0, True, name) if e < 0 else y
-            return imp.unary("exp", imp.scalar("mul", imp.unary("log", h, name),
-                                                float(e), False, name), name)
+            return L.power(H(x), e, name)
         if isinstance(e, Node) and isinstance(x, (int, float)) and x > 0:
             return imp.unary("exp", imp.scalar("mul", H(e), math.log(x), False,
                                                 name), name)
@@ -708,93 +603,26 @@ def export(model, *example_inputs):
         return y
 
     def pool(node, is_max, x, k, s, p, d, ceil, count_pad, divisor, name):
-        """Max or average 2-D pooling with torch's semantics: ceil_mode,
-        dilation (max), count_include_pad and divisor_override (average)."""
+        """Max or average 2-D pooling with torch's semantics (_layers)."""
         xs = shape(x)
         if len(xs) not in (3, 4):
             unsupported(node, "pooling of a rank-%d input" % len(xs))
-        h = H(x)
-        if len(xs) == 3:
-            h = reshape(h, [1] + xs, name)
-        x4 = [1] + xs if len(xs) == 3 else xs
-        k, p, d = _pair(k), _pair(p), _pair(d)
+        if not is_max and _pair(d) != [1, 1]:
+            unsupported(node, "dilated average pooling")
+        k = _pair(k)
         s = _pair(s) if s not in (None, []) else list(k)
-        for i in range(2):
-            if p[i] * 2 > k[i]:
-                raise ImcError("imc.export: pooling '%s': padding %s is more than "
-                               "half the kernel %s" % (name, p, k))
-        out = [_pool_out(x4[2 + i], k[i], s[i], p[i], d[i], ceil) for i in range(2)]
-        extra = [max(0, (out[i] - 1) * s[i] + d[i] * (k[i] - 1) + 1 -
-                     (x4[2 + i] + 2 * p[i])) for i in range(2)]
-        if d != [1, 1]:
-            if not is_max:
-                unsupported(node, "dilated average pooling")
-            hp, sp = pad_dims(h, x4, [(0, 0), (0, 0), (p[0], p[0] + extra[0]),
-                                      (p[1], p[1] + extra[1])], -math.inf, name)
-            y = None
-            for i in range(k[0]):
-                a, sa = slice_dim(hp, sp, 2, i * d[0],
-                                  i * d[0] + (out[0] - 1) * s[0] + 1, s[0], name)
-                for j in range(k[1]):
-                    t, _ = slice_dim(a, sa, 3, j * d[1],
-                                     j * d[1] + (out[1] - 1) * s[1] + 1, s[1], name)
-                    y = t if y is None else imp.binary("max", y, t, name)
-        else:
-            y = imp.pool2d(is_max, h, k, s, [p[0], p[1], p[0] + extra[0],
-                                              p[1] + extra[1]], name)
-        if not is_max:
-            # The importer divides by KH KW; torch by the divisor below.
-            div = np.empty(out, np.float64)
-            for oi in range(out[0]):
-                for oj in range(out[1]):
-                    cnt = 1
-                    for ax, o in ((0, oi), (1, oj)):
-                        lo = o * s[ax] - p[ax]
-                        hi = min(lo + k[ax], x4[2 + ax] + p[ax])
-                        if not count_pad:
-                            lo, hi = max(lo, 0), min(hi, x4[2 + ax])
-                        cnt *= hi - lo
-                    div[oi, oj] = divisor if divisor else cnt
-            scale = (k[0] * k[1]) / div
-            if not np.all(scale == 1):
-                y = imp.binary("mul", y, const(torch.tensor(scale, dtype=torch.float32)),
-                               name)
-        return reshape(y, xs[:-2] + out, name) if len(xs) == 3 else y
+        return L.pool(H(x), xs, is_max, k, s, _pair(p), _pair(d), ceil, count_pad,
+                      divisor, name)
 
     def adaptive_avg(node, x, size, name):
-        """Adaptive average pooling to any size (PyTorch's windows:
-        [floor(i H / O), ceil((i + 1) H / O))): global, an ordinary pool when
-        the windows are uniform, else one mean per output row and column."""
+        """Adaptive average pooling to any size (_layers)."""
         xs = shape(x)
         if len(xs) not in (3, 4):
             unsupported(node, "adaptive average pooling of a rank-%d input" % len(xs))
-        size = _pair(size)
-        hw = xs[-2:]
-        o = [hw[i] if size[i] is None else size[i] for i in range(2)]
-        h = H(x)
-        if o == [1, 1] and len(xs) == 4:
-            return imp.global_avg_pool(h, name)
-        if o == hw:
-            return h
-        if hw[0] % o[0] == 0 and hw[1] % o[1] == 0 and len(xs) == 4:
-            k = [hw[0] // o[0], hw[1] // o[1]]
-            return imp.pool2d(False, h, k, k, [0, 0], name)
-        shp = list(xs)
-        for ax in range(2):
-            dim = len(xs) - 2 + ax
-            n, m = hw[ax], o[ax]
-            if n == m:
-                continue
-            parts = []
-            for i in range(m):
-                lo, hi = (i * n) // m, -((-(i + 1) * n) // m)
-                t, _ = slice_dim(h, shp, dim, lo, hi, 1, name)
-                parts.append(imp.mean(t, [dim], True, name) if hi - lo > 1 else t)
-            h = imp.concat(parts, dim, name)
-            shp[dim] = m
-        return h
+        return L.adaptive_avg(H(x), xs, _pair(size), name)
 
     def interpolate(node, x, size, scale, mode, align, recompute, name):
+        """F.interpolate: torch's source coordinates, resampled (_layers)."""
         xs = shape(x)
         nsp = len(xs) - 2
         if nsp < 1 or nsp > 2:
@@ -803,53 +631,27 @@ def export(model, *example_inputs):
         if mode not in ("nearest", "bilinear", "linear"):
             unsupported(node, "argument mode=%r (only 'nearest', 'linear' and "
                         "'bilinear')" % (mode,))
-        if mode == "nearest" and align is not None:
-            unsupported(node, "argument align_corners with mode 'nearest'")
         scales = None
         if scale is not None and not recompute:
             scales = [float(v) for v in (scale if isinstance(scale, (list, tuple))
                                          else [scale] * nsp)]
         h, shp = H(x), list(xs)
         for ax in range(nsp):
-            dim = 2 + ax
-            n, m = xs[dim], out[ax]
+            n, m = xs[2 + ax], out[ax]
             r = (1.0 / scales[ax]) if scales else n / m
             if mode == "nearest":
-                idx = [min(int(math.floor(i * r)), n - 1) for i in range(m)]
-                if idx != list(range(n)):
-                    h = gather_dim(h, shp, dim, idx, name)
-                shp[dim] = m
-                continue
-            if align:
+                src = [math.floor(i * r) for i in range(m)]
+            elif align:
                 src = [i * (n - 1) / (m - 1) if m > 1 else 0.0 for i in range(m)]
             else:
                 src = [max((i + 0.5) * r - 0.5, 0.0) for i in range(m)]
-            i0 = [min(int(math.floor(v)), n - 1) for v in src]
-            i1 = [min(i + 1, n - 1) for i in i0]
-            lam = [v - i for v, i in zip(src, i0)]
-            if i0 == list(range(n)) and all(v == 0 for v in lam):
-                continue
-            g0 = gather_dim(h, shp, dim, i0, name)
-            g1 = gather_dim(h, shp, dim, i1, name)
-            wshape = [1] * len(xs)
-            wshape[dim] = m
-            l1 = torch.tensor(lam, dtype=torch.float32).reshape(wshape)
-            h = imp.binary("add", imp.binary("mul", g0, const(1 - l1), name),
-                           imp.binary("mul", g1, const(l1), name), name)
-            shp[dim] = m
+            h, shp = L.resample(h, shp, 2 + ax, src,
+                                "nearest" if mode == "nearest" else "linear", name)
         return h
 
     def one_hot_embed(ids, table, name):
-        """Embedding as a one-hot product with the table: the table is a
-        weight-stationary [V, D] matrix; out-of-range ids give zeros."""
-        s = shape(ids)
-        v, dim = table.shape
-        oh = imp.binary("eq", reshape(H(ids), s + [1], name),
-                        const(torch.arange(v, dtype=torch.float32)), name)
-        rows = int(np.prod(s)) if s else 1
-        y = imp.linear(reshape(oh, [rows, v], name), const(table.t().contiguous()),
-                       None, name)
-        return reshape(y, s + [dim], name)
+        """Embedding as a one-hot product with the table (_layers)."""
+        return L.one_hot(H(ids), shape(ids), table.detach().float().numpy(), name)
 
     def additive_mask(m, name):
         """An attention mask as an additive one (bool: -inf where True)."""
@@ -1302,23 +1104,15 @@ def export(model, *example_inputs):
         unsupported(node, "module nn.%s" % kind)
 
     def leaky(h, slope, name):
-        pos = imp.scalar("gt", h, 0.0, False, name)
-        return imp.select(pos, h, imp.scalar("mul", h, float(slope), False, name), name)
+        return L.leaky(h, slope, name)
 
     def elu(h, alpha, name):
-        pos = imp.scalar("gt", h, 0.0, False, name)
-        neg = imp.scalar("mul", imp.scalar("sub", imp.unary("exp", h, name), 1.0,
-                                           False, name), float(alpha), False, name)
-        return imp.select(pos, h, neg, name)
+        return L.elu(h, alpha, name)
 
     def clamp(h, lo, hi, name):
         if isinstance(lo, Node) or isinstance(hi, Node):
             raise ImcError("imc.export: clamp '%s' with tensor bounds" % name)
-        if lo is not None:
-            h = imp.scalar("max", h, float(lo), False, name)
-        if hi is not None:
-            h = imp.scalar("min", h, float(hi), False, name)
-        return h
+        return L.clamp(h, lo, hi, name)
 
     def pad_fn(node, x, pad, value, name):
         xs = shape(x)
@@ -1554,13 +1348,11 @@ def export(model, *example_inputs):
             return imp.expand(H(x), shape(node), name)
         if what == "repeat":
             xs, out = shape(x), shape(node)
-            reps = out[:len(out) - len(xs)]
             xs2 = [1] * (len(out) - len(xs)) + xs
             inter, big = [], []
             for r, s in zip([o // s for o, s in zip(out, xs2)], xs2):
                 inter += [1, s]
                 big += [r, s]
-            del reps
             h = reshape(H(x), inter, name)
             return reshape(imp.expand(h, big, name), out, name)
         if what == "getitem":
