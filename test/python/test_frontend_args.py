@@ -386,9 +386,9 @@ ONNX = {
                         graph([node("MaxPool", outs=("y", "unused"), kernel_shape=[2, 2],
                                     storage_order=1)]),
                         lambda x: F.max_pool2d(tx(x), 2, 1).numpy(), "output 1 'o1'"),
-    "MaxPool_ceil_mode": (lambda bad: graph([node("MaxPool", kernel_shape=[4, 4],
+    "MaxPool_ceil_mode": (lambda bad: graph([node("MaxPool", kernel_shape=[4, 4], strides=[3, 3],
                                                   ceil_mode=int(bad))]),
-                          lambda x: F.max_pool2d(tx(x), 4, 1).numpy(), "ceil_mode=1"),
+                          lambda x: F.max_pool2d(tx(x), 4, 3).numpy(), "ceil_mode=1"),
     "MaxPool_strides": (lambda bad: graph([node("MaxPool", kernel_shape=[2, 2],
                                                 strides=[1, 2])]),
                         lambda x: F.max_pool2d(tx(x), 2, (1, 2)).numpy(), None),
@@ -467,11 +467,85 @@ ONNX = {
                lambda x: np.maximum(x, 0), "domain 'com.example'"),
     "extra_input": (lambda bad: graph([node("Relu", ("x", "x") if bad else ("x",))]),
                     lambda x: np.maximum(x, 0), "input 1"),
+    # Ops added for real models (issue 12): each implemented form against
+    # numpy, and what is not implemented an error.
+    "Gather_computed_indices": (
+        lambda bad: graph([node("Gather", ("x", "x") if bad else ("x", "i"), axis=3)],
+                          {"i": np.array([[5, 0], [5, 2]])}),
+        lambda x: np.take(x, [[5, 0], [5, 2]], axis=3), "indices computed"),
+    "Slice_computed_starts": (
+        lambda bad: graph([node("Cast", ("x",), ("xc",), to=7)] * bad +
+                          [node("Slice", ("x", "xc" if bad else "b", "e", "a", "t"))],
+                          {"b": np.array([1]), "e": np.array([6]), "a": np.array([3]),
+                           "t": np.array([2])}),
+        lambda x: x[..., 1:6:2], "cast of float values|starts and ends"),
+    "Where_compare": (
+        lambda bad: graph([node("Greater", ("x", "z"), ("g",)),
+                           node("Where", ("g", "x", "c"))], {"z": f32(0), "c": f32(0.5)}),
+        lambda x: np.where(x > 0, x, 0.5).astype(np.float32), None),
+    "Resize_mode": (
+        lambda bad: graph([node("Resize", ("x", "", "s"), mode="cubic" if bad else "nearest",
+                                coordinate_transformation_mode="asymmetric",
+                                nearest_mode="floor")], {"s": f32([1, 1, 2, 2])}, opset=13),
+        lambda x: x.repeat(2, axis=2).repeat(2, axis=3), "mode=cubic"),
+    "Cast_float_to_int": (
+        lambda bad: graph([node("Cast", outs=("c",), to=7 if bad else 1),
+                           node("Cast", ("c",), to=1)]), lambda x: x,
+        "cast of float values to INT64"),
+    "Shape_arithmetic_folded": (
+        lambda bad: graph([node("Shape", ("x",), ("s",)),
+                           node("Gather", ("s", "zero"), ("n",), axis=0),
+                           node("Unsqueeze", ("n", "ax"), ("n1",)),
+                           node("Concat", ("n1", "m1"), ("shp",), axis=0),
+                           node("Mod", ("x", "x") if bad else ("shp", "two"), ("shp2",)),
+                           node("Reshape", ("x", "shp"))],
+                          {"zero": np.array(0), "ax": np.array([0]), "m1": np.array([-1]),
+                           "two": np.array([7, 7])}),
+        lambda x: x.reshape(1, -1), "'Mod' at node 'n': only on constants"),
+    "ScatterND_on_an_input": (
+        lambda bad: graph([node("ScatterND", ("x" if bad else "c", "i", "u"), ("t",)),
+                           node("Add", ("x", "t"))],
+                          {"c": f32(np.zeros((1, 2, 6, 6))), "i": np.array([[0, 1, 2, 3]]),
+                           "u": f32([4.0])}),
+        lambda x: x + np.pad(f32([[[[0]]]]), 0) + _scatter_ref(), "'ScatterND'"),
+}
+
+
+def _scatter_ref():
+    t = np.zeros((1, 2, 6, 6), np.float32)
+    t[0, 1, 2, 3] = 4.0
+    return t
+
+
+# Cases whose attribute the importer now implements: with it, these numbers.
+ONNX_IMPLEMENTED = {
+    "AveragePool_count_include_pad": lambda x: F.avg_pool2d(
+        tx(x), 3, 1, 1, count_include_pad=False).numpy(),
+    "Clip_max": lambda x: np.clip(x, 0, 1),
+    "MaxPool_ceil_mode": lambda x: F.max_pool2d(tx(x), 4, 3, ceil_mode=True).numpy(),
+    "Pad_constant_value": lambda x: F.avg_pool2d(F.pad(tx(x), (1, 1, 1, 1), value=1.0),
+                                                 3, 1).numpy(),
+    "Pow_exponent": lambda x: x ** 3,
+    "Softmax_axis": lambda x: torch.softmax(tx(x), 1).numpy(),
 }
 
 
 @needs_onnx
-@pytest.mark.parametrize("case", sorted(c for c in ONNX if ONNX[c][2]))
+@pytest.mark.parametrize("case", sorted(ONNX_IMPLEMENTED))
+def test_onnx_attribute_implemented(case):
+    model = ONNX[case][0](True)
+    x = np.random.RandomState(1).randn(
+        *[d.dim_value for d in model.graph.input[0].type.tensor_type.shape.dim]
+    ).astype(np.float32)
+    res = imc.simulate(imc.compile(imc.import_onnx(model)), [x], mode="ideal")
+    ref = ONNX_IMPLEMENTED[case](x)
+    assert res.outputs[0].shape == ref.shape
+    np.testing.assert_allclose(res.outputs[0], ref, rtol=1e-4, atol=1e-5)
+
+
+@needs_onnx
+@pytest.mark.parametrize("case", sorted(c for c in ONNX if ONNX[c][2] and
+                                        c not in ONNX_IMPLEMENTED))
 def test_onnx_attribute_rejected(case):
     with pytest.raises(imc.ImcError, match=ONNX[case][2]):
         imc.import_onnx(ONNX[case][0](True))

@@ -244,3 +244,56 @@ def test_conv_transpose_and_adaptive_pools():
                       nn.ReLU(), nn.AdaptiveAvgPool2d((5, 3)),
                       nn.ConvTranspose2d(6, 2, 2, stride=1), nn.AdaptiveAvgPool2d(9))
     run(m, torch.randn(1, 4, 3, 4))
+
+
+# The same models through torch.onnx.export + imc.import_onnx, where torch
+# 1.13 exports them (alexnet and vgg: torch cannot export adaptive pooling to
+# a size that does not divide the input; LSTM/GRU: imc does not import the
+# ONNX LSTM/GRU ops yet).
+def run_onnx(model, *xs, rtol=1e-4):
+    import io
+    pytest.importorskip("onnx")
+    model = randomize(model)
+    f = io.BytesIO()
+    # (Not under no_grad: there torch takes attention fast paths it cannot
+    # export.)
+    torch.onnx.export(model, xs, f, opset_version=14)
+    mod = imc.import_onnx(f.getvalue())
+    res = imc.simulate(imc.compile(mod), [x.numpy() for x in xs], mode="ideal")
+    with torch.no_grad():
+        ref = model(*xs)
+    ref = ref if isinstance(ref, torch.Tensor) else ref[0]
+    r = ref.numpy()
+    assert res.outputs[0].shape == r.shape
+    assert np.abs(res.outputs[0] - r).max() / np.abs(r).max() <= rtol
+
+
+ONNX_TV = {n: TORCHVISION[n] for n in ("efficientnet_b0", "inception_v3", "googlenet",
+                                       "squeezenet1_0", "shufflenet_v2", "convnext_tiny",
+                                       "swin_t", "vit_small")}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=slow) if ONNX_TV[n][2] else n
+                                  for n in ONNX_TV])
+def test_torchvision_onnx(name):
+    make, size, _ = ONNX_TV[name]
+    torch.manual_seed(0)
+    run_onnx(make(tv()), torch.randn(1, 3, size, size))
+
+
+def test_transformers_onnx():
+    torch.manual_seed(0)
+    run_onnx(nn.TransformerEncoder(nn.TransformerEncoderLayer(
+        16, 4, 32, dropout=0.0, batch_first=True), 2), torch.randn(2, 5, 16))
+    run_onnx(GPTBlock(), torch.randint(0, 50, (2, 6)))
+
+
+@pytest.mark.parametrize("mode,kw", [("nearest", dict(scale_factor=2)),
+                                     ("bilinear", dict(size=(5, 3), align_corners=True)),
+                                     ("bilinear", dict(size=(7, 9), align_corners=False))])
+def test_interpolate_onnx(mode, kw):
+    class M(nn.Module):
+        def forward(self, x):
+            return nn.functional.interpolate(x, mode=mode, **kw)
+
+    run_onnx(M(), torch.randn(1, 2, 4, 6))
