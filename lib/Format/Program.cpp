@@ -60,19 +60,34 @@ int64_t ValueDesc::numElements() const {
 }
 
 uint32_t crc32(const uint8_t *data, size_t size) {
-  static const std::array<uint32_t, 256> table = [] {
-    std::array<uint32_t, 256> t{};
+  // Slicing by 8 (eight tables, eight bytes a step): the same CRC-32 as the
+  // byte-at-a-time loop at the end, several times faster on weights.
+  static const std::array<std::array<uint32_t, 256>, 8> t = [] {
+    std::array<std::array<uint32_t, 256>, 8> t{};
     for (uint32_t i = 0; i < 256; ++i) {
       uint32_t c = i;
       for (int k = 0; k < 8; ++k)
         c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
+      t[0][i] = c;
     }
+    for (uint32_t i = 0; i < 256; ++i)
+      for (int k = 1; k < 8; ++k)
+        t[k][i] = (t[k - 1][i] >> 8) ^ t[0][t[k - 1][i] & 0xFF];
     return t;
   }();
   uint32_t c = 0xFFFFFFFFu;
-  for (size_t i = 0; i < size; ++i)
-    c = table[(c ^ data[i]) & 0xFF] ^ (c >> 8);
+  size_t i = 0;
+  for (; i + 8 <= size; i += 8) {
+    uint32_t lo, hi; // little-endian words, as the format
+    std::memcpy(&lo, data + i, 4);
+    std::memcpy(&hi, data + i + 4, 4);
+    lo ^= c;
+    c = t[7][lo & 0xFF] ^ t[6][(lo >> 8) & 0xFF] ^ t[5][(lo >> 16) & 0xFF] ^
+        t[4][lo >> 24] ^ t[3][hi & 0xFF] ^ t[2][(hi >> 8) & 0xFF] ^
+        t[1][(hi >> 16) & 0xFF] ^ t[0][hi >> 24];
+  }
+  for (; i < size; ++i)
+    c = t[0][(c ^ data[i]) & 0xFF] ^ (c >> 8);
   return c ^ 0xFFFFFFFFu;
 }
 
@@ -102,6 +117,11 @@ public:
     uint8_t raw[sizeof(T)];
     std::memcpy(raw, &v, sizeof(T)); // the format is little-endian, as is
     bytes.insert(bytes.end(), raw, raw + sizeof(T)); // every supported host
+  }
+  /// A run of floats, in one copy (weights are most of a program).
+  void putFloats(const std::vector<float> &v) {
+    const auto *raw = reinterpret_cast<const uint8_t *>(v.data());
+    bytes.insert(bytes.end(), raw, raw + v.size() * sizeof(float));
   }
   void putString(const std::string &s) {
     put<uint32_t>(uint32_t(s.size()));
@@ -188,11 +208,16 @@ void encodeSection(SectionKind kind, const Program &p, Writer &w) {
     break;
   case SectionKind::Constants:
     w.put<uint32_t>(uint32_t(p.constants.size()));
+    {
+      size_t total = w.bytes.size();
+      for (const Constant &c : p.constants)
+        total += 12 + c.data.size() * sizeof(float);
+      w.bytes.reserve(total);
+    }
     for (const Constant &c : p.constants) {
       w.put<uint32_t>(c.value);
       w.put<uint64_t>(c.data.size());
-      for (float f : c.data)
-        w.put<float>(f);
+      w.putFloats(c.data);
     }
     break;
   case SectionKind::Code:
@@ -290,9 +315,11 @@ std::vector<uint8_t> serialize(const Program &p) {
   uint32_t headerCrc = crc32(covered.data(), covered.size());
   std::memcpy(out.bytes.data() + 24, &headerCrc, 4);
 
+  out.bytes.reserve(fileSize);
   for (size_t i = 0; i < numSections; ++i) {
     out.bytes.resize(offsets[i], 0);
     out.bytes.insert(out.bytes.end(), payloads[i].begin(), payloads[i].end());
+    std::vector<uint8_t>().swap(payloads[i]); // freed as soon as copied
   }
   return out.bytes;
 }

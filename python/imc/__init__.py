@@ -87,6 +87,17 @@ class Module:
         """The module as MLIR bytecode (bytes)."""
         return self._impl.to_bytecode()
 
+    def save(self, path, bytecode=None):
+        """Writes the module for the command-line tools (``imc-opt PATH``):
+        MLIR bytecode, unless ``path`` ends in ``.mlir`` or ``bytecode`` is
+        False (text; a model's weights are then hex strings, several times
+        larger and slower to read)."""
+        if bytecode is None:
+            bytecode = not str(path).endswith(".mlir")
+        data = self.to_bytecode() if bytecode else self.to_string().encode()
+        with open(path, "wb") as f:
+            f.write(data)
+
     def messages(self):
         """Remarks and warnings emitted since the last call (e.g. imc-map's
         mapping decisions)."""

@@ -1,5 +1,7 @@
 """imc.export (torch.fx -> the C++ importer -> linalg), compiled and simulated
 in ideal mode, against PyTorch eager: max relative error <= 1e-4."""
+import os
+
 import numpy as np
 import pytest
 import torch
@@ -197,3 +199,21 @@ def test_torchvision_exports(name):
     mod = imc.export(getattr(torchvision.models, name)(), torch.randn(1, 3, 224, 224))
     text = mod.to_string()
     assert "linalg.conv_2d_nchw_fchw" in text and "linalg.matmul_transpose_b" in text
+
+
+def test_module_save_for_the_command_line(tmp_path):
+    """Module.save writes bytecode (or text for .mlir) that imc-opt reads."""
+    import subprocess
+    mod = imc.export(nn.Sequential(nn.Linear(8, 4), nn.ReLU()), torch.randn(2, 8))
+    build = os.environ.get("IMC_BUILD_DIR")
+    for name in ("m.mlirbc", "m.mlir"):
+        path = tmp_path / name
+        mod.save(path)
+        data = path.read_bytes()
+        assert data.startswith(b"ML\xefR") == (name == "m.mlirbc")
+        assert str(imc.load(str(path))) == str(mod)
+        if build:
+            out = subprocess.run([os.path.join(build, "bin", "imc-opt"), str(path),
+                                  "--convert-linalg-to-imc"], capture_output=True, text=True)
+            assert out.returncode == 0, out.stderr
+            assert "imc.mvm" in out.stdout

@@ -16,6 +16,7 @@
 #include "imc/Conversion/Passes.h"
 #include "imc/Dialect/Dpu/IR/DpuOps.h"
 #include "imc/Dialect/Imc/IR/ImcOps.h"
+#include "imc/Support/DenseF32.h"
 #include "imc/Support/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -70,10 +71,14 @@ DenseElementsAttr transpose2D(DenseElementsAttr attr) {
   auto out = RankedTensorType::get({c, r}, type.getElementType());
   if (attr.isSplat())
     return attr.resizeSplat(out);
-  SmallVector<float> src(attr.getValues<float>()), dst(r * c);
-  for (int64_t i = 0; i < r; ++i)
-    for (int64_t j = 0; j < c; ++j)
-      dst[j * r + i] = src[i * c + j];
+  ArrayRef<float> src = denseF32(attr);
+  std::vector<float> dst(size_t(r * c));
+  constexpr int64_t B = 64; // blocks that stay in cache both ways
+  for (int64_t i0 = 0; i0 < r; i0 += B)
+    for (int64_t j0 = 0; j0 < c; j0 += B)
+      for (int64_t i = i0; i < std::min(r, i0 + B); ++i)
+        for (int64_t j = j0; j < std::min(c, j0 + B); ++j)
+          dst[size_t(j * r + i)] = src[size_t(i * c + j)];
   return DenseElementsAttr::get(out, ArrayRef<float>(dst));
 }
 

@@ -9,6 +9,7 @@
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Xbar/IR/XbarOps.h"
 #include "imc/Format/Generic.h"
+#include "imc/Support/DenseF32.h"
 #include "imc/Target/SimBinary.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -255,7 +256,7 @@ FailureOr<format::Program> imc::buildSimProgram(ModuleOp module) {
                 p.constants.push_back({*id, {dense.getSplatValue<float>()}});
                 return success();
               }
-              auto values = dense.getValues<float>();
+              ArrayRef<float> values = denseF32(dense);
               p.constants.push_back({*id, {values.begin(), values.end()}});
               return success();
             })

@@ -10,6 +10,7 @@
 #include "imc/Dialect/Imc/IR/ImcTarget.h"
 #include "imc/Dialect/Imc/Transforms/Passes.h"
 #include "imc/Dialect/Imc/Transforms/TilePlan.h"
+#include "imc/Support/DenseF32.h"
 #include "imc/Support/PassOptions.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -35,12 +36,12 @@ DenseElementsAttr sliceConstant(DenseElementsAttr w, int64_t r0, int64_t nr,
   if (w.isSplat())
     return w.resizeSplat(type);
   const int64_t cols = w.getType().getDimSize(1);
-  auto values = w.getValues<float>();
-  SmallVector<float> out;
-  out.reserve(nr * nc);
-  for (int64_t r = r0; r < r0 + nr; ++r)
-    for (int64_t c = c0; c < c0 + nc; ++c)
-      out.push_back(values[r * cols + c]);
+  ArrayRef<float> values = denseF32(w);
+  if (r0 == 0 && c0 == 0 && nr * nc == int64_t(values.size()))
+    return w; // the whole matrix
+  std::vector<float> out(size_t(nr * nc));
+  for (int64_t r = 0; r < nr; ++r)
+    std::copy_n(&values[size_t(r0 + r) * cols + c0], nc, &out[size_t(r * nc)]);
   return DenseElementsAttr::get(type, ArrayRef<float>(out));
 }
 

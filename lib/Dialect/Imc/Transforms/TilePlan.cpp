@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "imc/Dialect/Imc/Transforms/TilePlan.h"
+#include "imc/Support/DenseF32.h"
 
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -50,11 +51,18 @@ imc::TilePlan imc::planTiles(DenseElementsAttr weights, int64_t tileRows,
         for (size_t j = 0; j < nc; ++j)
           nnz[i * nc + j] = plan.rowBlocks[i].second * plan.colBlocks[j].second;
   } else {
-    int64_t idx = 0;
-    for (float v : weights.getValues<float>()) {
-      if (v != 0.0f)
-        ++nnz[(idx / n / tileRows) * nc + (idx % n) / tileCols];
-      ++idx;
+    ArrayRef<float> v = denseF32(weights);
+    for (int64_t r = 0; r < k; ++r) {
+      int64_t *row = &nnz[size_t(r / tileRows) * nc];
+      const float *src = &v[size_t(r) * n];
+      for (size_t j = 0; j < nc; ++j) {
+        int64_t count = 0;
+        const int64_t c0 = plan.colBlocks[j].first,
+                      c1 = c0 + plan.colBlocks[j].second;
+        for (int64_t c = c0; c < c1; ++c)
+          count += src[c] != 0.0f;
+        row[j] += count;
+      }
     }
   }
   for (size_t j = 0; j < nc; ++j)
