@@ -308,3 +308,60 @@ class Layers:
         if hi is not None:
             h = self.imp.scalar("min", h, float(hi), False, name)
         return h
+
+    def recurrence(self, kind, x, steps, bsz, w_ih, w_hh, b_ih, b_hh, h0, c0,
+                   reverse, name):
+        """One layer and direction of an LSTM or GRU, unrolled over `steps`:
+        x is [steps, batch, in] (time first); w_ih [G H, in], w_hh [G H, H],
+        biases [G H] or None (numpy, gates in PyTorch's order: i, f, g, o
+        for an LSTM, r, z, n for a GRU, with n = tanh(x_n + r (h_n + b_hn)));
+        h0, c0: [batch, H] handles or None (zeros). The input projections of
+        all steps are one weight-stationary product, each step's hidden
+        projection another; the gates run on the DPU. Returns (outputs
+        [steps, batch, H], last h, last c or None)."""
+        imp = self.imp
+        gates = 4 if kind == "LSTM" else 3
+        hid = w_hh.shape[1]
+        in_size = w_ih.shape[1]
+        xp = imp.linear(self.reshape(x, [steps * bsz, in_size], name),
+                        self.const(w_ih), None if b_ih is None else self.const(b_ih),
+                        name + ".ih")
+        xp = self.reshape(xp, [steps, bsz, gates * hid], name)
+        wh = self.const(w_hh)
+        bh = None if b_hh is None else self.const(b_hh)
+        ht = h0 if h0 is not None else self.const(np.zeros((bsz, hid), np.float32))
+        ct = None
+        if kind == "LSTM":
+            ct = c0 if c0 is not None else self.const(np.zeros((bsz, hid), np.float32))
+        seq = [None] * steps
+
+        def gate(src, g):
+            return imp.slice(src, [0, g * hid], [bsz, hid], name)
+
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            xt = self.reshape(imp.slice(xp, [t, 0, 0], [1, bsz, gates * hid], name),
+                              [bsz, gates * hid], name)
+            hp = imp.linear(ht, wh, bh, name + ".hh")
+            if kind == "LSTM":
+                z = imp.binary("add", xt, hp, name)
+                i_ = imp.unary("sigmoid", gate(z, 0), name)
+                f_ = imp.unary("sigmoid", gate(z, 1), name)
+                g_ = imp.unary("tanh", gate(z, 2), name)
+                o_ = imp.unary("sigmoid", gate(z, 3), name)
+                ct = imp.binary("add", imp.binary("mul", f_, ct, name),
+                                imp.binary("mul", i_, g_, name), name)
+                ht = imp.binary("mul", o_, imp.unary("tanh", ct, name), name)
+            else:
+                r = imp.unary("sigmoid", imp.binary("add", gate(xt, 0), gate(hp, 0),
+                                                    name), name)
+                zg = imp.unary("sigmoid", imp.binary("add", gate(xt, 1), gate(hp, 1),
+                                                     name), name)
+                n = imp.unary("tanh", imp.binary(
+                    "add", gate(xt, 2), imp.binary("mul", r, gate(hp, 2), name), name),
+                    name)
+                # h = (1 - z) n + z h = n + z (h - n)
+                ht = imp.binary("add", n, imp.binary(
+                    "mul", zg, imp.binary("sub", ht, n, name), name), name)
+            seq[t] = self.reshape(ht, [1, bsz, hid], name)
+        out = imp.concat(seq, 0, name) if steps > 1 else seq[0]
+        return out, ht, ct

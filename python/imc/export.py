@@ -895,7 +895,6 @@ def export(model, *example_inputs):
         steps, bsz, _ = xs
         hid = mod.hidden_size
         ndir = 2 if mod.bidirectional else 1
-        gates = 4 if kind == "LSTM" else 3
         hx = got.get("hx")
         h0 = c0 = None
         if hx is not None:
@@ -905,8 +904,6 @@ def export(model, *example_inputs):
                 h0 = hx
 
         def init(t, i):
-            if t is None:
-                return const(torch.zeros(bsz, hid))
             ts = shape(t)
             ht = H(t)
             if len(ts) == 2:  # unbatched
@@ -915,58 +912,28 @@ def export(model, *example_inputs):
                            name)
 
         hn, cn = [], []
-        layer_in, in_size = h, xs[2]
+        layer_in = h
         for layer in range(mod.num_layers):
             outs = []
             for dr in range(ndir):
                 sfx = "_l%d%s" % (layer, "_reverse" if dr else "")
                 lname = "%s.l%d%s" % (name, layer, "_reverse" if dr else "")
-                w_ih = getattr(mod, "weight_ih" + sfx)
-                w_hh = getattr(mod, "weight_hh" + sfx)
-                b_ih = getattr(mod, "bias_ih" + sfx) if mod.bias else None
-                b_hh = getattr(mod, "bias_hh" + sfx) if mod.bias else None
-                xp = imp.linear(reshape(layer_in, [steps * bsz, in_size], lname),
-                                const(w_ih), const(b_ih), lname + ".ih")
-                xp = reshape(xp, [steps, bsz, gates * hid], lname)
-                ht = init(h0, layer * ndir + dr)
-                ct = init(c0, layer * ndir + dr) if kind == "LSTM" else None
-                seq = [None] * steps
-                for t in (range(steps - 1, -1, -1) if dr else range(steps)):
-                    xt = reshape(imp.slice(xp, [t, 0, 0], [1, bsz, gates * hid],
-                                           lname), [bsz, gates * hid], lname)
-                    hp = imp.linear(ht, const(w_hh), const(b_hh), lname + ".hh")
 
-                    def gate(src, g):
-                        return imp.slice(src, [0, g * hid], [bsz, hid], lname)
+                def param(p):
+                    t = getattr(mod, p + sfx, None)
+                    return None if t is None else t.detach().float().numpy()
 
-                    if kind == "LSTM":
-                        z = imp.binary("add", xt, hp, lname)
-                        i_, f_, g_, o_ = (gate(z, g) for g in range(4))
-                        i_ = imp.unary("sigmoid", i_, lname)
-                        f_ = imp.unary("sigmoid", f_, lname)
-                        g_ = imp.unary("tanh", g_, lname)
-                        o_ = imp.unary("sigmoid", o_, lname)
-                        ct = imp.binary("add", imp.binary("mul", f_, ct, lname),
-                                        imp.binary("mul", i_, g_, lname), lname)
-                        ht = imp.binary("mul", o_, imp.unary("tanh", ct, lname), lname)
-                    else:
-                        r = imp.unary("sigmoid", imp.binary(
-                            "add", gate(xt, 0), gate(hp, 0), lname), lname)
-                        zg = imp.unary("sigmoid", imp.binary(
-                            "add", gate(xt, 1), gate(hp, 1), lname), lname)
-                        n = imp.unary("tanh", imp.binary(
-                            "add", gate(xt, 2), imp.binary("mul", r, gate(hp, 2), lname),
-                            lname), lname)
-                        # h = (1 - z) n + z h = n + z (h - n)
-                        ht = imp.binary("add", n, imp.binary(
-                            "mul", zg, imp.binary("sub", ht, n, lname), lname), lname)
-                    seq[t] = reshape(ht, [1, bsz, hid], lname)
-                outs.append(imp.concat(seq, 0, lname) if steps > 1 else seq[0])
+                o, ht, ct = L.recurrence(
+                    kind, layer_in, steps, bsz, param("weight_ih"), param("weight_hh"),
+                    param("bias_ih") if mod.bias else None,
+                    param("bias_hh") if mod.bias else None,
+                    None if h0 is None else init(h0, layer * ndir + dr),
+                    None if c0 is None else init(c0, layer * ndir + dr), dr == 1, lname)
+                outs.append(o)
                 hn.append(reshape(ht, [1, bsz, hid], lname))
                 if kind == "LSTM":
                     cn.append(reshape(ct, [1, bsz, hid], lname))
             layer_in = outs[0] if ndir == 1 else imp.concat(outs, 2, name)
-            in_size = hid * ndir
         out = layer_in
         if not batched:
             out = reshape(out, [steps, hid * ndir], name)

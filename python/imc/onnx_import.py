@@ -51,6 +51,10 @@ _OPS = {
                "exclude_outside extrapolation_value keep_aspect_ratio_policy mode "
                "nearest_mode", 4),
     "LogSoftmax": ("axis", 1),
+    "LSTM": ("activation_alpha activation_beta activations clip direction hidden_size "
+             "input_forget layout", 7),
+    "GRU": ("activation_alpha activation_beta activations clip direction hidden_size "
+            "layout linear_before_reset", 6),
     "ReduceSum": ("axes keepdims noop_with_empty_axes", 2),
     "MaxPool": ("auto_pad ceil_mode dilations kernel_shape pads storage_order "
                 "strides", 1),
@@ -70,7 +74,7 @@ _OPS.update({op: ("", 1) for op in _UNARY})
 _OPS.update({op: ("", 2) for op in ("Add", "Sub", "Mul", "Div")})
 _OPS.update({op: ("", 2) for op in _COMPARE})
 # Ops whose outputs past the first imc produces too.
-_MULTI = {"Split"}
+_MULTI = {"Split", "LSTM", "GRU"}
 
 # The only values implemented of attributes that have others.
 _FIXED = {
@@ -79,6 +83,8 @@ _FIXED = {
     "MaxPool": {"auto_pad": "NOTSET"},
     "AveragePool": {"auto_pad": "NOTSET", "dilations": [1, 1]},
     "Resize": {"antialias": 0, "exclude_outside": 0, "keep_aspect_ratio_policy": "stretch"},
+    "LSTM": {"input_forget": 0, "activations": ["Sigmoid", "Tanh", "Tanh"] * 2},
+    "GRU": {"linear_before_reset": 1, "activations": ["Sigmoid", "Tanh"] * 2},
     "BatchNormalization": {"spatial": 1, "training_mode": 0},
     "Pad": {"mode": "constant", "value": 0.0},
 }
@@ -516,6 +522,75 @@ def import_onnx(model_or_path):
             h, shp = L.resample(h, shp, d, src, mode, name)
         env[out] = h
 
+    def recurrent(node, op, a, ins, name):
+        """ONNX LSTM (gates i, o, f, c) and GRU (z, r, h, linear_before_reset
+        as PyTorch), unrolled by the same code as imc.export's nn.LSTM/GRU."""
+        if "clip" in a:
+            unsupported(node, "attribute clip")
+        acts = a.get("activations")
+        if acts is not None and list(acts) != _FIXED[op]["activations"][:len(acts)]:
+            unsupported(node, "attribute activations=%s" % acts)
+        if "activation_alpha" in a or "activation_beta" in a:
+            unsupported(node, "attributes activation_alpha/beta")
+        w, r = const_input(node, 1, "W"), const_input(node, 2, "R")
+        if w is None or r is None:
+            unsupported(node, "computed weights")
+        b = const_input(node, 3, "B")
+        if len(ins) > 4 and ins[4]:
+            unsupported(node, "input 4 sequence_lens (every sequence has the "
+                        "example's length)")
+        if op == "LSTM" and len(ins) > 7 and ins[7]:
+            unsupported(node, "input 7 P (peepholes)")
+        x = value(ins[0])
+        xs = imp.shape(x)
+        layout = a.get("layout", 0)
+        if layout:
+            x, xs = imp.permute(x, [1, 0, 2], name), [xs[1], xs[0], xs[2]]
+        steps, bsz, _ = xs
+        hid = int(a.get("hidden_size", r.shape[-1]))
+        direction = a.get("direction", "forward")
+        ndir = 2 if direction == "bidirectional" else 1
+        # PyTorch's gate order from ONNX's: LSTM iofc -> ifco, GRU zrh -> rzh.
+        order = [0, 2, 3, 1] if op == "LSTM" else [1, 0, 2]
+        g = len(order)
+
+        def torch_order(m):
+            return np.concatenate([m[k * hid:(k + 1) * hid] for k in order])
+
+        def state(i, d):
+            if len(ins) <= i or not ins[i]:
+                return None
+            hs = value(ins[i])
+            if layout:
+                hs = imp.permute(hs, [1, 0, 2], name)
+            return imp.reshape(imp.slice(hs, [d, 0, 0], [1, bsz, hid], name),
+                               [bsz, hid], name)
+
+        ys, hn, cn = [], [], []
+        for d in range(ndir):
+            bias = b[d] if b is not None else None
+            y, ht, ct = L.recurrence(
+                op, x, steps, bsz, torch_order(np.asarray(w[d], np.float32)),
+                torch_order(np.asarray(r[d], np.float32)),
+                None if bias is None else torch_order(np.asarray(bias[:g * hid], np.float32)),
+                None if bias is None else torch_order(np.asarray(bias[g * hid:], np.float32)),
+                state(5, d), state(6, d) if op == "LSTM" else None,
+                d == 1 or direction == "reverse", name)
+            ys.append(imp.reshape(y, [steps, 1, bsz, hid], name))
+            hn.append(imp.reshape(ht, [1, bsz, hid], name))
+            if ct is not None:
+                cn.append(imp.reshape(ct, [1, bsz, hid], name))
+        outs = [imp.concat(ys, 1, name) if ndir > 1 else ys[0],
+                imp.concat(hn, 0, name) if ndir > 1 else hn[0]]
+        if op == "LSTM":
+            outs.append(imp.concat(cn, 0, name) if ndir > 1 else cn[0])
+        if layout:
+            outs[0] = imp.permute(outs[0], [2, 0, 1, 3], name)
+            outs[1:] = [imp.permute(o, [1, 0, 2], name) for o in outs[1:]]
+        for o, hnd in zip(node.output, outs):
+            if o:
+                env[o] = hnd
+
     def convert(node):
         op, a = node.op_type, _attrs(node)
         name = node.name or node.output[0]
@@ -766,6 +841,8 @@ def import_onnx(model_or_path):
                 off += sz
         elif op == "Resize":
             resize(node, a, ins, out, name)
+        elif op in ("LSTM", "GRU"):
+            recurrent(node, op, a, ins, name)
         else:
             unsupported(node)
 

@@ -591,3 +591,27 @@ def test_onnx_zero_stride_is_an_error_not_a_crash():
     for op in ("Conv", "MaxPool", "AveragePool"):
         assert ("op '%s' at node '%s': attribute strides=[0, 1] (must be positive)"
                 % (op, op)) in run.stdout, run.stdout
+
+
+@needs_onnx
+@pytest.mark.parametrize("extra,match", [
+    (dict(attrs={"clip": 1.0}), "attribute clip"),
+    (dict(attrs={"activations": ["Relu", "Tanh", "Tanh"]}), "activations"),
+    (dict(attrs={"input_forget": 1}), "input_forget=1"),
+    (dict(seq_lens=True), "sequence_lens"),
+])
+def test_onnx_lstm_options_rejected(extra, match):
+    """What imc's unrolled LSTM does not implement is an error, not ignored
+    (the default form is checked against PyTorch in test_models.py)."""
+    h, i = 3, 5
+    rng = np.random.RandomState(0)
+    inits = {"w": f32(rng.randn(1, 4 * h, i)), "r": f32(rng.randn(1, 4 * h, h)),
+             "b": f32(rng.randn(1, 8 * h))}
+    ins = ["x", "w", "r", "b"]
+    if extra.get("seq_lens"):
+        inits["sl"] = np.array([4, 4], np.int32)
+        ins.append("sl")
+    model = graph([node("LSTM", ins, ("y",), hidden_size=h, **extra.get("attrs", {}))],
+                  inits, x=(4, 2, i))
+    with pytest.raises(imc.ImcError, match=match):
+        imc.import_onnx(model)

@@ -248,8 +248,7 @@ def test_conv_transpose_and_adaptive_pools():
 
 # The same models through torch.onnx.export + imc.import_onnx, where torch
 # 1.13 exports them (alexnet and vgg: torch cannot export adaptive pooling to
-# a size that does not divide the input; LSTM/GRU: imc does not import the
-# ONNX LSTM/GRU ops yet).
+# a size that does not divide the input).
 def run_onnx(model, *xs, rtol=1e-4):
     import io
     pytest.importorskip("onnx")
@@ -297,3 +296,19 @@ def test_interpolate_onnx(mode, kw):
             return nn.functional.interpolate(x, mode=mode, **kw)
 
     run_onnx(M(), torch.randn(1, 2, 4, 6))
+
+
+@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
+@pytest.mark.parametrize("cfg", [dict(), dict(num_layers=2, bidirectional=True),
+                                 dict(batch_first=True, bias=False)])
+def test_recurrent_onnx(kind, cfg):
+    class M(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.rnn = getattr(nn, kind)(6, 5, **cfg)
+
+        def forward(self, x):
+            return self.rnn(x)[0]
+
+    torch.manual_seed(0)
+    run_onnx(M(), torch.randn(4, 3, 6))
