@@ -6,6 +6,7 @@
 
 #include "imc/Import/Importer.h"
 #include "imc/Support/Conv.h"
+#include "imc/Support/DenseF32.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -14,10 +15,12 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Matchers.h"
 
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 using namespace mlir;
@@ -49,7 +52,7 @@ struct imc::Importer::Impl {
   OwningOpRef<ModuleOp> module;
   func::FuncOp func;
   std::vector<Value> values;
-  std::map<Handle, std::vector<float>> constData; ///< for filter reshapes
+  std::set<Handle> constants; ///< handles made by constant()
 
   [[noreturn]] void fail(const std::string &what) {
     throw std::invalid_argument(what);
@@ -113,11 +116,12 @@ struct imc::Importer::Impl {
   RankedTensorType tensorType(ArrayRef<int64_t> shape) {
     return RankedTensorType::get(shape, b.getF32Type());
   }
-  const std::vector<float> &data(Handle h, const char *what) {
-    auto it = constData.find(h);
-    if (it == constData.end())
+  /// A constant's elements (a copy: only filters that get reshaped).
+  std::vector<float> data(Handle h, const char *what) {
+    DenseElementsAttr attr;
+    if (!constants.count(h) || !matchPattern(get(h), m_Constant(&attr)))
       fail(std::string("imc importer: the ") + what + " must be a constant");
-    return it->second;
+    return denseF32Copy(attr);
   }
   Value scalar(double v, Location loc) {
     return b.create<arith::ConstantOp>(loc, b.getF32FloatAttr(float(v)));
@@ -237,7 +241,7 @@ Handle imc::Importer::constant(ArrayRef<int64_t> shape, ArrayRef<float> data) {
     impl->fail("imc importer: constant data does not match its shape");
   Handle h =
       impl->add(impl->constTensor(shape, data, UnknownLoc::get(&impl->ctx)));
-  impl->constData[h].assign(data.begin(), data.end());
+  impl->constants.insert(h);
   return h;
 }
 
@@ -312,7 +316,7 @@ Handle imc::Importer::conv2d(Handle x, Handle w, std::optional<Handle> bias,
   Value in = I.pad(I.get(x), padding, 0.0, loc);
   auto strides = b.getI64VectorAttr(stride);
   auto dilations = b.getI64VectorAttr(dilation);
-  const std::vector<float> &wdata = I.data(w, "convolution weight");
+  const std::vector<float> wdata = I.data(w, "convolution weight");
 
   // The init: the bias broadcast along the filters (torch-mlir), or zeros.
   auto init = [&](ArrayRef<int64_t> shape) -> Value {
@@ -950,7 +954,7 @@ Handle imc::Importer::matmul(Handle a, Handle bb, StringRef name) {
       p *= d;
     return p;
   };
-  if (sb.size() == 2 && I.constData.count(bb)) {
+  if (sb.size() == 2 && I.constants.count(bb)) {
     out.assign(sa.begin(), sa.end() - 1);
     y = matmul(reshape(ha, {prod(out), k}, name), hb, name);
     out.push_back(n);
