@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 namespace imc::format {
@@ -34,12 +36,38 @@ int bodyOpArity(BodyOp op) {
   return op == BodyOp::Select ? 3 : 2;
 }
 
+bool GenericSpec::hasAffine() const {
+  for (const auto &loops : operandLoops)
+    for (int64_t l : loops)
+      if (l < 0)
+        return true;
+  return false;
+}
+
+AffineIndex GenericSpec::index(size_t i, size_t d) const {
+  if (operandLoops[i][d] >= 0)
+    return AffineIndex{{{operandLoops[i][d], 1}}, 0};
+  return operandAffine[i][d];
+}
+
 std::vector<int64_t> encodeGeneric(const GenericSpec &spec) {
   std::vector<int64_t> a{spec.numLoops, int64_t(spec.reductionMask),
                          int64_t(spec.operandLoops.size())};
-  for (const auto &loops : spec.operandLoops) {
+  for (size_t i = 0; i < spec.operandLoops.size(); ++i) {
+    const auto &loops = spec.operandLoops[i];
     a.push_back(int64_t(loops.size()));
-    a.insert(a.end(), loops.begin(), loops.end());
+    for (size_t d = 0; d < loops.size(); ++d) {
+      a.push_back(loops[d]);
+      if (loops[d] >= 0)
+        continue;
+      const AffineIndex &e = spec.operandAffine[i][d];
+      a.push_back(int64_t(e.terms.size()));
+      for (auto [l, c] : e.terms) {
+        a.push_back(l);
+        a.push_back(c);
+      }
+      a.push_back(e.constant);
+    }
   }
   a.push_back(int64_t(spec.body.size()));
   for (const BodyInstr &b : spec.body) {
@@ -85,10 +113,39 @@ decodeGeneric(const std::vector<int64_t> &attrs,
     if (!next(rank) || rank != int64_t(shapes[i].size()))
       return fail(fmt::format("operand {}: rank does not match its shape", i));
     std::vector<int64_t> loops(rank);
+    std::vector<AffineIndex> affine(rank);
     std::vector<bool> seen(spec.numLoops, false);
     for (int64_t d = 0; d < rank; ++d) {
-      if (!next(loops[d]) || loops[d] < 0 || loops[d] >= spec.numLoops ||
-          seen[loops[d]])
+      if (!next(loops[d]))
+        return fail(fmt::format("operand {}: truncated map", i));
+      if (loops[d] == -1 && i + 1 < numOperands) {
+        // An affine form (format 1.3): n terms (loop, coefficient), constant.
+        int64_t n;
+        if (!next(n) || n < 1 || n > spec.numLoops)
+          return fail(fmt::format("operand {}: dimension {}: 1 to {} affine "
+                                  "terms expected",
+                                  i, d, spec.numLoops));
+        std::vector<bool> used(spec.numLoops, false);
+        for (int64_t t = 0; t < n; ++t) {
+          int64_t l, c;
+          if (!next(l) || l < 0 || l >= spec.numLoops || used[l] || !next(c) ||
+              c == 0 || c > kMaxAffineCoefficient || c < -kMaxAffineCoefficient)
+            return fail(fmt::format("operand {}: dimension {}: affine term {} "
+                                    "names no loop, a loop twice, or a "
+                                    "coefficient of 0 or beyond 2^20",
+                                    i, d, t));
+          used[l] = true;
+          affine[d].terms.push_back({l, c});
+        }
+        if (!next(affine[d].constant) ||
+            affine[d].constant > (int64_t(1) << 40) ||
+            affine[d].constant < -(int64_t(1) << 40))
+          return fail(fmt::format("operand {}: dimension {}: affine constant "
+                                  "beyond 2^40",
+                                  i, d));
+        continue;
+      }
+      if (loops[d] < 0 || loops[d] >= spec.numLoops || seen[loops[d]])
         return fail(fmt::format("operand {}: dimension {} names no loop or "
                                 "a loop twice",
                                 i, d));
@@ -102,6 +159,7 @@ decodeGeneric(const std::vector<int64_t> &attrs,
         return fail("the result is indexed by a reduction loop");
     }
     spec.operandLoops.push_back(std::move(loops));
+    spec.operandAffine.push_back(std::move(affine));
   }
   int64_t points = 1;
   for (int64_t l = 0; l < spec.numLoops; ++l) {
@@ -112,6 +170,22 @@ decodeGeneric(const std::vector<int64_t> &attrs,
       return fail("iteration space of more than 2^40 points");
     points *= bounds[l];
   }
+  // Every affine index stays inside its dimension over the whole space.
+  for (int64_t i = 0; i < numOperands; ++i)
+    for (size_t d = 0; d < shapes[i].size(); ++d) {
+      if (spec.operandLoops[i][d] >= 0)
+        continue;
+      const AffineIndex &e = spec.operandAffine[i][d];
+      __int128 lo = e.constant, hi = e.constant; // 16 terms of < 2^60
+      for (auto [l, c] : e.terms)
+        (c > 0 ? hi : lo) += __int128(c) * (bounds[l] - 1);
+      if (lo < 0 || hi >= shapes[i][d])
+        return fail(fmt::format("operand {}: dimension {} of size {} is "
+                                "indexed outside it (from {} to {})",
+                                i, d, shapes[i][d],
+                                int64_t(std::max<__int128>(lo, INT64_MIN)),
+                                int64_t(std::min<__int128>(hi, INT64_MAX))));
+    }
   int64_t numBody;
   if (!next(numBody) || numBody < 0 || numBody > 4096)
     return fail("body of 0 to 4096 ops expected");

@@ -268,11 +268,32 @@ const char *sectionName(uint32_t kind) {
 } // namespace
 
 uint16_t minorVersionNeeded(const Program &p) {
-  for (const Instr &in : p.code)
+  uint16_t minor = 1;
+  for (const Instr &in : p.code) {
     if ((in.op == Opcode::XbarProgram && in.attrs.size() > 3) ||
         (in.op == Opcode::XbarMvm && in.attrs.size() > 4))
-      return 2;
-  return 1;
+      minor = std::max<uint16_t>(minor, 2);
+    // An affine operand index in a dpu.generic (marked -1 where a map entry
+    // would be; every plain entry is >= 0).
+    if (in.op == Opcode::DpuGeneric && in.attrs.size() > 2) {
+      size_t pos = 3;
+      const int64_t n = in.attrs[2];
+      for (int64_t i = 0; i < n && pos < in.attrs.size(); ++i) {
+        const int64_t rank = in.attrs[pos++];
+        for (int64_t d = 0; d < rank && pos < in.attrs.size(); ++d) {
+          if (in.attrs[pos] != -1) {
+            ++pos;
+            continue;
+          }
+          minor = 3;
+          if (pos + 1 >= in.attrs.size())
+            break;
+          pos += 2 + 2 * size_t(std::max<int64_t>(in.attrs[pos + 1], 0)) + 1;
+        }
+      }
+    }
+  }
+  return minor;
 }
 
 std::vector<uint8_t> serialize(const Program &p) {

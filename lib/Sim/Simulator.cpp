@@ -207,12 +207,18 @@ struct Executor {
     const int64_t loops = spec.numLoops;
     Tensor r = take(in, in.operands.size() - 1);
     // stride[i][l]: how far operand i moves when loop l advances.
+    // An affine index (constant + sum coef * loop) adds coef * s to the
+    // strides of its loops and constant * s to the starting offset.
     std::vector<std::vector<int64_t>> stride(nOps,
                                              std::vector<int64_t>(loops, 0));
+    std::vector<int64_t> idx(loops, 0), off(nOps, 0);
     for (size_t i = 0; i < nOps; ++i) {
       int64_t s = 1;
       for (size_t d = shapes[i].size(); d-- > 0;) {
-        stride[i][spec.operandLoops[i][d]] = s;
+        const format::AffineIndex e = spec.index(i, d);
+        for (auto [l, c] : e.terms)
+          stride[i][l] += c * s;
+        off[i] += e.constant * s;
         s *= shapes[i][d];
       }
     }
@@ -229,7 +235,6 @@ struct Executor {
     int64_t points = 1;
     for (int64_t b : bounds)
       points *= b;
-    std::vector<int64_t> idx(loops, 0), off(nOps, 0);
     std::vector<float> v(nOps + spec.body.size());
     auto maximum = [](float a, float b) {
       if (std::isnan(a) || std::isnan(b))

@@ -64,12 +64,32 @@ struct BodyInstr {
   int64_t extra = 0;
 };
 
+/// An operand dimension indexed by an affine form of the loops:
+/// constant + sum of coef * loop (format 1.3; a strided or shifted access,
+/// a convolution's input).
+struct AffineIndex {
+  std::vector<std::pair<int64_t, int64_t>> terms; ///< (loop, coefficient)
+  int64_t constant = 0;
+};
+
+/// The limits decodeGeneric puts on an affine index (|coefficient|,
+/// |constant|), so that offsets cannot overflow.
+constexpr int64_t kMaxAffineCoefficient = int64_t(1) << 20;
+
 struct GenericSpec {
   int64_t numLoops = 0;
   uint64_t reductionMask = 0;
-  std::vector<std::vector<int64_t>> operandLoops; ///< inputs..., init
+  /// Per operand (inputs..., init), per dimension: the loop indexing it, or
+  /// -1 when an affine form does (then in operandAffine at the same place).
+  std::vector<std::vector<int64_t>> operandLoops;
+  std::vector<std::vector<AffineIndex>> operandAffine; ///< empty, or as above
   std::vector<BodyInstr> body;
   int64_t yield = 0;
+
+  /// Whether some operand dimension is an affine form (format 1.3).
+  bool hasAffine() const;
+  /// The affine form of operand i's dimension d (a plain loop as one term).
+  AffineIndex index(size_t i, size_t d) const;
 };
 
 std::vector<int64_t> encodeGeneric(const GenericSpec &spec);

@@ -33,7 +33,7 @@ constexpr uint16_t kVersionMajor = 1;
 /// 1.1: a constant may hold one element for a value of any size (a splat).
 /// 1.2: xbar.program may carry a 4th attribute (the weight mapping) and
 /// xbar.mvm a 5th (unsigned input codes).
-constexpr uint16_t kVersionMinor = 2;
+constexpr uint16_t kVersionMinor = 3;
 
 /// Most elements a tensor or tile value may have (16 GiB of f32).
 constexpr int64_t kMaxTensorElements = int64_t(1) << 32;

@@ -8,8 +8,9 @@
 // pattern took (softmax and layer-norm pieces, GELU, activation x activation
 // products, reductions, fills) becomes a dpu.generic with the same loops and
 // body, if the DPU can run it: static f32 tensors (f32 scalar constants become
-// rank-0 tensors), projected-permutation indexing maps, and a body of the
-// scalar ops dpu.generic supports. Anything else is left for the pass to
+// rank-0 tensors), input indexing maps whose results are loops or sums of
+// constants times loops (the result's: a projected permutation), and a body of
+// the scalar ops dpu.generic supports. Anything else is left for the pass to
 // report.
 //
 //===----------------------------------------------------------------------===//
@@ -36,8 +37,7 @@ bool imc::isSupportedGenericBodyOp(Operation *op) {
 
 namespace {
 
-struct GenericFallbackPattern
-    : OpInterfaceRewritePattern<linalg::LinalgOp> {
+struct GenericFallbackPattern : OpInterfaceRewritePattern<linalg::LinalgOp> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
   LogicalResult matchAndRewrite(linalg::LinalgOp op,
@@ -51,10 +51,24 @@ struct GenericFallbackPattern
     };
     if (!isStaticF32(op->getResult(0).getType()))
       return failure();
-    for (AffineMap map : op.getIndexingMapsArray())
-      if (map.getNumSymbols() ||
-          !map.isProjectedPermutation(/*allowZeroInResults=*/false))
-        return rewriter.notifyMatchFailure(op, "unsupported indexing map");
+    // Inputs: each dimension a loop, or constant + sum coef * loop (a
+    // strided or shifted read, a convolution window); the result: a
+    // projected permutation. dpu.generic's verifier checks the rest.
+    SmallVector<AffineMap> inMaps = op.getIndexingMapsArray();
+    for (auto [i, map] : llvm::enumerate(inMaps)) {
+      if (map.getNumSymbols())
+        return rewriter.notifyMatchFailure(op, "indexing map with symbols");
+      if (i + 1 == inMaps.size()) {
+        if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+          return rewriter.notifyMatchFailure(op, "unsupported result map");
+        continue;
+      }
+      for (AffineExpr e : map.getResults()) {
+        SmallVector<int64_t> coef(map.getNumDims() + 1, 0);
+        if (!isa<AffineDimExpr>(e) && !dpu::linearForm(e, coef))
+          return rewriter.notifyMatchFailure(op, "unsupported indexing map");
+      }
+    }
     Block *body = op.getBlock();
     for (Operation &inner : body->without_terminator())
       if (!isSupportedGenericBodyOp(&inner))

@@ -105,9 +105,26 @@ FailureOr<std::vector<int64_t>> encodeGeneric(dpu::GenericOp op) {
       spec.reductionMask |= uint64_t(1) << i;
   for (Attribute m : op.getIndexingMaps()) {
     std::vector<int64_t> loops;
-    for (AffineExpr e : cast<AffineMapAttr>(m).getValue().getResults())
-      loops.push_back(cast<AffineDimExpr>(e).getPosition());
+    std::vector<format::AffineIndex> affine;
+    for (AffineExpr e : cast<AffineMapAttr>(m).getValue().getResults()) {
+      affine.emplace_back();
+      if (auto d = dyn_cast<AffineDimExpr>(e)) {
+        loops.push_back(d.getPosition());
+        continue;
+      }
+      // constant + sum coef * loop (the verifier admits nothing else).
+      SmallVector<int64_t> coef(spec.numLoops + 1, 0);
+      if (!dpu::linearForm(e, coef))
+        return op.emitError("imc-to-sim: an indexing expression is not a "
+                            "sum of loops times constants");
+      loops.push_back(-1);
+      for (int64_t l = 0; l < spec.numLoops; ++l)
+        if (coef[l])
+          affine.back().terms.push_back({l, coef[l]});
+      affine.back().constant = coef[spec.numLoops];
+    }
     spec.operandLoops.push_back(std::move(loops));
+    spec.operandAffine.push_back(std::move(affine));
   }
   Block &body = op.getBody().front();
   llvm::DenseMap<Value, int64_t> ref;

@@ -80,3 +80,37 @@ func.func @not_special(%x: tensor<2x2xf32>) -> tensor<2x2xf32> {
   } -> tensor<2x2xf32>
   return %b : tensor<2x2xf32>
 }
+
+// -----
+
+// Indexing maps that are sums of loops times constants (a sliding window, a
+// stride, a shift) become dpu.generic too, maps unchanged.
+// CHECK-LABEL: func.func @correlate
+// CHECK: dpu.generic ins(%arg0, %arg1 : tensor<10xf32>, tensor<3xf32>) init(%{{.*}} : tensor<4xf32>) attributes {indexing_maps = [#[[W:.*]], #{{.*}}, #{{.*}}], iterator_types = ["parallel", "reduction"]}
+// CHECK-NOT: linalg.
+func.func @correlate(%x: tensor<10xf32>, %w: tensor<3xf32>) -> tensor<4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+  %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0 * 2 + d1 + 1)>, affine_map<(d0, d1) -> (d1)>, affine_map<(d0, d1) -> (d0)>], iterator_types = ["parallel", "reduction"]}
+      ins(%x, %w : tensor<10xf32>, tensor<3xf32>) outs(%z : tensor<4xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %m, %acc : f32
+    linalg.yield %s : f32
+  } -> tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// A convolution whose filter is computed cannot be weight-stationary: its
+// loop nest (windows: sums of loops) runs on the DPU.
+// CHECK-LABEL: func.func @conv_computed_filter
+// CHECK: dpu.generic ins(%arg0, %arg1 : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) init(%arg2 : tensor<1x1x2x2xf32>)
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK-NOT: linalg.
+func.func @conv_computed_filter(%x: tensor<1x1x4x4xf32>, %w: tensor<1x1x3x3xf32>, %o: tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32> {
+  %y = linalg.conv_2d_nchw_fchw ins(%x, %w : tensor<1x1x4x4xf32>, tensor<1x1x3x3xf32>) outs(%o : tensor<1x1x2x2xf32>) -> tensor<1x1x2x2xf32>
+  return %y : tensor<1x1x2x2xf32>
+}

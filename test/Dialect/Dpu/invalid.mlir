@@ -153,13 +153,37 @@ func.func @generic_sizes(%x: tensor<4x8xf32>, %init: tensor<5xf32>) -> tensor<5x
 
 // -----
 
-func.func @generic_window(%x: tensor<5xf32>, %init: tensor<2x4xf32>) -> tensor<2x4xf32> {
-  // expected-error @+1 {{'dpu.generic' op indexing map #0 must be a projected permutation of the 2 loops}}
-  %s = dpu.generic ins(%x : tensor<5xf32>) init(%init : tensor<2x4xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} {
+// A sliding window (d0 + d1) is fine while it stays inside the input: over
+// [0, 2) x [0, 4) it reads 0 to 4, past a tensor of 4.
+func.func @generic_window_out_of_bounds(%x: tensor<4xf32>, %init: tensor<2x4xf32>) -> tensor<2x4xf32> {
+  // expected-error @+1 {{'dpu.generic' op indexing map #0 reads dimension 0 of 'tensor<4xf32>' at 0 to 4}}
+  %s = dpu.generic ins(%x : tensor<4xf32>) init(%init : tensor<2x4xf32>) attributes {indexing_maps = [affine_map<(d0, d1) -> (d0 + d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} {
   ^bb0(%in: f32, %acc: f32):
     dpu.yield %in : f32
   } -> tensor<2x4xf32>
   return %s : tensor<2x4xf32>
+}
+
+// -----
+
+func.func @generic_floordiv(%x: tensor<4xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'dpu.generic' op indexing map #0 must be sums of constants times of the 1 loops}}
+  %s = dpu.generic ins(%x : tensor<4xf32>) init(%init : tensor<8xf32>) attributes {indexing_maps = [affine_map<(d0) -> (d0 floordiv 2)>, affine_map<(d0) -> (d0)>], iterator_types = ["parallel"]} {
+  ^bb0(%in: f32, %acc: f32):
+    dpu.yield %in : f32
+  } -> tensor<8xf32>
+  return %s : tensor<8xf32>
+}
+
+// -----
+
+func.func @generic_affine_result(%x: tensor<4xf32>, %init: tensor<8xf32>) -> tensor<8xf32> {
+  // expected-error @+1 {{'dpu.generic' op indexing map #1 must be a projected permutation of the 1 loops}}
+  %s = dpu.generic ins(%x : tensor<4xf32>) init(%init : tensor<8xf32>) attributes {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> (d0 * 2)>], iterator_types = ["parallel"]} {
+  ^bb0(%in: f32, %acc: f32):
+    dpu.yield %in : f32
+  } -> tensor<8xf32>
+  return %s : tensor<8xf32>
 }
 
 // -----

@@ -245,6 +245,32 @@ SmallVector<int64_t> GenericOp::getLoopBounds() {
   return bounds;
 }
 
+bool imc::dpu::linearForm(AffineExpr e, SmallVectorImpl<int64_t> &coef,
+                          int64_t scale) {
+  constexpr int64_t kMax = int64_t(1) << 20; // the binary format's limit
+  if (auto d = dyn_cast<AffineDimExpr>(e)) {
+    coef[d.getPosition()] += scale;
+    return coef[d.getPosition()] >= -kMax && coef[d.getPosition()] <= kMax;
+  }
+  if (auto c = dyn_cast<AffineConstantExpr>(e)) {
+    coef.back() += scale * c.getValue();
+    return coef.back() >= -(kMax << 20) && coef.back() <= (kMax << 20);
+  }
+  auto bin = dyn_cast<AffineBinaryOpExpr>(e);
+  if (!bin)
+    return false;
+  if (bin.getKind() == AffineExprKind::Add)
+    return linearForm(bin.getLHS(), coef, scale) &&
+           linearForm(bin.getRHS(), coef, scale);
+  if (bin.getKind() == AffineExprKind::Mul) {
+    auto c = dyn_cast<AffineConstantExpr>(bin.getRHS());
+    if (!c || c.getValue() < -kMax || c.getValue() > kMax)
+      return false;
+    return linearForm(bin.getLHS(), coef, scale * c.getValue());
+  }
+  return false;
+}
+
 LogicalResult GenericOp::verify() {
   const size_t numOperands = getInputs().size() + 1;
   const int64_t numLoops = getIteratorTypes().size();
@@ -266,13 +292,39 @@ LogicalResult GenericOp::verify() {
   for (auto [idx, v, mapAttr] : llvm::enumerate(operands, getIndexingMaps())) {
     AffineMap map = cast<AffineMapAttr>(mapAttr).getValue();
     auto type = cast<RankedTensorType>(v.getType());
+    const bool isInit = idx + 1 == numOperands;
+    auto linear = [&] {
+      for (AffineExpr e : map.getResults()) {
+        SmallVector<int64_t> coef(numLoops + 1, 0);
+        if (isa<AffineDimExpr>(e))
+          continue;
+        if (!linearForm(e, coef) ||
+            llvm::all_of(ArrayRef<int64_t>(coef).drop_back(),
+                         [](int64_t c) { return c == 0; }))
+          return false;
+      }
+      // No loop twice among the plain dimensions.
+      SmallVector<bool> seen(numLoops, false);
+      for (AffineExpr e : map.getResults())
+        if (auto d = dyn_cast<AffineDimExpr>(e)) {
+          if (seen[d.getPosition()])
+            return false;
+          seen[d.getPosition()] = true;
+        }
+      return true;
+    };
     if (map.getNumDims() != unsigned(numLoops) || map.getNumSymbols() ||
         map.getNumResults() != unsigned(type.getRank()) ||
-        !map.isProjectedPermutation(/*allowZeroInResults=*/false))
+        (isInit ? !map.isProjectedPermutation(/*allowZeroInResults=*/false)
+                : !linear()))
       return emitOpError("indexing map #")
-             << idx << " must be a projected permutation of the " << numLoops
+             << idx << " must be "
+             << (isInit ? "a projected permutation" : "sums of constants times")
+             << " of the " << numLoops
              << " loops with one result per dimension of " << type;
     for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      if (!isa<AffineDimExpr>(e))
+        continue; // checked below, once the loop sizes are known
       const unsigned d = cast<AffineDimExpr>(e).getPosition();
       if (idx + 1 == numOperands &&
           cast<StringAttr>(getIteratorTypes()[d]).getValue() == "reduction")
@@ -287,6 +339,24 @@ LogicalResult GenericOp::verify() {
   for (auto [d, b] : llvm::enumerate(bounds))
     if (b < 0)
       return emitOpError("loop ") << d << " indexes no operand";
+  // Affine indices stay inside their dimensions over the whole space.
+  for (auto [idx, v, mapAttr] : llvm::enumerate(operands, getIndexingMaps())) {
+    AffineMap map = cast<AffineMapAttr>(mapAttr).getValue();
+    auto type = cast<RankedTensorType>(v.getType());
+    for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      if (isa<AffineDimExpr>(e))
+        continue;
+      SmallVector<int64_t> coef(numLoops + 1, 0);
+      linearForm(e, coef);
+      int64_t lo = coef.back(), hi = coef.back();
+      for (int64_t l = 0; l < numLoops; ++l)
+        (coef[l] > 0 ? hi : lo) += coef[l] * (bounds[l] - 1);
+      if (lo < 0 || hi >= type.getDimSize(i))
+        return emitOpError("indexing map #")
+               << idx << " reads dimension " << i << " of " << type << " at "
+               << lo << " to " << hi;
+    }
+  }
   if (getBody().empty() || getBody().front().empty())
     return emitOpError("the body must end with dpu.yield");
   Block &body = getBody().front();

@@ -1,4 +1,5 @@
-//===- DpuOps.h - digital processing unit operations -------------*- C++ -*-===//
+//===- DpuOps.h - digital processing unit operations -------------*- C++
+//-*-===//
 //
 // Part of imc, under the Apache License v2.0 with LLVM Exceptions.
 //
@@ -16,5 +17,14 @@
 
 #define GET_OP_CLASSES
 #include "imc/Dialect/Dpu/IR/DpuOps.h.inc"
+
+namespace imc::dpu {
+/// Whether `e` is constant + sum of coef * loop (no symbols, mod or
+/// division): then coef[l] += its coefficient of loop l and coef.back() +=
+/// its constant (coef has one entry per loop, then the constant's). What a
+/// dpu.generic operand dimension may be indexed by.
+bool linearForm(mlir::AffineExpr e, llvm::SmallVectorImpl<int64_t> &coef,
+                int64_t scale = 1);
+} // namespace imc::dpu
 
 #endif // IMC_DIALECT_DPU_IR_DPUOPS_H
