@@ -85,6 +85,19 @@ def programs():
     mlp = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3)).eval()
     progs.append(imc.compile(imc.export(mlp, torch.randn(2, 6)), target=SMALL,
                              policy="digital"))
+    # Format 1.3: dpu.generic with affine indices (a strided, shifted window),
+    # and a front-end model with selects, slices and comparisons.
+    sys.path.insert(0, os.path.join(ROOT, "test", "python"))
+    from test_affine_generic import CONV, CORRELATE
+    progs.append(imc.compile(imc.parse(CORRELATE), target=SMALL))
+    progs.append(imc.compile(imc.parse(CONV), target=SMALL))
+
+    class Masked(nn.Module):
+        def forward(self, x):
+            y = x[:, 1::2].masked_fill(x[:, :3] > 0, -1e4)
+            return torch.softmax(y, -1) + nn.functional.leaky_relu(x[:, ::2])
+
+    progs.append(imc.compile(imc.export(Masked().eval(), torch.randn(3, 6)), target=SMALL))
     return [p.to_bytes() for p in progs]
 
 
