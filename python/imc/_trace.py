@@ -107,28 +107,27 @@ def _concrete(a):
     return torch.fx.node.map_aggregate(a, _value)
 
 
+def _known(attr):
+    """A property read from the example's value (a shape, a dtype)."""
+    return property(lambda self: getattr(self._imc_value, attr))
+
+
+def _refused(what):
+    """A method that would read a tensor's value into Python: an error."""
+    def f(self, *args):
+        raise _ValueError("%s at graph node '%s' (imc compiles one graph for "
+                          "every input)" % (what, self.node.name))
+    return f
+
+
 class ConcreteProxy(Proxy):
     """A proxy that knows its value for the example inputs."""
 
-    @property
-    def shape(self):
-        return self._imc_value.shape
-
-    @property
-    def ndim(self):
-        return self._imc_value.ndim
-
-    @property
-    def dtype(self):
-        return self._imc_value.dtype
-
-    @property
-    def device(self):
-        return self._imc_value.device
-
-    @property
-    def is_cuda(self):
-        return False
+    shape = _known("shape")
+    ndim = _known("ndim")
+    dtype = _known("dtype")
+    device = _known("device")
+    is_cuda = property(lambda self: False)
 
     def size(self, dim=None):
         v = self._imc_value
@@ -151,26 +150,11 @@ class ConcreteProxy(Proxy):
         self.tracer.create_proxy("call_function", operator.setitem,
                                  (self, key, value), {})
 
-    def __bool__(self):
-        raise _ValueError("control flow on a tensor's value at graph node "
-                          "'%s' (imc compiles one graph for every input)"
-                          % self.node.name)
-
-    def item(self):
-        raise _ValueError("a tensor's value read into Python (.item()) at "
-                          "graph node '%s'" % self.node.name)
-
-    def tolist(self):
-        raise _ValueError("a tensor's value read into Python (.tolist()) at "
-                          "graph node '%s'" % self.node.name)
-
-    def __int__(self):
-        raise _ValueError("a tensor's value read into Python (int()) at graph "
-                          "node '%s'" % self.node.name)
-
-    def __float__(self):
-        raise _ValueError("a tensor's value read into Python (float()) at "
-                          "graph node '%s'" % self.node.name)
+    __bool__ = _refused("control flow on a tensor's value")
+    item = _refused("a tensor's value read into Python (.item())")
+    tolist = _refused("a tensor's value read into Python (.tolist())")
+    __int__ = _refused("a tensor's value read into Python (int())")
+    __float__ = _refused("a tensor's value read into Python (float())")
 
 
 class _Unpatched:

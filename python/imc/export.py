@@ -271,9 +271,18 @@ def export(model, *example_inputs):
         _Root.forward = ns["forward"]
         model = _Root(model)
 
+    def check_inputs(gm):
+        inputs = [n.name for n in gm.graph.nodes if n.op == "placeholder"]
+        if len(inputs) != len(example_inputs):
+            raise ImcError("imc.export: %s takes %d inputs (%s), got %d example "
+                           "inputs; every input must be a tensor"
+                           % (type(model).__name__, len(inputs), ", ".join(inputs),
+                              len(example_inputs)))
+
     route, first_error = "torch.fx", None
     try:
         gm = _trace.symbolic(model)
+        check_inputs(gm)
         vals = _trace.run(gm, example_inputs)
     except Exception as e:  # shape unpacking, control flow, wrong inputs
         first_error = e
@@ -287,23 +296,13 @@ def export(model, *example_inputs):
             raise ImcError("imc.export: torch.fx cannot trace %s: %s; with the "
                            "example's shapes: %s" % (type(model).__name__,
                                                      first_error, e)) from e
-        inputs = [n.name for n in gm.graph.nodes if n.op == "placeholder"]
-        if len(inputs) != len(example_inputs):
-            raise ImcError("imc.export: %s takes %d inputs (%s), got %d example "
-                           "inputs; every input must be a tensor"
-                           % (type(model).__name__, len(inputs), ", ".join(inputs),
-                              len(example_inputs)))
+        check_inputs(gm)
         try:
             vals = _trace.run(gm, example_inputs)
         except Exception as e:
             raise ImcError("imc.export: running the traced %s on the example "
                            "inputs failed: %s" % (type(model).__name__, e)) from e
-    inputs = [n.name for n in gm.graph.nodes if n.op == "placeholder"]
-    if len(inputs) != len(example_inputs):
-        raise ImcError("imc.export: %s takes %d inputs (%s), got %d example "
-                       "inputs; every input must be a tensor"
-                       % (type(model).__name__, len(inputs), ", ".join(inputs),
-                          len(example_inputs)))
+    check_inputs(gm)
 
     imp = _imc.Importer(_imc.Context())
     L = _layers.Layers(imp)

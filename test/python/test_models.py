@@ -69,12 +69,20 @@ TORCHVISION = {
 }
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=slow) if TORCHVISION[n][2] else n
-                                  for n in TORCHVISION])
-def test_torchvision(name):
+# Through torch.onnx.export too, where torch 1.13 exports them (alexnet and
+# vgg: it cannot export adaptive pooling to a size that does not divide the
+# input).
+ONNX_TV = ("efficientnet_b0", "inception_v3", "googlenet", "squeezenet1_0",
+           "shufflenet_v2", "convnext_tiny", "swin_t", "vit_small")
+
+
+@pytest.mark.parametrize("name,route", [
+    pytest.param(n, r, marks=slow) if TORCHVISION[n][2] else (n, r)
+    for n in TORCHVISION for r in ("fx", "onnx") if r == "fx" or n in ONNX_TV])
+def test_torchvision(name, route):
     make, size, _ = TORCHVISION[name]
     torch.manual_seed(0)
-    run(make(tv()), torch.randn(1, 3, size, size))
+    (run if route == "fx" else run_onnx)(make(tv()), torch.randn(1, 3, size, size))
 
 
 def test_concrete_route_is_reported():
@@ -246,9 +254,7 @@ def test_conv_transpose_and_adaptive_pools():
     run(m, torch.randn(1, 4, 3, 4))
 
 
-# The same models through torch.onnx.export + imc.import_onnx, where torch
-# 1.13 exports them (alexnet and vgg: torch cannot export adaptive pooling to
-# a size that does not divide the input).
+# The same models through torch.onnx.export + imc.import_onnx.
 def run_onnx(model, *xs, rtol=1e-4):
     import io
     pytest.importorskip("onnx")
@@ -265,19 +271,6 @@ def run_onnx(model, *xs, rtol=1e-4):
     r = ref.numpy()
     assert res.outputs[0].shape == r.shape
     assert np.abs(res.outputs[0] - r).max() / np.abs(r).max() <= rtol
-
-
-ONNX_TV = {n: TORCHVISION[n] for n in ("efficientnet_b0", "inception_v3", "googlenet",
-                                       "squeezenet1_0", "shufflenet_v2", "convnext_tiny",
-                                       "swin_t", "vit_small")}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=slow) if ONNX_TV[n][2] else n
-                                  for n in ONNX_TV])
-def test_torchvision_onnx(name):
-    make, size, _ = ONNX_TV[name]
-    torch.manual_seed(0)
-    run_onnx(make(tv()), torch.randn(1, 3, size, size))
 
 
 def test_transformers_onnx():
