@@ -282,7 +282,46 @@ def _fold(model):
     tensors whose shapes are static, until nothing changes: the shape
     arithmetic exporters write (Shape, Gather, Concat, ConstantOfShape, Mod,
     ...) becomes constants, as shapes are in imc's IR."""
-    from onnx import numpy_helper, shape_inference
+    from onnx import helper, numpy_helper, shape_inference
+
+    # Weights (initializers of more than 4096 elements) leave the graph while
+    # it is folded, as inputs of their type: shape inference, which copies the
+    # model each round, then copies a skeleton; they are read when folding
+    # needs their values, once.
+    g = model.graph
+    big = {i.name: i for i in g.initializer if int(np.prod(i.dims)) > 4096}
+    big_values = {}
+    if big:
+        small = [i for i in g.initializer if i.name not in big]
+        del g.initializer[:]
+        g.initializer.extend(small)
+        listed = {x.name for x in g.input}
+        added = [n for n in big if n not in listed]
+        g.input.extend(helper.make_tensor_value_info(n, big[n].data_type, list(big[n].dims))
+                       for n in added)
+
+    def restore(model):
+        if big:
+            g = model.graph
+            used = {i for n in g.node for i in n.input} | {o.name for o in g.output}
+            ins = [x for x in g.input if x.name not in added]
+            del g.input[:]
+            g.input.extend(ins)
+            g.initializer.extend(big[n] for n in big if n in used)
+        return model
+
+    class Consts(dict):
+        """Constants by name; weights converted when first read."""
+
+        def __contains__(self, name):
+            return dict.__contains__(self, name) or name in big
+
+        def __getitem__(self, name):
+            if not dict.__contains__(self, name) and name in big:
+                if name not in big_values:
+                    big_values[name] = numpy_helper.to_array(big[name])
+                return big_values[name]
+            return dict.__getitem__(self, name)
 
     for _ in range(64):
         try:
@@ -291,7 +330,7 @@ def _fold(model):
             raise ImcError("imc.import_onnx: ONNX shape inference rejects the "
                            "model: %s" % str(e).strip().splitlines()[-1]) from None
         g = model.graph
-        consts = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+        consts = Consts((i.name, numpy_helper.to_array(i)) for i in g.initializer)
         shapes = {}
         for vi in list(g.input) + list(g.value_info) + list(g.output):
             dims = vi.type.tensor_type.shape.dim
@@ -335,7 +374,7 @@ def _fold(model):
                 consts[name] = v
                 folded[name] = v
         if len(keep) == len([n for n in g.node]):
-            return model
+            return restore(model)
         used = {i for n in keep for i in n.input} | {o.name for o in g.output}
         inits = [i for i in g.initializer if i.name in used]
         have = {i.name for i in inits}
@@ -349,7 +388,7 @@ def _fold(model):
         keep_vi = [vi for vi in g.value_info if vi.name not in folded]
         del g.value_info[:]
         g.value_info.extend(keep_vi)
-    return model
+    return restore(model)
 
 
 def import_onnx(model_or_path):
