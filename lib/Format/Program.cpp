@@ -208,12 +208,6 @@ void encodeSection(SectionKind kind, const Program &p, Writer &w) {
     break;
   case SectionKind::Constants:
     w.put<uint32_t>(uint32_t(p.constants.size()));
-    {
-      size_t total = w.bytes.size();
-      for (const Constant &c : p.constants)
-        total += 12 + c.data.size() * sizeof(float);
-      w.bytes.reserve(total);
-    }
     for (const Constant &c : p.constants) {
       w.put<uint32_t>(c.value);
       w.put<uint64_t>(c.data.size());
@@ -297,52 +291,70 @@ uint16_t minorVersionNeeded(const Program &p) {
 }
 
 std::vector<uint8_t> serialize(const Program &p) {
+  // Every section but CONSTANTS is encoded apart; CONSTANTS (the weights,
+  // most of a program) is written straight into the file: its size is
+  // known beforehand, and its CRC is taken where it lands.
   const size_t numSections = std::size(kSectionOrder);
-  std::vector<std::vector<uint8_t>> payloads;
-  for (SectionKind kind : kSectionOrder) {
+  std::vector<std::vector<uint8_t>> payloads(numSections);
+  std::vector<size_t> sizes(numSections);
+  for (size_t i = 0; i < numSections; ++i) {
+    if (kSectionOrder[i] == SectionKind::Constants) {
+      sizes[i] = 4;
+      for (const Constant &c : p.constants)
+        sizes[i] += 12 + c.data.size() * sizeof(float);
+      continue;
+    }
     Writer w;
-    encodeSection(kind, p, w);
-    payloads.push_back(std::move(w.bytes));
+    encodeSection(kSectionOrder[i], p, w);
+    payloads[i] = std::move(w.bytes);
+    sizes[i] = payloads[i].size();
   }
-
-  Writer out;
   size_t offset = kHeaderSize + numSections * kSectionEntrySize;
   std::vector<size_t> offsets;
-  for (const auto &payload : payloads) {
+  for (size_t size : sizes) {
     offset = (offset + 7) & ~size_t(7); // sections start 8-byte aligned
     offsets.push_back(offset);
-    offset += payload.size();
+    offset += size;
   }
   const size_t fileSize = offset;
 
-  out.bytes.insert(out.bytes.end(), kMagic, kMagic + 4);
-  out.put<uint16_t>(kVersionMajor);
-  out.put<uint16_t>(minorVersionNeeded(p));
-  out.put<uint32_t>(uint32_t(numSections));
-  out.put<uint32_t>(0); // flags
-  out.put<uint64_t>(fileSize);
-  out.put<uint32_t>(0); // header CRC, patched below
-  out.put<uint32_t>(0); // reserved
-  for (size_t i = 0; i < numSections; ++i) {
-    out.put<uint32_t>(uint32_t(kSectionOrder[i]));
-    out.put<uint32_t>(crc32(payloads[i].data(), payloads[i].size()));
-    out.put<uint64_t>(offsets[i]);
-    out.put<uint64_t>(payloads[i].size());
-  }
-  // The header CRC covers bytes [0, 24) and the whole section table.
-  std::vector<uint8_t> covered(out.bytes.begin(), out.bytes.begin() + 24);
-  covered.insert(covered.end(), out.bytes.begin() + kHeaderSize,
-                 out.bytes.end());
-  uint32_t headerCrc = crc32(covered.data(), covered.size());
-  std::memcpy(out.bytes.data() + 24, &headerCrc, 4);
-
+  Writer out;
   out.bytes.reserve(fileSize);
+  out.bytes.resize(kHeaderSize + numSections * kSectionEntrySize, 0);
+  std::vector<uint32_t> crcs(numSections);
   for (size_t i = 0; i < numSections; ++i) {
     out.bytes.resize(offsets[i], 0);
-    out.bytes.insert(out.bytes.end(), payloads[i].begin(), payloads[i].end());
+    if (kSectionOrder[i] == SectionKind::Constants)
+      encodeSection(SectionKind::Constants, p, out);
+    else
+      out.bytes.insert(out.bytes.end(), payloads[i].begin(), payloads[i].end());
+    crcs[i] = crc32(out.bytes.data() + offsets[i], sizes[i]);
     std::vector<uint8_t>().swap(payloads[i]); // freed as soon as copied
   }
-  return out.bytes;
+
+  Writer head;
+  head.bytes.insert(head.bytes.end(), kMagic, kMagic + 4);
+  head.put<uint16_t>(kVersionMajor);
+  head.put<uint16_t>(minorVersionNeeded(p));
+  head.put<uint32_t>(uint32_t(numSections));
+  head.put<uint32_t>(0); // flags
+  head.put<uint64_t>(fileSize);
+  head.put<uint32_t>(0); // header CRC, patched below
+  head.put<uint32_t>(0); // reserved
+  for (size_t i = 0; i < numSections; ++i) {
+    head.put<uint32_t>(uint32_t(kSectionOrder[i]));
+    head.put<uint32_t>(crcs[i]);
+    head.put<uint64_t>(offsets[i]);
+    head.put<uint64_t>(sizes[i]);
+  }
+  // The header CRC covers bytes [0, 24) and the whole section table.
+  std::vector<uint8_t> covered(head.bytes.begin(), head.bytes.begin() + 24);
+  covered.insert(covered.end(), head.bytes.begin() + kHeaderSize,
+                 head.bytes.end());
+  uint32_t headerCrc = crc32(covered.data(), covered.size());
+  std::memcpy(head.bytes.data() + 24, &headerCrc, 4);
+  std::copy(head.bytes.begin(), head.bytes.end(), out.bytes.begin());
+  return std::move(out.bytes);
 }
 
 //===----------------------------------------------------------------------===//

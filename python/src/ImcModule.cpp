@@ -166,11 +166,14 @@ Module runPipeline(const Module &m, const std::string &pipeline) {
 }
 
 py::bytes translate(const Module &m) {
-  std::string bytes;
-  llvm::raw_string_ostream os(bytes);
-  if (failed(imc::translateToSimBinary(*m.op, os)))
+  // Serialized once, copied once into the Python object (a program is
+  // mostly weights).
+  mlir::FailureOr<imc::format::Program> p = imc::buildSimProgram(*m.op);
+  if (failed(p))
     m.context->fail("translation to an imc-sim program failed");
-  return py::bytes(os.str());
+  std::vector<uint8_t> bytes = imc::format::serialize(*p);
+  *p = imc::format::Program(); // the weights' copy freed before the next
+  return py::bytes(reinterpret_cast<const char *>(bytes.data()), bytes.size());
 }
 
 py::dict loadTarget(const std::string &path) {
