@@ -251,33 +251,39 @@ std::vector<int64_t> imc::Importer::shape(Handle v) const {
 }
 
 Handle imc::Importer::linear(Handle x, Handle w, std::optional<Handle> bias,
-                             StringRef name) {
+                             StringRef name, bool inOut) {
   Impl &I = *impl;
   Location loc = NameLoc::get(I.b.getStringAttr(name));
   auto xt = I.type(x), wt = I.type(w);
+  const unsigned inDim = inOut ? 0 : 1, outDim = inOut ? 1 : 0;
   if (xt.getRank() < 1 || wt.getRank() != 2 ||
-      xt.getShape().back() != wt.getDimSize(1))
-    I.fail("imc importer: linear '" + name.str() +
-           "' expects an input [..., in] and a weight [out, in], got " +
-           I.str(x) + " and " + I.str(w));
+      xt.getShape().back() != wt.getDimSize(inDim))
+    I.fail("imc importer: linear '" + name.str() + "' expects an input " +
+           "[..., in] and a weight " + (inOut ? "[in, out]" : "[out, in]") +
+           ", got " + I.str(x) + " and " + I.str(w));
   if (xt.getRank() != 2) { // the leading dimensions flattened
     SmallVector<int64_t> lead(xt.getShape().drop_back());
     int64_t rows = 1;
     for (int64_t d : lead)
       rows *= d;
-    Handle y =
-        linear(reshape(x, {rows, wt.getDimSize(1)}, name), w, bias, name);
-    lead.push_back(wt.getDimSize(0));
+    Handle y = linear(reshape(x, {rows, wt.getDimSize(inDim)}, name), w, bias,
+                      name, inOut);
+    lead.push_back(wt.getDimSize(outDim));
     return reshape(y, lead, name);
   }
-  SmallVector<int64_t> out{xt.getDimSize(0), wt.getDimSize(0)};
+  SmallVector<int64_t> out{xt.getDimSize(0), wt.getDimSize(outDim)};
   if (bias)
     I.vectorOf(*bias, out[1], "the bias of linear '" + name.str() + "'");
   Value y =
-      I.b.create<linalg::MatmulTransposeBOp>(loc, TypeRange{I.tensorType(out)},
-                                             ValueRange{I.get(x), I.get(w)},
-                                             ValueRange{I.fill(out, 0.0, loc)})
-          .getResult(0);
+      inOut ? I.b.create<linalg::MatmulOp>(loc, TypeRange{I.tensorType(out)},
+                                           ValueRange{I.get(x), I.get(w)},
+                                           ValueRange{I.fill(out, 0.0, loc)})
+                  .getResult(0)
+            : I.b.create<linalg::MatmulTransposeBOp>(
+                     loc, TypeRange{I.tensorType(out)},
+                     ValueRange{I.get(x), I.get(w)},
+                     ValueRange{I.fill(out, 0.0, loc)})
+                  .getResult(0);
   if (bias)
     y = I.generic({y, I.get(*bias)}, {I.dims(2, {0, 1}), I.dims(2, {1})}, out,
                   loc, [](OpBuilder &nb, Location l, ValueRange a) {

@@ -247,7 +247,7 @@ class Layers:
         v, dim = table.shape
         oh = self.imp.binary("eq", self.reshape(ids, list(s) + [1], name),
                              self.const(np.arange(v, dtype=np.float32)), name)
-        y = self.imp.linear(oh, self.const(np.ascontiguousarray(table.T)), None, name)
+        y = self.imp.linear(oh, self.const(table), None, name, True)  # [in, out]
         return self.reshape(y, list(s) + [dim], name)
 
     def softmax(self, h, rank, dim, name, log=False):

@@ -284,7 +284,9 @@ def export(model, *example_inputs):
         gm = _trace.symbolic(model)
         check_inputs(gm)
         vals = _trace.run(gm, example_inputs)
-    except Exception as e:  # shape unpacking, control flow, wrong inputs
+    except ImcError:
+        raise
+    except Exception as e:  # shape unpacking, control flow
         first_error = e
     if first_error is not None:
         route = "torch.fx (concrete shapes)"
@@ -534,10 +536,19 @@ def export(model, *example_inputs):
     def pad_dims(h, shp, pads, value, name):
         return L.pad_dims(h, shp, pads, value, name)
 
+    kn_consts = {}
+
     def linear_nd(x, xs, w, b, name):
-        """x [..., in] times W^T [in, out] + b (the importer flattens the
-        leading dimensions: one weight-stationary product)."""
-        return imp.linear(x, w, b, name)
+        """x [..., in] times W^T + b for a constant W [out, in] (the importer
+        flattens the leading dimensions: one weight-stationary product). W^T
+        is made here, once per weight, so that the compiler has no transpose
+        to make."""
+        hit = kn_consts.get(id(w))
+        if hit is None or hit[0] is not w:
+            # (The transposed copy is not cached: it is freed once imported.)
+            hit = (w, imp.constant(w.detach().float().t().contiguous().numpy()))
+            kn_consts[id(w)] = hit
+        return imp.linear(x, hit[1], b, name, True)
 
     def matmul(node, a, b, name):
         """torch.matmul (the importer's, numpy's semantics: 1-D operands,
@@ -685,7 +696,7 @@ def export(model, *example_inputs):
                                                 ("k", k, sl, [0, 2, 3, 1]),
                                                 ("v", v, sl, [0, 2, 1, 3]))):
             xs = [bsz, s, imp.shape(x)[-1]]
-            p = linear_nd(x, xs, const(ws[i]),
+            p = linear_nd(x, xs, ws[i],
                           const(b[i * d:(i + 1) * d]) if b is not None else None,
                           "%s.%s_proj" % (name, part))
             p = reshape(p, [bsz, s, h, dh], name + ".heads")
@@ -714,8 +725,8 @@ def export(model, *example_inputs):
         o = imp.permute(reshape(o, [bsz, h, tl, dh], name + ".merge"),
                         [0, 2, 1, 3], name + ".merge")
         o = reshape(o, [bsz * tl, d], name + ".merge")
-        o = imp.linear(o, const(mod.out_proj.weight), const(mod.out_proj.bias),
-                       name + ".out_proj")
+        o = linear_nd(o, [bsz * tl, d], mod.out_proj.weight, const(mod.out_proj.bias),
+                      name + ".out_proj")
         return reshape(o, [bsz, tl, d], name + ".out")
 
     def mha_module(node, mod, x, got, name):
@@ -765,11 +776,11 @@ def export(model, *example_inputs):
                     % (kind, act))
 
     def feed_forward(mod, t, shp, act, name):
-        y = linear_nd(t, shp, const(mod.linear1.weight), const(mod.linear1.bias),
+        y = linear_nd(t, shp, mod.linear1.weight, const(mod.linear1.bias),
                       name + ".linear1")
         y = imp.unary(act, y, name + "." + act)
         return linear_nd(y, shp[:-1] + [mod.linear1.out_features],
-                         const(mod.linear2.weight), const(mod.linear2.bias),
+                         mod.linear2.weight, const(mod.linear2.bias),
                          name + ".linear2")
 
     def ln_mod(t, m, name):
@@ -1021,7 +1032,7 @@ def export(model, *example_inputs):
                            [0, mod.padding[0]], [1, mod.dilation[0]], mod.groups, name)
             return reshape(y, shape(node), name)
         if kind == "Linear":
-            return linear_nd(H(x), xs, const(mod.weight), const(mod.bias), name)
+            return linear_nd(H(x), xs, mod.weight, const(mod.bias), name)
         if kind == "Conv2d":
             if isinstance(mod.padding, str):
                 unsupported(node, "nn.Conv2d(padding='%s')" % (mod.padding,))
@@ -1233,7 +1244,7 @@ def export(model, *example_inputs):
         if what == "linear":
             w, bias = b["weight"], b.get("bias")
             if isinstance(w, torch.Tensor) and not isinstance(bias, Node):
-                return linear_nd(H(x), shape(x), const(w), const(bias), name)
+                return linear_nd(H(x), shape(x), w, const(bias), name)
             ws = shape(w)
             wt = imp.permute(H(w), [1, 0], name) if len(ws) == 2 else H(w)
             y = matmul(node, x, _Handle(wt, ws[::-1]), name)

@@ -663,12 +663,14 @@ def import_onnx(model_or_path):
             w = const(ins[1])
             if w is None:
                 unsupported(node, "a computed B")
-            w = w if a.get("transB", 0) else w.T
+            kn = not a.get("transB", 0)  # B is [K, N]: the crossbar's layout
             b = value(ins[2]) if len(ins) > 2 else None
-            if b is not None and imp.shape(b) != [w.shape[0]]:
+            n = w.shape[1] if kn else w.shape[0]
+            if b is not None and imp.shape(b) != [n]:
                 unsupported(node, "input C of shape %s (only [N], the bias)"
                             % imp.shape(b))
-            env[out] = imp.linear(value(ins[0]), imp.constant(np.ascontiguousarray(w, np.float32)), b, name)
+            env[out] = imp.linear(value(ins[0]), imp.constant(np.ascontiguousarray(
+                w, np.float32)), b, name, kn)
         elif op == "MatMul":  # numpy semantics in the importer
             env[out] = imp.matmul(value(ins[0]), value(ins[1]), name)
         elif op == "Conv":

@@ -570,9 +570,13 @@ PYBIND11_MODULE(_imc, m) {
              return i.impl.constant(shapeOf(f),
                                     llvm::ArrayRef<float>(f.data(), f.size()));
            })
-      .def("linear",
-           [](PyImporter &i, int64_t x, int64_t w, std::optional<int64_t> b,
-              const std::string &name) { return i.impl.linear(x, w, b, name); })
+      .def(
+          "linear",
+          [](PyImporter &i, int64_t x, int64_t w, std::optional<int64_t> b,
+             const std::string &name,
+             bool inOut) { return i.impl.linear(x, w, b, name, inOut); },
+          py::arg("x"), py::arg("w"), py::arg("b"), py::arg("name"),
+          py::arg("in_out") = false)
       .def("conv2d",
            [](PyImporter &i, int64_t x, int64_t w, std::optional<int64_t> b,
               std::vector<int64_t> stride, std::vector<int64_t> padding,

@@ -65,9 +65,11 @@ public:
   /// A constant tensor (row-major data).
   Handle constant(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<float> data);
 
-  /// y = x W^T + b, x: [..., in] (2-D), W: [out, in] constant.
+  /// y = x W^T + b, x: [..., in], W: [out, in] (PyTorch's layout:
+  /// linalg.matmul_transpose_b), or y = x W + b with W: [in, out] when
+  /// `inOut` (linalg.matmul: the crossbar's layout, no transpose to make).
   Handle linear(Handle x, Handle w, std::optional<Handle> b,
-                llvm::StringRef name);
+                llvm::StringRef name, bool inOut = false);
   /// NCHW convolution, W: [F, C/groups, KH, KW] constant, b: [F].
   Handle conv2d(Handle x, Handle w, std::optional<Handle> b,
                 llvm::ArrayRef<int64_t> stride, llvm::ArrayRef<int64_t> padding,
