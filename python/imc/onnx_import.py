@@ -525,6 +525,8 @@ def import_onnx(model_or_path):
             unsupported(node, "attribute mode=%s (only nearest and linear)" % mode)
         if ctm == "tf_crop_and_resize":
             unsupported(node, "attribute coordinate_transformation_mode=%s" % ctm)
+        if "axes" in a:
+            unsupported(node, "attribute axes (scales and sizes for every axis only)")
         x = value(ins[0])
         xs = imp.shape(x)
         oshape = shapes.get(out)

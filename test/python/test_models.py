@@ -172,10 +172,12 @@ def test_transformer_decoder(batch_first):
         torch.randn(2, 3, 8))
 
 
+@pytest.mark.parametrize("route", ["fx", "onnx"])
 @pytest.mark.parametrize("kind", ["LSTM", "GRU"])
 @pytest.mark.parametrize("cfg", [dict(), dict(num_layers=2, bidirectional=True),
                                  dict(batch_first=True, bias=False)])
-def test_recurrent(kind, cfg):
+def test_recurrent(kind, cfg, route):
+    """The outputs and last hidden state (through ONNX: the outputs)."""
     class M(nn.Module):
         def __init__(self):
             super().__init__()
@@ -187,7 +189,7 @@ def test_recurrent(kind, cfg):
             return out, h
 
     torch.manual_seed(0)
-    run(M(), torch.randn(4, 3, 6))
+    (run if route == "fx" else run_onnx)(M(), torch.randn(4, 3, 6))
 
 
 def test_lstm_with_initial_state_and_unbatched():
@@ -290,18 +292,3 @@ def test_interpolate_onnx(mode, kw):
 
     run_onnx(M(), torch.randn(1, 2, 4, 6))
 
-
-@pytest.mark.parametrize("kind", ["LSTM", "GRU"])
-@pytest.mark.parametrize("cfg", [dict(), dict(num_layers=2, bidirectional=True),
-                                 dict(batch_first=True, bias=False)])
-def test_recurrent_onnx(kind, cfg):
-    class M(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.rnn = getattr(nn, kind)(6, 5, **cfg)
-
-        def forward(self, x):
-            return self.rnn(x)[0]
-
-    torch.manual_seed(0)
-    run_onnx(M(), torch.randn(4, 3, 6))
